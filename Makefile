@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` (demo on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint install clean-db
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app with the demo organisation on SQLite at http://127.0.0.1:5000
+run: install
+	$(VENV)/bin/ommen-rollen run
+
+## The whole test suite: SQLite, then PostgreSQL when OMMEN_TEST_DATABASE_URL is set
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	OMMEN_TEST_DATABASE=sqlite $(PY) -m pytest
+
+test-postgres: install
+	@if [ -n "$$OMMEN_TEST_DATABASE_URL" ]; then \
+		echo "== database tests on PostgreSQL ($$OMMEN_TEST_DATABASE_URL) =="; \
+		OMMEN_TEST_DATABASE=postgres $(PY) -m pytest tests/web; \
+	else \
+		echo "PostgreSQL-ronde overgeslagen: zet OMMEN_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check ommen_rollen tests benchmarks
+
+clean-db:
+	rm -f instance/ommen_rollen.sqlite instance/ommen_rollen.sqlite-*

@@ -1,0 +1,111 @@
+"""Commands: `ommen-rollen ...` on the console and `flask --app ommen_rollen ...`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("Database bijgewerkt tot de nieuwste versie.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Eerst alle gegevens wissen.")
+@with_appcontext
+def demo_command(reset: bool) -> None:
+    """Load the demo organisation of Ommen (houtskoolschets) with demo accounts."""
+    from flask_migrate import upgrade
+
+    from .services.demo import load_demo
+
+    upgrade()
+    summary = load_demo(reset=reset)
+    click.echo(summary.describe())
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(demo_command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """ommen-rollen: role-based staff planning (web app, demo, solver)."""
+
+
+def _solver_cli(command: str, args: tuple[str, ...]) -> None:
+    from .solver.cli import main as solver_main
+
+    sys.exit(solver_main([command, *args]))
+
+
+@main.command(
+    "solve", context_settings={"ignore_unknown_options": True, "help_option_names": []}
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def solve_command(args: tuple[str, ...]) -> None:
+    """Solve INSTANCE.json -o PLAN.json (see `ommen-rollen solve --help`)."""
+    _solver_cli("solve", args)
+
+
+@main.command(
+    "check", context_settings={"ignore_unknown_options": True, "help_option_names": []}
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def check_command(args: tuple[str, ...]) -> None:
+    """Check PLAN.json against INSTANCE.json with the independent checker."""
+    _solver_cli("check", args)
+
+
+@main.command("demo")
+@click.option("--reset", is_flag=True, help="Eerst alle gegevens wissen.")
+def demo_console(reset: bool) -> None:
+    """Load the demo organisation into the configured database."""
+    app = _app(demo=True)
+    with app.app_context():
+        demo_command.callback(reset=reset)  # type: ignore[misc]
+
+
+@main.command("init-db")
+def init_db_console() -> None:
+    """Create or upgrade the database schema."""
+    app = _app()
+    with app.app_context():
+        init_db_command.callback()  # type: ignore[misc]
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run_console(host: str, port: int) -> None:
+    """Start the app with the demo organisation (loaded when the database is empty)."""
+    from flask_migrate import upgrade
+
+    from .services.demo import database_is_empty, load_demo
+
+    app = _app(demo=True)
+    with app.app_context():
+        upgrade()
+        if database_is_empty():
+            click.echo(load_demo().describe())
+    app.run(host=host, port=port, debug=False)
+
+
+def _app(*, demo: bool = False) -> Flask:
+    import os
+
+    from . import create_app
+
+    if demo:
+        os.environ.setdefault("OMMEN_DEMO", "1")
+    return create_app()

@@ -1,0 +1,42 @@
+"""SQLAlchemy models (2.0 typed style), one module per area."""
+
+from .audit import AuditEntry
+from .organisation import Cluster, Competence, Partner, Role, RoleRequirement, TaskField
+from .people import Employee, EmployeeCompetence, User
+from .planning import (
+    Assignment,
+    Job,
+    JobStatus,
+    Pin,
+    PinKind,
+    PlanningRound,
+    Preference,
+    Proposal,
+    ProposalStatus,
+    WorkPlan,
+    WorkPlanStatus,
+)
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "Cluster",
+    "Competence",
+    "Employee",
+    "EmployeeCompetence",
+    "Job",
+    "JobStatus",
+    "Partner",
+    "Pin",
+    "PinKind",
+    "PlanningRound",
+    "Preference",
+    "Proposal",
+    "ProposalStatus",
+    "Role",
+    "RoleRequirement",
+    "TaskField",
+    "User",
+    "WorkPlan",
+    "WorkPlanStatus",
+]

@@ -1,0 +1,1 @@
+"""Use cases between the web layer and the database/solver. Services own the commit."""

@@ -1,0 +1,1 @@
+"""Pure planning solver: plain dataclasses in and out (no Flask, no database)."""

@@ -1,0 +1,40 @@
+"""Configuration: the secret key rule, cookies and database URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ommen_rollen import create_app
+from ommen_rollen.app_setup import ConfigurationError
+from ommen_rollen.config import normalise_database_url
+
+
+def test_the_app_refuses_to_start_without_a_secret_key_in_production(
+    tmp_path: object,
+) -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_demo_mode_starts_without_a_secret_key() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "DEMO": True})
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_session_cookie_is_secure_outside_debug_and_demo() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_the_psycopg3_driver(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
