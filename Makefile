@@ -4,14 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint install clean-db
+.PHONY: run test test-sqlite test-postgres lint security install clean-db
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) setup.cfg pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@echo "Installing ommen_rollen and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m pip install --quiet -e ".[dev]" > $(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -21,7 +23,7 @@ run: install
 	$(VENV)/bin/ommen-rollen run
 
 ## The whole test suite: SQLite, then PostgreSQL when OMMEN_TEST_DATABASE_URL is set
-test: install lint test-sqlite test-postgres
+test: install lint security test-sqlite test-postgres
 
 test-sqlite: install
 	OMMEN_TEST_DATABASE=sqlite $(PY) -m pytest
@@ -36,6 +38,11 @@ test-postgres: install
 
 lint: install
 	$(VENV)/bin/ruff check ommen_rollen tests benchmarks
+	$(VENV)/bin/ruff format --check ommen_rollen tests benchmarks
+
+## Static security analysis (medium and high findings fail; low ones are type-narrowing asserts)
+security: install
+	$(VENV)/bin/bandit -q -ll -r ommen_rollen -c pyproject.toml
 
 clean-db:
 	rm -f instance/ommen_rollen.sqlite instance/ommen_rollen.sqlite-*
