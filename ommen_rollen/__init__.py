@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the solver package must import without Flask
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py, then environment."""
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object("ommen_rollen.config")
     os.makedirs(app.instance_path, exist_ok=True)

@@ -1,0 +1,141 @@
+"""Plan format version 1: the dataclasses a solve returns, and JSON both ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain import parse_fte
+from .instance import FORMAT_VERSION, fte_number
+
+STATUSES = ("optimal", "feasible", "infeasible", "invalid", "unknown", "cancelled")
+
+
+@dataclass(frozen=True)
+class PlanAssignment:
+    employee: str
+    role: str
+    kind: str  # holder / backup / learner
+    fte: int | None = None  # units; holders and learners
+    mentor: str | None = None  # learners only: a holder of the same role
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    role: str
+    fte: int  # units not covered by any holder
+    reason: str
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
+class MissingBackup:
+    role: str
+    missing: int
+    reason: str
+    reason_code: str = ""
+
+
+@dataclass
+class Plan:
+    """A plan: assignments, honest shortfalls, objective, metrics, explanations."""
+
+    status: str
+    assignments: list[PlanAssignment] = field(default_factory=list)
+    uncovered: list[Uncovered] = field(default_factory=list)
+    missing_backups: list[MissingBackup] = field(default_factory=list)
+    objective: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    explanations: dict[str, Any] = field(default_factory=dict)
+    vulnerability: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def holders(self, role: str) -> list[PlanAssignment]:
+        return [a for a in self.assignments if a.role == role and a.kind == "holder"]
+
+    def of_kind(self, kind: str) -> list[PlanAssignment]:
+        return [a for a in self.assignments if a.kind == kind]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plan format v1 (fte as numbers with at most four decimals)."""
+        data: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "status": self.status,
+            "assignments": [_assignment_json(a) for a in self.assignments],
+            "uncovered": [
+                {"role": u.role, "fte": fte_number(u.fte), "reason": u.reason}
+                | ({"reason_code": u.reason_code} if u.reason_code else {})
+                for u in self.uncovered
+            ],
+            "missing_backups": [
+                {"role": m.role, "missing": m.missing, "reason": m.reason}
+                | ({"reason_code": m.reason_code} if m.reason_code else {})
+                for m in self.missing_backups
+            ],
+            "objective": self.objective,
+            "metrics": self.metrics,
+            "explanations": self.explanations,
+            "vulnerability": self.vulnerability,
+        }
+        if self.errors:
+            data["errors"] = list(self.errors)
+        return data
+
+
+def _assignment_json(a: PlanAssignment) -> dict[str, Any]:
+    out: dict[str, Any] = {"employee": a.employee, "role": a.role, "kind": a.kind}
+    if a.fte is not None:
+        out["fte"] = fte_number(a.fte)
+    if a.mentor is not None:
+        out["mentor"] = a.mentor
+    return out
+
+
+def plan_from_json(data: dict[str, Any]) -> Plan:
+    """Read plan format v1 back into a Plan (trusting its shape; see checker)."""
+    if data.get("version") != FORMAT_VERSION:
+        raise ValueError(f"plan: version moet {FORMAT_VERSION} zijn")
+
+    def units(value: Any) -> int | None:
+        return (
+            None
+            if value is None
+            else parse_fte(repr(value) if isinstance(value, float) else value)
+        )
+
+    return Plan(
+        status=str(data.get("status", "unknown")),
+        assignments=[
+            PlanAssignment(
+                a["employee"],
+                a["role"],
+                a["kind"],
+                units(a.get("fte")),
+                a.get("mentor"),
+            )
+            for a in data.get("assignments", [])
+        ],
+        uncovered=[
+            Uncovered(
+                u["role"],
+                units(u["fte"]) or 0,
+                u.get("reason", ""),
+                u.get("reason_code", ""),
+            )
+            for u in data.get("uncovered", [])
+        ],
+        missing_backups=[
+            MissingBackup(
+                m["role"],
+                int(m["missing"]),
+                m.get("reason", ""),
+                m.get("reason_code", ""),
+            )
+            for m in data.get("missing_backups", [])
+        ],
+        objective=dict(data.get("objective", {})),
+        metrics=dict(data.get("metrics", {})),
+        explanations=dict(data.get("explanations", {})),
+        vulnerability=dict(data.get("vulnerability", {})),
+        errors=list(data.get("errors", [])),
+    )

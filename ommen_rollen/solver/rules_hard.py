@@ -1,0 +1,175 @@
+"""Hard rules: one add_<rule>() per rule of the issue. None of them has a penalty;
+coverage and backup shortfalls are explicit slack variables that the lexicographic
+levels minimise, so a plan always exists unless pins contradict each other."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+Expr = cp_model.LinearExpr | int  # an affine expression or a constant
+
+if TYPE_CHECKING:
+    from .model import Stage1, Stage2
+
+
+def add_share_bounds(s: Stage1) -> None:
+    """Hard: a holder's share lies in [min_share, role fte]; no holder, no share."""
+    for (e, r), holds in s.holds.items():
+        role = s.facts.roles[r]
+        if role.min_share == role.fte:
+            continue  # share is role.fte * holds by construction
+        s.model.add(s.share[e, r] >= role.min_share).only_enforce_if(holds)
+        s.model.add(s.share[e, r] == 0).only_enforce_if(~holds)
+        s.model.add(s.share[e, r] <= s.facts.max_share(e, r) * holds)
+
+
+def add_coverage(s: Stage1) -> None:
+    """Hard: holders' shares plus the named uncovered slack equal the role's fte."""
+    shares: dict[str, list[Expr]] = defaultdict(list)
+    for (_, r), share in s.share.items():
+        shares[r].append(share)
+    for r, role in s.facts.roles.items():
+        s.model.add(sum(shares[r]) + s.uncovered[r] == role.fte)
+
+
+def add_max_holders(s: Stage1) -> None:
+    """Hard: at most max_holders holders per role."""
+    holders: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (_, r), holds in s.holds.items():
+        holders[r].append(holds)
+    for r, role in s.facts.roles.items():
+        if len(holders[r]) > role.max_holders:
+            s.model.add(sum(holders[r]) <= role.max_holders)
+
+
+def add_capacity(s: Stage1) -> None:
+    """Hard: holder load (with effort) plus learner load <= fte - reserved_fte."""
+    loads: dict[str, list[Expr]] = defaultdict(list)
+    for (e, _), load in s.load.items():
+        loads[e].append(load)
+    for (e, r), learns in s.learns.items():
+        loads[e].append(s.facts.instance.learner_units(s.facts.roles[r]) * learns)
+    for e, terms in loads.items():
+        s.model.add(sum(terms) <= s.facts.employees[e].capacity)
+
+
+def add_learner_needs_mentor(s: Stage1) -> None:
+    """Hard: a learner has a mentor who holds the role, and never holds it too."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for h, r in s.holds:
+        holders[r].append(h)
+    for (e, r), learns in s.learns.items():
+        mentors = [h for h in holders[r] if h != e]
+        if not mentors:
+            s.model.add(learns == 0)
+            continue
+        s.model.add(sum(s.holds[h, r] for h in mentors) >= learns)
+        if (e, r) in s.holds:
+            s.model.add(s.holds[e, r] + learns <= 1)
+
+
+def add_max_roles_stage1(s: Stage1) -> None:
+    """Hard: distinct roles held or learnt <= max_roles (standing in as a backup is
+    bounded by max_backup_share instead)."""
+    per_employee: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (e, _), holds in s.holds.items():
+        per_employee[e].append(holds)
+    for (e, _), learns in s.learns.items():
+        per_employee[e].append(learns)
+    for e, variables in per_employee.items():
+        cap = s.facts.employees[e].max_roles
+        if cap is not None and len(variables) > cap:
+            s.model.add(sum(variables) <= cap)
+
+
+def add_stage1_pins(s: Stage1, *, diagnose: bool) -> None:
+    """Hard: pinned holders (with their fte) and learners hold; a pinned backup is
+    neither holder nor learner of that role. With ``diagnose`` every pin is enforced
+    by a literal, so CP-SAT can name the pins that contradict each other."""
+    for i, pin in enumerate(s.facts.instance.pins):
+        pair = (pin.employee, pin.role)
+        constraints: list[cp_model.Constraint] = []
+        if pin.kind == "holder":
+            if pair not in s.holds:
+                constraints.append(s.model.add_bool_or([]))  # cannot hold at all
+            else:
+                constraints.append(s.model.add(s.holds[pair] == 1))
+                if pin.fte is not None:
+                    constraints.append(s.model.add(s.share[pair] == pin.fte))
+        elif pin.kind == "learner":
+            if pair not in s.learns:
+                constraints.append(s.model.add_bool_or([]))
+            else:
+                constraints.append(s.model.add(s.learns[pair] == 1))
+        else:
+            if pair in s.holds:
+                constraints.append(s.model.add(s.holds[pair] == 0))
+            if pair in s.learns:
+                constraints.append(s.model.add(s.learns[pair] == 0))
+        if diagnose and constraints:
+            literal = s.model.new_bool_var(f"pin[{i}]")
+            s.pin_literal[i] = literal
+            for constraint in constraints:
+                constraint.only_enforce_if(literal)
+
+
+def add_backup_reserve(s: Stage1) -> None:
+    """Level 3 (between coverage and the soft terms): holders and learners leave
+    enough eligible colleagues free to be the role's backups."""
+    candidates: dict[str, list[str]] = defaultdict(list)
+    for e, r in s.facts.backup_pairs:
+        candidates[r].append(e)
+    for r, short in s.reserve_short.items():
+        role = s.facts.roles[r]
+        used = [s.holds[e, r] for e in candidates[r] if (e, r) in s.holds]
+        used += [s.learns[e, r] for e in candidates[r] if (e, r) in s.learns]
+        s.model.add(short >= role.backups - len(candidates[r]) + sum(used))
+
+
+def add_backup_count(s: Stage2) -> None:
+    """Hard: each role gets `backups` backups; the named `missing` slack says how
+    many it lacks (pinned extra backups are allowed)."""
+    per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (_, r), backs in s.backs.items():
+        per_role[r].append(backs)
+    for r, missing in s.missing.items():
+        role = s.facts.roles[r]
+        s.model.add(sum(per_role[r]) + missing >= role.backups)
+        pinned = sum(
+            1 for p in s.facts.instance.pins if p.kind == "backup" and p.role == r
+        )
+        if len(per_role[r]) > max(role.backups, pinned):
+            s.model.add(sum(per_role[r]) <= max(role.backups, pinned))
+    for r in s.facts.roles:
+        if r not in s.missing:
+            for e in [e for (e, rr) in s.backs if rr == r]:
+                s.model.add(s.backs[e, r] == 0)
+
+
+def add_backup_load(s: Stage2) -> None:
+    """Hard: sum of the fte of the roles someone backs up <= max_backup_share x
+    their available fte."""
+    per_employee: dict[str, list[Expr]] = defaultdict(list)
+    for (e, r), backs in s.backs.items():
+        per_employee[e].append(s.facts.roles[r].fte * backs)
+    for e, terms in per_employee.items():
+        s.model.add(sum(terms) <= s.facts.backup_cap(e))
+
+
+def add_stage2_pins(s: Stage2, *, diagnose: bool) -> None:
+    """Hard: pinned backups back up their role."""
+    for i, pin in enumerate(s.facts.instance.pins):
+        if pin.kind != "backup":
+            continue
+        pair = (pin.employee, pin.role)
+        if pair in s.backs:
+            constraint = s.model.add(s.backs[pair] == 1)
+        else:
+            constraint = s.model.add_bool_or([])
+        if diagnose:
+            literal = s.model.new_bool_var(f"pin[{i}]")
+            s.pin_literal[i] = literal
+            constraint.only_enforce_if(literal)

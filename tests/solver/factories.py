@@ -1,0 +1,143 @@
+"""Instance builders for the solver tests: small hand-built pieces and a seeded
+random organisation in instance format v1 (plain dicts)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+COMPETENCES = (
+    "regievoering",
+    "financien",
+    "ict",
+    "communicatie",
+    "beleid",
+    "juridisch",
+)
+
+
+def employee(
+    ident: str, fte: float = 1.0, base: str = "B", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name": f"Medewerker {ident}",
+        "fte": fte,
+        "base_function": base,
+    } | extra
+
+
+def role(
+    ident: str, fte: float = 1.0, bases: tuple[str, ...] = ("B",), **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name": f"Rol {ident}",
+        "cluster": "Regie en Coördinatie",
+        "fte": fte,
+        "base_functions": list(bases),
+        "backups": 0,
+    } | extra
+
+
+def instance(
+    employees: list[dict[str, Any]], roles: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "name": "test",
+        "employees": employees,
+        "roles": roles,
+    } | extra
+
+
+def random_organisation(
+    seed: int, n_employees: int = 50, n_roles: int = 100, *, tightness: float = 0.9
+) -> dict[str, Any]:
+    """A seeded organisation like Ommen: role fte sums to ``tightness`` x staff fte."""
+    rng = random.Random(seed)
+    bases = ("A", "B", "C", "D")
+    employees = []
+    total = 0.0
+    for i in range(n_employees):
+        fte = rng.choice((1.0, 1.0, 0.8889, 0.8, 0.6667, 0.5556))
+        total += fte
+        competences = {c: rng.randint(1, 3) for c in rng.sample(COMPETENCES, 3)}
+        employees.append(
+            {
+                "id": f"m{i:03d}",
+                "name": f"Medewerker {i}",
+                "fte": fte,
+                "base_function": rng.choice(bases),
+                "competences": competences,
+            }
+        )
+    budget = total * tightness
+    weights = [rng.uniform(0.5, 1.5) for _ in range(n_roles)]
+    scale = budget / sum(weights)
+    roles = []
+    for j in range(n_roles):
+        fte = round(max(0.05, weights[j] * scale), 2)
+        splittable = fte > 0.6
+        roles.append(
+            {
+                "id": f"r{j:03d}",
+                "name": f"Rol {j}",
+                "cluster": rng.choice(("Concern", "Regie", "Beleid")),
+                "fte": fte,
+                "base_functions": sorted(rng.sample(bases, rng.choice((1, 2, 2)))),
+                "requires": {rng.choice(COMPETENCES): rng.randint(1, 2)},
+                "backups": 1,
+                "max_holders": 2 if splittable else 1,
+                "min_share": round(min(0.2, fte), 2) if splittable else fte,
+                "critical": rng.random() < 0.1,
+            }
+        )
+    preferences = []
+    for e in employees:
+        for r in rng.sample(roles, 4):
+            preferences.append(
+                {
+                    "employee": e["id"],
+                    "role": r["id"],
+                    "choice": rng.choice(("want", "want", "avoid", "learn")),
+                }
+            )
+    return {
+        "version": 1,
+        "name": f"random-{seed}",
+        "employees": employees,
+        "roles": roles,
+        "preferences": preferences,
+    }
+
+
+def solved(
+    data: dict[str, Any], *, time_limit: float = 5.0, **kwargs: Any
+) -> dict[str, Any]:
+    """Solve instance JSON (one worker, seed 0), assert the independent checker
+    accepts the plan, and return the plan JSON."""
+    from ommen_rollen.solver import check_plan, parse_instance, solve
+
+    kwargs.setdefault("workers", 1)
+    kwargs.setdefault("seed", 0)
+    plan = solve(parse_instance(data), time_limit_s=time_limit, **kwargs).to_json()
+    assert check_plan(data, plan) == [], check_plan(data, plan)
+    return plan
+
+
+def held(plan: dict[str, Any], kind: str = "holder") -> dict[tuple[str, str], Any]:
+    """{(employee, role): fte or True} of the plan's assignments of one kind."""
+    return {
+        (a["employee"], a["role"]): a.get("fte", True)
+        for a in plan["assignments"]
+        if a["kind"] == kind
+    }
+
+
+def uncovered(plan: dict[str, Any]) -> dict[str, float]:
+    return {u["role"]: u["fte"] for u in plan["uncovered"]}
+
+
+def missing(plan: dict[str, Any]) -> dict[str, int]:
+    return {m["role"]: m["missing"] for m in plan["missing_backups"]}
