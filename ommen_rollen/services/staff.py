@@ -1,0 +1,199 @@
+"""Beheer of medewerkers: contract, rompfunctie, home cluster, competences and
+their login account. A new medewerker gets an account with a random first
+password that the secretaris hands over; no fixed passwords here."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..domain import FTE_SCALE, HOURS_PER_FTE, BaseFunction, UserRole, hours_to_units
+from ..extensions import db
+from ..models import Cluster, Employee, EmployeeCompetence, User
+from .accounts import create_account
+from .beheer import Checker, account_of, check_version, get, store, sync_levels
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+CONTRACT_TOO_LARGE = f"Een contract is hoogstens 1 fte ({HOURS_PER_FTE} uur per week)."
+# No 0/O, 1/l/I: the first password is read aloud or copied from the screen.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@dataclass(frozen=True)
+class EmployeeInput:
+    """A medewerker as typed into the form. The contract is a number in
+    ``contract_unit`` "fte" or "uren" (hours per week of a 36-hour week);
+    competences are (competence id, level or "") rows."""
+
+    name: str
+    username: str
+    contract: str
+    base_function: str
+    contract_unit: str = "fte"
+    home_cluster_id: str | int | None = None
+    competences: Sequence[tuple[str | int, str | int | None]] = field(
+        default_factory=list
+    )
+    active: bool = True
+
+
+def first_password() -> str:
+    """A random first password in three groups, e.g. 'k7mp-x3qd-9fzr'."""
+    groups = (
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+    return "-".join(groups)
+
+
+def create_employee(data: EmployeeInput, by: User) -> tuple[Employee, str]:
+    """Create a medewerker and their account; return it with the first password
+    (shown once, never stored in plain text)."""
+    values, levels = _checked(data, None)
+    password = first_password()
+
+    def add_account(employee: Employee) -> dict[str, Any]:
+        account = create_account(values["username"], password, UserRole.EMPLOYEE)
+        account.employee = employee
+        return _sync_competences(employee, levels)
+
+    employee: Employee = store(
+        Employee, None, values, by, "employee", after=add_account
+    )
+    return employee, password
+
+
+def update_employee(
+    employee_id: int, data: EmployeeInput, by: User, version_id: str | int | None
+) -> Employee:
+    """Update a medewerker (optimistic locking on ``version_id``); the account's
+    username and active flag follow."""
+    employee = get(Employee, employee_id)
+    check_version(employee, version_id)
+    values, levels = _checked(data, employee)
+
+    def sync(saved: Employee) -> dict[str, Any]:
+        account = account_of(saved)
+        if account is not None:
+            account.username = saved.username
+            account.active = saved.active
+        return _sync_competences(saved, levels)
+
+    saved: Employee = store(Employee, employee, values, by, "employee", after=sync)
+    return saved
+
+
+def _sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
+    return sync_levels(
+        employee.competences,
+        levels,
+        level_attr="level",
+        make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
+        label="competences",
+    )
+
+
+def _checked(
+    data: EmployeeInput, employee: Employee | None
+) -> tuple[dict[str, Any], dict[int, int]]:
+    """Every check of a medewerker form; raises InvalidInput with all errors."""
+    check = Checker()
+    name = check.text(
+        "name", data.name, max_length=160, required="Vul de naam van de medewerker in."
+    )
+    username = check.text(
+        "username",
+        (data.username or "").lower(),
+        max_length=60,
+        required="Vul een gebruikersnaam in.",
+    )
+    if username and not USERNAME_PATTERN.match(username):
+        check.add(
+            "username",
+            "Gebruik 2 tot 60 kleine letters, cijfers, punten, streepjes of "
+            "liggende streepjes.",
+        )
+    _check_username_free(check, username, employee)
+    contract = _contract_units(check, data.contract, data.contract_unit)
+    base_function = check.choice(
+        "base_function",
+        data.base_function,
+        BaseFunction,
+        "Onbekende rompfunctie: kies A, B, C, D of E.",
+    )
+    home_cluster_id = check.existing(
+        "home_cluster_id",
+        Cluster,
+        data.home_cluster_id,
+        message="Kies een bestaand cluster",
+        current_id=employee.home_cluster_id if employee else None,
+    )
+    levels = check.levels("competences", data.competences)
+    check.done()
+    values = {
+        "name": name,
+        "username": username,
+        "contract_units": contract,
+        "base_function": base_function,
+        "home_cluster_id": home_cluster_id,
+        "active": data.active,
+    }
+    return values, levels
+
+
+def _check_username_free(
+    check: Checker, username: str, employee: Employee | None
+) -> None:
+    """Usernames are unique across medewerkers and all accounts (secretaris, spil)."""
+    if not username:
+        return
+    taken_by_employee = select(func.count()).where(
+        func.lower(Employee.username) == username
+    )
+    taken_by_account = select(func.count()).where(func.lower(User.username) == username)
+    if employee is not None:
+        taken_by_employee = taken_by_employee.where(Employee.id != employee.id)
+        taken_by_account = taken_by_account.where(
+            (User.employee_id != employee.id) | User.employee_id.is_(None)
+        )
+    if db.session.scalar(taken_by_employee) or db.session.scalar(taken_by_account):
+        check.add("username", f"De gebruikersnaam '{username}' is al in gebruik.")
+
+
+def _contract_units(check: Checker, value: str, unit: str) -> int | None:
+    """The contract in exact FTE units from fte or hours per week."""
+    if unit == "fte":
+        return check.fte(
+            "contract",
+            value,
+            maximum_units=FTE_SCALE,
+            too_large=CONTRACT_TOO_LARGE,
+            required="Vul het contract in.",
+        )
+    if unit != "uren":
+        check.add("contract_unit", "Kies fte of uren per week.")
+        return None
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        check.add("contract", "Vul het contract in.")
+        return None
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        check.add("contract", f"'{value}' is geen getal; gebruik bijvoorbeeld 32.")
+        return None
+    if not hours.is_finite() or hours.as_tuple().exponent < -2:  # type: ignore[operator]
+        check.add("contract", "Gebruik hoogstens twee decimalen voor uren.")
+        return None
+    if hours <= 0:
+        check.add("contract", "Vul een aantal uren groter dan 0 in.")
+        return None
+    if hours > HOURS_PER_FTE:
+        check.add("contract", CONTRACT_TOO_LARGE)
+        return None
+    return hours_to_units(hours)
