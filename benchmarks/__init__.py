@@ -1,0 +1,1 @@
+"""Benchmark harness of issue 4: tiered instances, baselines side by side."""

@@ -1,0 +1,160 @@
+"""``python -m benchmarks``: generate instances, run a tier, print the table.
+
+python -m benchmarks run --tier S [--budgets 2,10,60] [--seeds 0,1]
+    [--variants normal,tight,infeasible] [--methods product,naive,...]
+    [--workers N] [--json results.json]
+python -m benchmarks report results.json [more.json ...]
+python -m benchmarks generate --tier M --seed 0 [--variant tight] -o inst.json
+python -m benchmarks determinism --tier S [--seed 0] [--budget 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+from .generate import TIERS, VARIANTS, generate
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="measure every method on a tier")
+    run.add_argument("--tier", choices=list(TIERS), required=True)
+    run.add_argument("--budgets", type=_floats, default=[2.0, 10.0, 60.0])
+    run.add_argument("--seeds", type=_ints, default=[0, 1])
+    run.add_argument("--variants", type=_words, default=list(VARIANTS))
+    run.add_argument(
+        "--methods",
+        type=_words,
+        default=["product", "naive", "mip", "lp", "greedy", "previous", "planted"],
+    )
+    run.add_argument(
+        "--workers", type=int, default=None, help="CP-SAT workers (default: all)"
+    )
+    run.add_argument("--json", help="also write every measurement to this file")
+
+    rep = sub.add_parser("report", help="print the table of saved runs")
+    rep.add_argument("files", nargs="+")
+
+    gen = sub.add_parser("generate", help="write one instance (format v1)")
+    gen.add_argument("--tier", choices=list(TIERS), required=True)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--variant", choices=VARIANTS, default="normal")
+    gen.add_argument("-o", "--output", required=True)
+
+    det = sub.add_parser("determinism", help="solve twice with one worker, compare")
+    det.add_argument("--tier", choices=list(TIERS), default="S")
+    det.add_argument("--seed", type=int, default=0)
+    det.add_argument("--budget", type=float, default=10.0)
+
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        with open(args.output, "w", encoding="utf-8") as fh:
+            json.dump(generate(args.tier, args.seed, args.variant), fh, indent=1)
+        return 0
+    if args.command == "determinism":
+        return _determinism(args.tier, args.seed, args.budget)
+
+    from . import report
+    from .runner import run_tier
+
+    if args.command == "report":
+        results = []
+        budgets: list[float] = []
+        for path in args.files:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            results += report.from_json(data["results"])
+            budgets = data["budgets"]
+        _print(results, budgets, None)
+        return 0
+
+    unknown = set(args.methods) - set(report.LABELS)
+    if unknown:
+        parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    results = run_tier(
+        args.tier, args.seeds, args.budgets, args.variants, args.methods, args.workers
+    )
+    meta = {
+        "command": "python -m benchmarks " + " ".join(argv or sys.argv[1:]),
+        "started": started,
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+    }
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(
+                {"meta": meta, "budgets": args.budgets,
+                 "results": report.to_json(results)},
+                fh, indent=1, default=str,
+            )  # fmt: skip
+    _print(results, args.budgets, meta)
+    return 0
+
+
+def _print(results, budgets: list[float], meta: dict | None) -> None:
+    from . import report
+
+    print()
+    if meta:
+        print(f"`{meta['command']}` ({meta['machine']}; {meta['started']} to "
+              f"{meta['finished']})")  # fmt: skip
+        print()
+    print(report.table(results, budgets))
+    print()
+    tiers = sorted({r.tier for r in results}, key=list(TIERS).index)
+    for tier in tiers:
+        print(f"Target {tier}: {report.TARGETS[tier]}")
+        for line in report.verdicts([r for r in results if r.tier == tier], budgets):
+            print(line)
+        print()
+
+
+def _determinism(tier: str, seed: int, budget: float) -> int:
+    """Two runs of the product with workers=1 and a fixed seed: same plan?"""
+    import tempfile
+
+    from .runner import run_job
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(generate(tier, seed, "normal"), fh)
+        path = fh.name
+    hashes = []
+    for attempt in range(2):
+        job = {"instance_path": path, "method": "product", "budget": budget,
+               "workers": 1, "seed": 0}  # fmt: skip
+        result, _ = run_job(job, budget * 2 + 120)
+        hashes.append(result.get("plan_hash"))
+        print(
+            f"run {attempt + 1}: status={result.get('status')} "
+            f"wall={result.get('wall_s', 0):.2f}s J={result.get('J')} "
+            f"plan={result.get('plan_hash')}"
+        )
+    os.unlink(path)
+    same = hashes[0] is not None and hashes[0] == hashes[1]
+    print("same plan twice" if same else "PLANS DIFFER")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
