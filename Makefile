@@ -46,3 +46,9 @@ security: install
 
 clean-db:
 	rm -f instance/ommen_rollen.sqlite instance/ommen_rollen.sqlite-*
+
+## Benchmarks (issue 4): `make bench TIER=M` runs a tier and prints the table
+TIER ?= S
+.PHONY: bench
+bench: install
+	$(PY) -m benchmarks run --tier $(TIER)

@@ -26,16 +26,21 @@ def demo_command(reset: bool) -> None:
     """Load the demo organisation of Ommen (houtskoolschets) with demo accounts."""
     from flask_migrate import upgrade
 
+    from .services.base import ServiceError
     from .services.demo import load_demo
 
     upgrade()
-    summary = load_demo(reset=reset)
+    try:
+        summary = load_demo(reset=reset)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(summary.describe())
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(export_instance_command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,6 +104,72 @@ def run_console(host: str, port: int) -> None:
         if database_is_empty():
             click.echo(load_demo().describe())
     app.run(host=host, port=port, debug=False)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stoppen als de wachtrij leeg is.")
+def worker_console(burst: bool) -> None:
+    """Run solver jobs from the Redis queue (needs REDIS_URL)."""
+    from .services.jobs import run_worker
+
+    app = _app()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "REDIS_URL is niet gezet: zonder Redis draaien optimalisaties in de "
+            "app zelf en is geen werker nodig."
+        )
+    click.echo(f"Werker luistert op {app.config['REDIS_URL']} ...")
+    run_worker(app, burst=burst)
+
+
+@main.command("export-instance")
+@click.argument("label")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="Het JSON-bestand om te schrijven.",
+)
+def export_instance_console(label: str, output: str) -> None:
+    """Write planning round LABEL as a solver instance (format v1) to a JSON file."""
+    app = _app()
+    with app.app_context():
+        export_instance(label, output)
+
+
+def export_instance(label: str, output: str) -> None:
+    """The round with this label as instance JSON in a file."""
+    import json
+
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import PlanningRound
+    from .services.solver_bridge import build_instance
+
+    round_id = db.session.scalar(
+        select(PlanningRound.id).where(PlanningRound.label == label)
+    )
+    if round_id is None:
+        raise click.ClickException(f"Planronde '{label}' bestaat niet.")
+    instance = build_instance(round_id)
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(instance, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    click.echo(
+        f"Planronde {label} geschreven naar {output} "
+        f"({len(instance['employees'])} medewerkers, {len(instance['roles'])} rollen)."
+    )
+
+
+@click.command("export-instance")
+@click.argument("label")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export_instance_command(label: str, output: str) -> None:
+    """Write planning round LABEL as a solver instance (format v1) to a JSON file."""
+    export_instance(label, output)
 
 
 def _app(*, demo: bool = False) -> Flask:

@@ -10,6 +10,10 @@ BLUEPRINT_MODULES = [
     "auth",
     "home",
     "beheer",
+    "export",
+    "imports",
+    "medewerker",
+    "planning",
 ]
 
 

@@ -57,10 +57,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The demo organisation on a fresh SQLite file, CSRF and all, on a free port."""
     _require_browser()
     from flask_migrate import upgrade
-    from ommen_rollen.services.demo import load_demo
 
     from ommen_rollen import create_app
     from ommen_rollen.extensions import db
+    from ommen_rollen.services.demo import load_demo
 
     path = tmp_path_factory.mktemp("browser") / "demo.sqlite"
     app = create_app(

@@ -73,6 +73,61 @@ def world(
         "partner_id": partner.id,
         "task_field_id": task_field.id,
     }
+    # Planning: a closed round (round_id) with a proposal, a finished job and a pin.
+    from datetime import date as _date
+
+    from ommen_rollen.models import Job, Pin, PlanningRound, Proposal
+
+    planning_round = PlanningRound(
+        label="matrix-planning",
+        starts_on=_date(2027, 1, 1),
+        ends_on=_date(2027, 6, 30),
+        status="closed",
+    )
+    db.session.add(planning_round)
+    db.session.flush()
+    proposal = Proposal(
+        round_id=planning_round.id, number=1, status="ready", instance={}, plan={}
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    job = Job(round_id=planning_round.id, proposal_id=proposal.id, status="finished")
+    pin = Pin(
+        round_id=planning_round.id,
+        employee_id=employee.id,
+        role_id=role.id,
+        pin_kind="forbid",
+        kind="holder",
+    )
+    db.session.add_all([job, pin])
+    db.session.commit()
+    ids.update(
+        round_id=planning_round.id,
+        proposal_id=proposal.id,
+        job_id=job.id,
+        pin_id=pin.id,
+    )
+    # Exports: a round (round_id) with the medewerker's werkplan (plan_id), unless
+    # another block above already supplied them.
+    if "round_id" not in ids or "plan_id" not in ids:
+        from datetime import date
+
+        from ommen_rollen.models import Assignment, PlanningRound, WorkPlan
+
+        export_round = PlanningRound(
+            label="matrix-export", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30)
+        )
+        db.session.add(export_round)
+        db.session.flush()
+        export_plan = WorkPlan(
+            round_id=ids.get("round_id", export_round.id),
+            employee_id=users["medewerker"].employee_id,
+            assignments=[Assignment(role_id=role.id, kind="holder", fte_units=2000)],
+        )
+        db.session.add(export_plan)
+        db.session.commit()
+        ids.setdefault("round_id", export_round.id)
+        ids.setdefault("plan_id", export_plan.id)
     return {"users": users, "ids": ids}
 
 

@@ -1,0 +1,92 @@
+"""Forms of the planning round: open a round, optimise, pin, comment, approve."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..domain import ASSIGNMENT_KIND_LABELS
+
+
+class OpenRoundForm(FlaskForm):
+    label = StringField(
+        "Naam van de planronde",
+        validators=[InputRequired("Geef de planronde een naam."), Length(max=80)],
+    )
+    starts_on = DateField(
+        "Begin van de periode",
+        validators=[InputRequired("Vul een geldige begindatum in (jjjj-mm-dd).")],
+    )
+    ends_on = DateField(
+        "Einde van de periode",
+        validators=[InputRequired("Vul een geldige einddatum in (jjjj-mm-dd).")],
+    )
+    deadline = DateField("Uiterste datum voor voorkeuren", validators=[Optional()])
+    show_names = BooleanField("Namen tonen bij Samen kiezen")
+    submit = SubmitField("Planronde openen")
+
+
+class OptimiseForm(FlaskForm):
+    time_limit_s = IntegerField(
+        "Maximale rekentijd (seconden)",
+        validators=[
+            InputRequired("Vul de maximale rekentijd in."),
+            NumberRange(1, 600, "Kies een rekentijd tussen 1 en 600 seconden."),
+        ],
+    )
+    seed = IntegerField(
+        "Startgetal (optioneel, voor herhaalbare uitkomsten)",
+        validators=[Optional(), NumberRange(0, 2**31 - 1, "Ongeldig startgetal.")],
+    )
+    note = StringField("Notitie bij dit voorstel", validators=[Length(max=200)])
+    submit = SubmitField("Optimaliseren")
+
+
+KIND_CHOICES = [
+    SelectChoice(value=k.value, label=label)
+    for k, label in ASSIGNMENT_KIND_LABELS.items()
+]
+
+
+class PinForm(FlaskForm):
+    employee_id = SelectField("Medewerker", coerce=int, validate_choice=True)
+    role_id = SelectField("Rol", coerce=int, validate_choice=True)
+    kind = SelectField("Soort", choices=KIND_CHOICES)
+    pin_kind = SelectField(
+        "Handeling",
+        choices=[
+            SelectChoice(value="pin", label="vastzetten (moet)"),
+            SelectChoice(value="forbid", label="verbieden (mag niet)"),
+        ],
+    )
+    fte = StringField(
+        "Fte (alleen bij vastzetten als rolhouder of ontwikkelrol)",
+        validators=[Length(max=12)],
+    )
+    submit = SubmitField("Toevoegen")
+
+
+class MoveForm(FlaskForm):
+    role_id = SelectField("Rol", coerce=int, validate_choice=True)
+    from_employee_id = SelectField("Van medewerker", coerce=int, validate_choice=True)
+    to_employee_id = SelectField("Naar medewerker", coerce=int, validate_choice=True)
+    submit = SubmitField("Verplaatsen")
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(
+        "Opmerking bij mijn werkplan",
+        # Required and the maximum length are checked once, in services.approval.
+        validators=[Optional()],
+    )
+    submit = SubmitField("Opmerking versturen")

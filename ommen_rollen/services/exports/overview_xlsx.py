@@ -1,0 +1,237 @@
+"""The round overview as an XLSX workbook (openpyxl): the matrix roles x employees,
+a sheet per cluster, load per employee, and shortfalls with vulnerability."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...domain import units_to_hours
+from .common import RoundOverview, decimal_fte, export_filename, round_overview
+
+FTE_FORMAT = "0.0###"
+HOURS_FORMAT = "0.0#"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+BACKUP_MARK = "V"
+LEARNER_MARK = "O"
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
+    """Write a cell: numbers stay numbers; text is always text, never a formula."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # a name like '=SOM(...)' stays text in Excel
+    else:
+        cell.value = value
+        if isinstance(value, Decimal):
+            cell.number_format = (
+                FTE_FORMAT if value.as_tuple().exponent == -4 else (HOURS_FORMAT)
+            )
+
+
+def _table(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    top: int = 1,
+    freeze_cols: int = 0,
+) -> int:
+    """A header row plus data rows from ``top``; returns the next free row."""
+    for col, title in enumerate(header, start=1):
+        _put(ws, top, col, title)
+        cell = ws.cell(row=top, column=col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    row_no = top
+    for row_no, row in enumerate(rows, start=top + 1):
+        for col, value in enumerate(row, start=1):
+            _put(ws, row_no, col, value)
+    ws.freeze_panes = ws.cell(row=top + 1, column=freeze_cols + 1).coordinate
+    return row_no + 1
+
+
+def _widths(ws: Worksheet, *, minimum: int = 6, maximum: int = 50) -> None:
+    """Columns wide enough for their content (within bounds)."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = str(cell.value)
+            longest = max(len(part) for part in text.split("\n"))
+            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(
+            minimum, min(maximum, width + 2)
+        )
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    """A valid, unique sheet name (max 31 characters, no []:*?/\\)."""
+    title = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Blad"
+    base, n = title, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def _matrix(ws: Worksheet, overview: RoundOverview, cluster: str | None) -> None:
+    roles = [r for r in overview.roles if cluster is None or r.cluster.name == cluster]
+    employees = overview.employees
+    header = ["Rol", "Naam", "Cluster", "fte rol"] + [e.name for e in employees]
+    rows = []
+    for role in roles:
+        row: list[Any] = [role.code, role.name, role.cluster.name]
+        row.append(decimal_fte(role.fte_units))
+        for employee in employees:
+            cell = overview.cells.get((role.id, employee.id))
+            if cell is None:
+                row.append(None)
+            elif cell.holder_units:
+                row.append(decimal_fte(cell.holder_units))
+            elif cell.backup:
+                row.append(BACKUP_MARK)
+            elif cell.learner:
+                row.append(LEARNER_MARK)
+            else:
+                row.append(None)
+        rows.append(row)
+    next_row = _table(ws, header, rows, freeze_cols=2)
+    _put(
+        ws,
+        next_row + 1,
+        1,
+        f"Getal = fte als rolhouder; {BACKUP_MARK} = vervanger; "
+        f"{LEARNER_MARK} = ontwikkelrol.",
+    )
+    _widths(ws, maximum=40)
+    for col in range(5, 5 + len(employees)):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+
+
+def _load(ws: Worksheet, overview: RoundOverview) -> None:
+    header = [
+        "Medewerker",
+        "Gebruikersnaam",
+        "Rompfunctie",
+        "Contract fte",
+        "Contract uur per week",
+        "Toegewezen fte",
+        "Toegewezen uur per week",
+        "Verschil fte (toegewezen - contract)",
+        "Aantal keer vervanger",
+        "Status werkplan",
+    ]
+    rows = []
+    for plan in overview.plans:
+        e = plan.employee
+        held = overview.held_units(e.id)
+        rows.append(
+            [
+                e.name,
+                e.username,
+                e.base_function.value,
+                decimal_fte(e.contract_units),
+                units_to_hours(e.contract_units),
+                decimal_fte(held),
+                units_to_hours(held),
+                decimal_fte(held - e.contract_units),
+                overview.backup_count(e.id),
+                plan.status.label,
+            ]
+        )
+    _table(ws, header, rows, freeze_cols=1)
+    _widths(ws)
+
+
+def _shortfalls(ws: Worksheet, overview: RoundOverview) -> None:
+    row = _table(
+        ws,
+        ["Niet gedekte rol", "Naam", "Cluster", "Niet gedekt fte", "Reden"],
+        [
+            [
+                s.role.code,
+                s.role.name,
+                s.role.cluster.name,
+                decimal_fte(s.units),
+                s.reason,
+            ]
+            for s in overview.uncovered
+        ],
+    )
+    if not overview.uncovered:
+        _put(ws, row, 1, "Alle rollen zijn volledig gedekt.")
+        row += 1
+    row = _table(
+        ws,
+        ["Rol zonder genoeg vervangers", "Naam", "Cluster", "Ontbrekend", "Reden"],
+        [
+            [s.role.code, s.role.name, s.role.cluster.name, s.units, s.reason]
+            for s in overview.missing_backups
+        ],
+        top=row + 1,
+    )
+    if not overview.missing_backups:
+        _put(ws, row, 1, "Elke rol heeft genoeg vervangers.")
+        row += 1
+    row = _table(
+        ws,
+        ["Kwetsbaarheid: bij afwezigheid van", "Niet gedekt fte", "Rollen"],
+        [
+            [a.employee, decimal_fte(a.uncovered_units), ", ".join(a.roles)]
+            for a in overview.absences
+        ],
+        top=row + 1,
+    )
+    if not overview.has_analysis:
+        _put(ws, row, 1, "Geen kwetsbaarheidsanalyse beschikbaar voor deze ronde.")
+        row += 1
+    _table(
+        ws,
+        ["Rol met maar één geschikte medewerker"],
+        [[code] for code in overview.single_eligible],
+        top=row + 1,
+    )
+    ws.freeze_panes = "A2"
+    _widths(ws, maximum=80)
+
+
+def overview_workbook(round_id: int) -> Workbook:
+    """The overview of a round as an openpyxl workbook."""
+    overview = round_overview(round_id)
+    wb = Workbook()
+    used: set[str] = set()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet_title("Matrix", used)
+    _matrix(ws, overview, None)
+    for cluster in overview.clusters():
+        _matrix(wb.create_sheet(sheet_title(cluster, used)), overview, cluster)
+    _load(wb.create_sheet(sheet_title("Belasting", used)), overview)
+    _shortfalls(wb.create_sheet(sheet_title("Knelpunten", used)), overview)
+    wb.properties.title = f"Overzicht planronde {overview.round.label}"
+    return wb
+
+
+def overview_xlsx(round_id: int) -> tuple[bytes, str]:
+    """(XLSX bytes, file name) of the round overview."""
+    wb = overview_workbook(round_id)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    label = wb.properties.title.removeprefix("Overzicht planronde ")
+    return buffer.getvalue(), export_filename(label, "overzicht", "xlsx")

@@ -1,0 +1,618 @@
+"""Row by row: read the mapped cells of one row into the values it asks for,
+with a Dutch message per bad cell, compare with what is stored, and apply.
+
+An empty cell leaves the stored value as it is; a list (competences, required
+competences) in a filled cell replaces the stored list. So importing the same file
+twice changes nothing the second time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+
+from ...domain import (
+    FTE_SCALE,
+    BaseFunction,
+    FteError,
+    format_fte,
+    hours_to_units,
+    parse_fte,
+)
+from ...extensions import db
+from ...models import (
+    Cluster,
+    Competence,
+    Employee,
+    EmployeeCompetence,
+    Role,
+    RoleRequirement,
+    TaskField,
+    User,
+)
+from ..base import stamp
+from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
+
+Report = Callable[[str, str], None]  # (field key, Dutch message)
+
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,59}$")
+ROLE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+MAX_ROLE_UNITS = 10 * FTE_SCALE
+TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
+FALSE = {"nee", "n", "no", "false", "onwaar", "0", ""}
+
+
+# --- reading cells ------------------------------------------------------------
+
+
+def read_bool(text: str, key: str, report: Report) -> bool | None:
+    value = text.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    report(key, f"'{text}' is geen ja of nee.")
+    return None
+
+
+def read_int(text: str, key: str, report: Report, low: int, high: int) -> int | None:
+    try:
+        number = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number != number.to_integral_value():
+        report(key, f"'{text}' is geen geheel getal.")
+        return None
+    if not low <= number <= high:
+        report(key, f"moet tussen {low} en {high} liggen (nu {text}).")
+        return None
+    return int(number)
+
+
+def read_fte(text: str, key: str, report: Report) -> int | None:
+    try:
+        return parse_fte(text)
+    except FteError as exc:
+        report(key, f"{exc}; schrijf fte als bijvoorbeeld 0,8889.")
+        return None
+
+
+def read_hours(text: str, key: str, report: Report) -> int | None:
+    try:
+        return hours_to_units(text)
+    except FteError as exc:
+        report(key, f"{exc}; schrijf uren per week als bijvoorbeeld 32 of 25,5.")
+        return None
+
+
+def read_levels(
+    text: str, key: str, report: Report, competences: dict[str, Competence]
+) -> dict[int, int] | None:
+    """'regievoering:2; juridisch:1' -> {competence id: level}."""
+    levels: dict[int, int] = {}
+    ok = True
+    for part in re.split(r"[;,|\n]", text):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(.+?)\s*(?:[:=]|\(|\s)\s*(\d+)\)?", part)
+        if match is None:
+            report(key, f"'{part}': schrijf competentie en niveau als 'naam:2'.")
+            ok = False
+            continue
+        name, level = match.group(1).strip(), int(match.group(2))
+        competence = competences.get(name.lower())
+        if competence is None:
+            report(
+                key,
+                f"competentie '{name}' bestaat niet; importeer of maak die eerst aan.",
+            )
+            ok = False
+        elif not 1 <= level <= 3:
+            report(key, f"niveau van '{name}' moet 1, 2 of 3 zijn (nu {level}).")
+            ok = False
+        elif competence.id in levels:
+            report(key, f"competentie '{name}' staat er twee keer in.")
+            ok = False
+        else:
+            levels[competence.id] = level
+    return levels if ok else None
+
+
+def read_base_functions(text: str, key: str, report: Report) -> str | None:
+    letters = re.sub(r"[\s,;/+&]", "", text.upper().replace(" EN ", " "))
+    wrong = sorted({c for c in letters if c not in "ABCDE"})
+    if wrong or not letters:
+        report(key, f"'{text}': rompfuncties zijn letters A tot en met E.")
+        return None
+    return "".join(sorted(set(letters)))
+
+
+# --- per kind -----------------------------------------------------------------
+
+
+@dataclass
+class Desired:
+    """What one row asks for: field -> value, only for filled cells."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Handler:
+    """Reads, compares and applies the rows of one kind of import."""
+
+    kind: Kind
+    object_type: str
+    labels: dict[str, str] = {}  # value key -> Dutch name in change lines
+
+    def __init__(self) -> None:
+        self.clusters = {c.name.lower(): c for c in db.session.scalars(select(Cluster))}
+        self.competences = {
+            c.name.lower(): c for c in db.session.scalars(select(Competence))
+        }
+        self.task_fields = {
+            t.name.lower(): t for t in db.session.scalars(select(TaskField))
+        }
+
+    def existing(self, key: str) -> Any:
+        raise NotImplementedError
+
+    def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
+        raise NotImplementedError
+
+    def current(self, obj: Any) -> dict[str, Any]:
+        """The stored values under the same keys as Desired.values."""
+        raise NotImplementedError
+
+    def create(self) -> Any:
+        raise NotImplementedError
+
+    def set(self, obj: Any, key: str, value: Any) -> None:
+        setattr(obj, key, value)
+
+    def describe(self, key: str, value: Any) -> str:
+        return str(value)
+
+    def changes(self, desired: Desired, obj: Any) -> list[str]:
+        """Dutch lines 'Naam: oud -> nieuw' for every value that differs."""
+        if obj is None:
+            return []
+        now = self.current(obj)
+        lines = []
+        for key, value in desired.values.items():
+            if now.get(key) != value:
+                label = self.labels.get(key, key)
+                old = self.describe(key, now.get(key))
+                lines.append(f"{label}: {old} → {self.describe(key, value)}")
+        return lines
+
+    def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
+        new = obj is None
+        if new:
+            obj = self.create()
+            db.session.add(obj)
+            now: dict[str, Any] = {}
+        else:
+            now = self.current(obj)
+        for key, value in desired.values.items():
+            if new or now.get(key) != value:
+                self.set(obj, key, value)
+        stamp(obj, by, new=new)
+        return obj
+
+    def _lookup(
+        self, table: dict[str, Any], text: str, key: str, what: str, report: Report
+    ) -> Any:
+        found = table.get(text.strip().lower())
+        if found is None:
+            report(key, f"{what} '{text}' bestaat niet.")
+        return found
+
+
+class EmployeeHandler(Handler):
+    kind = EMPLOYEES
+    object_type = "employee"
+    labels = {
+        "name": "naam",
+        "contract_units": "contract",
+        "base_function": "rompfunctie",
+        "home_cluster_id": "cluster",
+        "competences": "competenties",
+        "active": "actief",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Usernames are lower case and unique across employees and accounts (as
+        # in beheer): 'Anouk.deVries' in a file is the employee 'anouk.devries'.
+        self.by_username = {
+            e.username.lower(): e for e in db.session.scalars(select(Employee))
+        }
+        self.account_names = {
+            u.lower() for u in db.session.scalars(select(User.username))
+        }
+        self.cluster_names = {c.id: c.name for c in self.clusters.values()}
+        self.competence_names = {c.id: c.name for c in self.competences.values()}
+
+    def existing(self, key: str) -> Employee | None:
+        return self.by_username.get(key.lower())
+
+    def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
+        username = cells.get("username", "").lower()
+        desired = Desired(username)
+        if not USERNAME.fullmatch(username):
+            report(
+                "username",
+                f"'{username}' is geen geldige gebruikersnaam (2 tot 60 letters, "
+                "cijfers, punt, streepje of liggend streepje).",
+            )
+        elif new and username in self.account_names:
+            report("username", f"de gebruikersnaam '{username}' is al in gebruik.")
+        values = desired.values
+
+        name = cells.get("name", "")
+        if not name:
+            parts = [cells.get(k, "") for k in ("first_name", "infix", "last_name")]
+            name = " ".join(p for p in parts if p)
+        if len(name) > 160:
+            report("name", "de naam is langer dan 160 tekens.")
+        elif name:
+            values["name"] = name
+        elif new:
+            report("name", "een nieuwe medewerker moet een naam hebben.")
+
+        contract = self._contract(cells, report)
+        if contract is not None:
+            values["contract_units"] = contract
+        elif new and not any(
+            cells.get(k) for k in ("contract_fte", "contract_hours", "contract_percent")
+        ):
+            report("contract_fte", "een nieuwe medewerker moet een contract hebben.")
+
+        if base := cells.get("base_function", ""):
+            match = re.fullmatch(r"([A-Ea-e])\b.*", base)
+            if match is None:
+                report("base_function", f"'{base}': kies rompfunctie A, B, C, D of E.")
+            else:
+                values["base_function"] = BaseFunction(match.group(1).upper())
+        elif new:
+            report(
+                "base_function", "een nieuwe medewerker moet een rompfunctie hebben."
+            )
+
+        if cluster_name := cells.get("home_cluster", ""):
+            cluster = self._lookup(
+                self.clusters, cluster_name, "home_cluster", "cluster", report
+            )
+            if cluster is not None:
+                values["home_cluster_id"] = cluster.id
+        if text := cells.get("competences", ""):
+            levels = read_levels(text, "competences", report, self.competences)
+            if levels is not None:
+                values["competences"] = levels
+        if text := cells.get("active", ""):
+            active = read_bool(text, "active", report)
+            if active is not None:
+                values["active"] = active
+        return desired
+
+    def _contract(self, cells: dict[str, str], report: Report) -> int | None:
+        found: list[tuple[str, int]] = []
+        if text := cells.get("contract_fte", ""):
+            if (units := read_fte(text, "contract_fte", report)) is not None:
+                found.append(("contract_fte", units))
+        if text := cells.get("contract_hours", ""):
+            if (units := read_hours(text, "contract_hours", report)) is not None:
+                found.append(("contract_hours", units))
+        if text := cells.get("contract_percent", ""):
+            try:
+                fraction = Decimal(text.strip().rstrip("%").replace(",", ".")) / 100
+                units = parse_fte(fraction)
+            except (InvalidOperation, FteError):
+                report("contract_percent", f"'{text}' is geen percentage.")
+            else:
+                found.append(("contract_percent", units))
+        if not found:
+            return None
+        key, units = found[0]
+        if any(abs(other - units) > 1 for _k, other in found[1:]):
+            report(key, "de kolommen voor het contract spreken elkaar tegen.")
+            return None
+        if not 0 < units <= FTE_SCALE:
+            report(
+                key,
+                f"het contract moet meer dan 0 en hoogstens 1 fte zijn "
+                f"(nu {format_fte(units)} fte).",
+            )
+            return None
+        return units
+
+    def current(self, obj: Employee) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "contract_units": obj.contract_units,
+            "base_function": obj.base_function,
+            "home_cluster_id": obj.home_cluster_id,
+            "competences": {ec.competence_id: ec.level for ec in obj.competences},
+            "active": obj.active,
+        }
+
+    def describe(self, key: str, value: Any) -> str:
+        if key == "contract_units" and value is not None:
+            return f"{format_fte(value)} fte"
+        if key == "home_cluster_id":
+            return self.cluster_names.get(value, "geen")
+        if key == "competences":
+            return (
+                ", ".join(
+                    f"{self.competence_names.get(c, c)}:{lvl}"
+                    for c, lvl in sorted(value.items())
+                )
+                or "geen"
+            )
+        if key == "active":
+            return "ja" if value else "nee"
+        return str(value)
+
+    def create(self) -> Employee:
+        return Employee()
+
+    def set(self, obj: Employee, key: str, value: Any) -> None:
+        if key != "competences":
+            setattr(obj, key, value)
+            return
+        by_id = {ec.competence_id: ec for ec in obj.competences}
+        for competence_id, ec in by_id.items():
+            if competence_id not in value:
+                obj.competences.remove(ec)
+        for competence_id, level in value.items():
+            if competence_id in by_id:
+                by_id[competence_id].level = level
+            else:
+                obj.competences.append(
+                    EmployeeCompetence(competence_id=competence_id, level=level)
+                )
+
+    def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
+        if obj is None:
+            obj = Employee(username=desired.key)
+            db.session.add(obj)
+            for key, value in desired.values.items():
+                self.set(obj, key, value)
+            stamp(obj, by, new=True)
+            self.by_username[desired.key] = obj
+            return obj
+        return super().apply(desired, obj, by)
+
+
+class CompetenceHandler(Handler):
+    kind = COMPETENCES
+    object_type = "competence"
+    labels = {"description": "omschrijving", "active": "actief"}
+
+    def existing(self, key: str) -> Competence | None:
+        return self.competences.get(key.lower())
+
+    def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
+        name = cells.get("name", "")
+        desired = Desired(name)
+        if len(name) > 120:
+            report("name", "de naam is langer dan 120 tekens.")
+        if text := cells.get("description", ""):
+            desired.values["description"] = text
+        if text := cells.get("active", ""):
+            active = read_bool(text, "active", report)
+            if active is not None:
+                desired.values["active"] = active
+        return desired
+
+    def current(self, obj: Competence) -> dict[str, Any]:
+        return {"description": obj.description, "active": obj.active}
+
+    def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
+        if obj is None:
+            obj = Competence(name=desired.key, **desired.values)
+            db.session.add(obj)
+            stamp(obj, by, new=True)
+            self.competences[desired.key.lower()] = obj
+            return obj
+        return super().apply(desired, obj, by)
+
+
+class RoleHandler(Handler):
+    kind = ROLES
+    object_type = "role"
+    labels = {
+        "name": "naam",
+        "description": "omschrijving",
+        "cluster_id": "cluster",
+        "task_field_id": "taakveld",
+        "fte_units": "omvang",
+        "base_functions_code": "rompfuncties",
+        "backups_needed": "vervangers",
+        "splittable": "deelbaar",
+        "max_holders": "max. rolhouders",
+        "min_share_units": "kleinste deel",
+        "critical": "kritiek",
+        "requirements": "vereiste competenties",
+        "active": "actief",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_code = {r.code: r for r in db.session.scalars(select(Role))}
+        self.names = {
+            "cluster_id": {c.id: c.name for c in self.clusters.values()},
+            "task_field_id": {t.id: t.name for t in self.task_fields.values()},
+            "requirements": {c.id: c.name for c in self.competences.values()},
+        }
+
+    def existing(self, key: str) -> Role | None:
+        return self.by_code.get(key)
+
+    def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
+        code = cells.get("code", "")
+        desired = Desired(code)
+        values = desired.values
+        if not ROLE_CODE.fullmatch(code):
+            report(
+                "code",
+                f"'{code}' is geen geldige rolcode (tot 40 letters, cijfers, punt "
+                "of streepje).",
+            )
+        if name := cells.get("name", ""):
+            if len(name) > 160:
+                report("name", "de naam is langer dan 160 tekens.")
+            else:
+                values["name"] = name
+        elif new:
+            report("name", "een nieuwe rol moet een naam hebben.")
+        if text := cells.get("description", ""):
+            values["description"] = text
+        if text := cells.get("cluster", ""):
+            cluster = self._lookup(self.clusters, text, "cluster", "cluster", report)
+            if cluster is not None:
+                values["cluster_id"] = cluster.id
+        elif new:
+            report("cluster", "een nieuwe rol moet bij een cluster horen.")
+        if text := cells.get("task_field", ""):
+            task_field = self._lookup(
+                self.task_fields, text, "task_field", "taakveld", report
+            )
+            if task_field is not None:
+                values["task_field_id"] = task_field.id
+
+        units = None
+        if text := cells.get("fte", ""):
+            units = read_fte(text, "fte", report)
+        elif text := cells.get("hours", ""):
+            units = read_hours(text, "hours", report)
+        elif new:
+            report("fte", "een nieuwe rol moet een omvang in fte hebben.")
+        if units is not None:
+            if not 0 < units <= MAX_ROLE_UNITS:
+                report(
+                    "fte" if cells.get("fte") else "hours",
+                    f"de omvang moet meer dan 0 en hoogstens 10 fte zijn "
+                    f"(nu {format_fte(units)} fte).",
+                )
+            else:
+                values["fte_units"] = units
+
+        if text := cells.get("base_functions", ""):
+            letters = read_base_functions(text, "base_functions", report)
+            if letters is not None:
+                values["base_functions_code"] = letters
+        elif new:
+            report("base_functions", "geef aan welke rompfuncties deze rol mogen doen.")
+        if text := cells.get("backups_needed", ""):
+            n = read_int(text, "backups_needed", report, 0, 5)
+            if n is not None:
+                values["backups_needed"] = n
+        for key in ("splittable", "critical", "active"):
+            if text := cells.get(key, ""):
+                flag = read_bool(text, key, report)
+                if flag is not None:
+                    values[key] = flag
+        if text := cells.get("max_holders", ""):
+            n = read_int(text, "max_holders", report, 1, 10)
+            if n is not None:
+                values["max_holders"] = n
+        if text := cells.get("min_share", ""):
+            share = read_fte(text, "min_share", report)
+            if share is not None:
+                if share <= 0:
+                    report("min_share", "het kleinste deel moet meer dan 0 fte zijn.")
+                else:
+                    values["min_share_units"] = share
+        if text := cells.get("requirements", ""):
+            levels = read_levels(text, "requirements", report, self.competences)
+            if levels is not None:
+                values["requirements"] = levels
+
+        # The smallest share cannot exceed the role (stored or new size).
+        stored = self.by_code.get(code)
+        fte_units = values.get("fte_units", stored.fte_units if stored else None)
+        share = values.get("min_share_units")
+        if share is not None and fte_units is not None and share > fte_units:
+            report(
+                "min_share",
+                f"het kleinste deel ({format_fte(share)} fte) is groter dan de rol "
+                f"({format_fte(fte_units)} fte).",
+            )
+        return desired
+
+    def current(self, obj: Role) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "description": obj.description,
+            "cluster_id": obj.cluster_id,
+            "task_field_id": obj.task_field_id,
+            "fte_units": obj.fte_units,
+            "base_functions_code": obj.base_functions_code,
+            "backups_needed": obj.backups_needed,
+            "splittable": obj.splittable,
+            "max_holders": obj.max_holders,
+            "min_share_units": obj.min_share_units,
+            "critical": obj.critical,
+            "requirements": {r.competence_id: r.min_level for r in obj.requirements},
+            "active": obj.active,
+        }
+
+    def describe(self, key: str, value: Any) -> str:
+        if value is None:
+            return "geen"
+        if key in ("fte_units", "min_share_units"):
+            return f"{format_fte(value)} fte"
+        if key in ("cluster_id", "task_field_id"):
+            return self.names[key].get(value, str(value))
+        if key == "requirements":
+            names = self.names["requirements"]
+            return (
+                ", ".join(
+                    f"{names.get(c, c)}:{lvl}" for c, lvl in sorted(value.items())
+                )
+                or "geen"
+            )
+        if isinstance(value, bool):
+            return "ja" if value else "nee"
+        return str(value)
+
+    def set(self, obj: Role, key: str, value: Any) -> None:
+        if key != "requirements":
+            setattr(obj, key, value)
+            return
+        by_id = {r.competence_id: r for r in obj.requirements}
+        for competence_id, requirement in by_id.items():
+            if competence_id not in value:
+                obj.requirements.remove(requirement)
+        for competence_id, level in value.items():
+            if competence_id in by_id:
+                by_id[competence_id].min_level = level
+            else:
+                obj.requirements.append(
+                    RoleRequirement(competence_id=competence_id, min_level=level)
+                )
+
+    def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
+        if obj is None:
+            obj = Role(code=desired.key)
+            for key, value in desired.values.items():
+                self.set(obj, key, value)
+            db.session.add(obj)
+            stamp(obj, by, new=True)
+            self.by_code[desired.key] = obj
+            return obj
+        return super().apply(desired, obj, by)
+
+
+HANDLERS: dict[str, type[Handler]] = {
+    "employees": EmployeeHandler,
+    "competences": CompetenceHandler,
+    "roles": RoleHandler,
+}

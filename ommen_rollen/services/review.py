@@ -1,0 +1,343 @@
+"""Read models for the review screens and Mijn werkplan: coverage matrix, load,
+shortfalls, vulnerability, wishes granted, comparison of proposals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
+from ..extensions import db
+from ..models import Assignment, Employee, Proposal, Role, WorkPlan
+from .base import ServiceError
+from .solver_bridge import current_plans, employee_key
+
+
+def units(value: Any) -> int:
+    """A JSON fte number as exact units (0 when missing); for display, a number with
+    more than four decimals is rounded instead of refused."""
+    if value is None:
+        return 0
+    try:
+        return parse_fte(str(value))
+    except FteError:
+        try:
+            return int(round(float(value) * FTE_SCALE))
+        except (TypeError, ValueError):
+            return 0
+
+
+# --- Mijn werkplan -------------------------------------------------------------
+
+
+@dataclass
+class PlanLine:
+    role: Role
+    fte_units: int = 0
+    holders: list[str] = field(default_factory=list)  # backup-for: whose work
+    backups: list[str] = field(default_factory=list)  # who backs me up
+    mentor: str = ""
+
+
+@dataclass
+class WerkplanView:
+    plan: WorkPlan
+    holder: list[PlanLine]
+    backup: list[PlanLine]
+    learner: list[PlanLine]
+    total_units: int
+    contract_units: int
+    wishes_not_granted: list[dict[str, Any]]
+
+    @property
+    def over_contract(self) -> bool:
+        return self.total_units > self.contract_units
+
+
+def werkplan_view(plan: WorkPlan) -> WerkplanView:
+    """Everything Mijn werkplan shows for one werkplan."""
+    others = [
+        p for p in current_plans(plan.round_id) if p.employee_id != plan.employee_id
+    ]
+    names = {
+        e.id: e.name
+        for e in db.session.scalars(
+            select(Employee).where(
+                Employee.id.in_([p.employee_id for p in others] or [0])
+            )
+        )
+    }
+    holders_of: dict[int, list[str]] = defaultdict(list)
+    backups_of: dict[int, list[str]] = defaultdict(list)
+    for other in others:
+        for a in other.assignments:
+            name = names.get(other.employee_id, "?")
+            if a.kind == AssignmentKind.HOLDER:
+                holders_of[a.role_id].append(name)
+            elif a.kind == AssignmentKind.BACKUP:
+                backups_of[a.role_id].append(name)
+    holder, backup, learner = [], [], []
+    total = 0
+    for a in sorted(plan.assignments, key=lambda a: a.role.code):
+        line = PlanLine(role=a.role, fte_units=a.fte_units)
+        if a.kind == AssignmentKind.HOLDER:
+            line.backups = sorted(backups_of.get(a.role_id, []))
+            holder.append(line)
+            total += a.fte_units
+        elif a.kind == AssignmentKind.BACKUP:
+            line.holders = sorted(holders_of.get(a.role_id, []))
+            backup.append(line)
+        else:
+            line.mentor = a.mentor.name if a.mentor else ""
+            learner.append(line)
+            total += a.fte_units
+    wishes: list[dict[str, Any]] = []
+    if plan.proposal is not None and plan.proposal.plan:
+        explanations = plan.proposal.plan.get("explanations", {}) or {}
+        mine = (explanations.get("employees", {}) or {}).get(
+            employee_key(plan.employee_id), []
+        )
+        role_names = {r.code: r.name for r in db.session.scalars(select(Role))}
+        for item in mine:
+            wishes.append(
+                {
+                    "role": item.get("role", ""),
+                    "role_name": role_names.get(item.get("role", ""), ""),
+                    "wish": item.get("wish", "want"),
+                    "reason": item.get("reason", ""),
+                }
+            )
+    return WerkplanView(
+        plan=plan,
+        holder=holder,
+        backup=backup,
+        learner=learner,
+        total_units=total,
+        contract_units=plan.employee.contract_units,
+        wishes_not_granted=wishes,
+    )
+
+
+# --- review of a proposal -------------------------------------------------------
+
+
+@dataclass
+class EmployeeLoad:
+    key: str
+    name: str
+    contract_units: int
+    load_units: int = 0
+    wants: int = 0
+    wants_granted: int = 0
+    not_granted: list[str] = field(default_factory=list)
+
+    @property
+    def over(self) -> bool:
+        return self.load_units > self.contract_units
+
+
+@dataclass
+class ClusterWishes:
+    name: str
+    wants: int = 0
+    granted: int = 0
+
+
+@dataclass
+class Review:
+    proposal: Proposal
+    roles: list[dict[str, Any]]
+    employees: list[EmployeeLoad]
+    cells: dict[tuple[str, str], str]
+    uncovered: list[dict[str, Any]]
+    missing_backups: list[dict[str, Any]]
+    single_eligible: list[str]
+    absence: list[dict[str, Any]]
+    worst: dict[str, Any] | None
+    clusters: list[ClusterWishes]
+    metrics: dict[str, Any]
+    objective: dict[str, Any]
+    role_names: dict[str, str]
+    employee_names: dict[str, str]
+
+    @property
+    def wants_total(self) -> int:
+        return sum(e.wants for e in self.employees)
+
+    @property
+    def wants_granted(self) -> int:
+        return sum(e.wants_granted for e in self.employees)
+
+
+def review(proposal: Proposal) -> Review:
+    """The review of a proposal, read from the instance and plan it keeps."""
+    instance = proposal.instance or {}
+    plan = proposal.plan or {}
+    roles = list(instance.get("roles", []))
+    employees = {
+        e["id"]: EmployeeLoad(
+            key=e["id"], name=e.get("name", e["id"]), contract_units=units(e["fte"])
+        )
+        for e in instance.get("employees", [])
+    }
+    role_cluster = {r["id"]: r.get("cluster", "") for r in roles}
+    cells: dict[tuple[str, str], str] = {}
+    holds: set[tuple[str, str]] = set()
+    for a in plan.get("assignments", []):
+        emp, role, kind = a.get("employee"), a.get("role"), a.get("kind")
+        if kind in ("holder", "learner") and emp in employees:
+            employees[emp].load_units += units(a.get("fte"))
+        label = {"holder": "H", "backup": "V", "learner": "L"}.get(kind, "?")
+        if kind in ("holder", "learner"):
+            label += " " + format_short(units(a.get("fte")))
+        if kind == "holder":
+            holds.add((emp, role))
+        cells[(role, emp)] = (cells.get((role, emp), "") + " " + label).strip()
+    clusters: dict[str, ClusterWishes] = {}
+    for pref in instance.get("preferences", []):
+        if pref.get("choice") != "want" and not (pref.get("score", 0) > 0):
+            continue
+        emp, role = pref.get("employee"), pref.get("role")
+        if emp not in employees:
+            continue
+        cluster = clusters.setdefault(
+            role_cluster.get(role, ""), ClusterWishes(name=role_cluster.get(role, ""))
+        )
+        employees[emp].wants += 1
+        cluster.wants += 1
+        if (emp, role) in holds:
+            employees[emp].wants_granted += 1
+            cluster.granted += 1
+        else:
+            employees[emp].not_granted.append(role)
+    vulnerability = plan.get("vulnerability", {}) or {}
+    absence = [
+        {"employee": key, **value}
+        for key, value in (vulnerability.get("absence", {}) or {}).items()
+        if value.get("uncovered_fte")
+    ]
+    absence.sort(key=lambda item: -float(item.get("uncovered_fte") or 0))
+    return Review(
+        proposal=proposal,
+        roles=roles,
+        employees=sorted(employees.values(), key=lambda e: e.name),
+        cells=cells,
+        uncovered=list(plan.get("uncovered", [])),
+        missing_backups=list(plan.get("missing_backups", [])),
+        single_eligible=list(vulnerability.get("single_eligible_roles", [])),
+        absence=absence,
+        worst=vulnerability.get("worst"),
+        clusters=sorted(clusters.values(), key=lambda c: c.name),
+        metrics=plan.get("metrics", {}) or {},
+        objective=plan.get("objective", {}) or {},
+        role_names={r["id"]: r.get("name", r["id"]) for r in roles},
+        employee_names={k: e.name for k, e in employees.items()},
+    )
+
+
+def for_cluster(full: Review, cluster: str) -> Review:
+    """The part of a review about one cluster: its roles, the people who hold or
+    back them up, its shortfalls and its wishes (what a spil reads)."""
+    codes = {r["id"] for r in full.roles if r.get("cluster") == cluster}
+    people = {emp for (role, emp) in full.cells if role in codes}
+    return Review(
+        proposal=full.proposal,
+        roles=[r for r in full.roles if r["id"] in codes],
+        employees=[e for e in full.employees if e.key in people],
+        cells={k: v for k, v in full.cells.items() if k[0] in codes},
+        uncovered=[u for u in full.uncovered if u.get("role") in codes],
+        missing_backups=[m for m in full.missing_backups if m.get("role") in codes],
+        single_eligible=[c for c in full.single_eligible if c in codes],
+        absence=[a for a in full.absence if a.get("employee") in people],
+        worst=full.worst,
+        clusters=[c for c in full.clusters if c.name == cluster],
+        metrics=full.metrics,
+        objective=full.objective,
+        role_names=full.role_names,
+        employee_names=full.employee_names,
+    )
+
+
+def cluster_names(full: Review) -> list[str]:
+    return sorted({str(r.get("cluster", "")) for r in full.roles})
+
+
+def format_short(value_units: int) -> str:
+    from ..domain import format_fte
+
+    return format_fte(value_units)
+
+
+# --- compare two proposals ---------------------------------------------------------
+
+
+@dataclass
+class Change:
+    employee: str
+    gained: list[str]
+    lost: list[str]
+    changed: list[str]
+
+
+def holder_shares(plan: dict[str, Any]) -> dict[str, dict[str, int]]:
+    shares: dict[str, dict[str, int]] = defaultdict(dict)
+    for a in plan.get("assignments", []):
+        if a.get("kind") == "holder":
+            shares[a["employee"]][a["role"]] = units(a.get("fte"))
+    return shares
+
+
+def compare(a: Proposal, b: Proposal) -> list[Change]:
+    """Who gains or loses which role (as holder) going from proposal a to b."""
+    if a.round_id != b.round_id:
+        raise ServiceError(
+            "Alleen voorstellen van dezelfde planronde zijn te vergelijken."
+        )
+    first, second = holder_shares(a.plan or {}), holder_shares(b.plan or {})
+    names = {
+        e["id"]: e.get("name", e["id"])
+        for p in (a, b)
+        for e in (p.instance or {}).get("employees", [])
+    }
+    changes = []
+    for emp in sorted(set(first) | set(second), key=lambda k: names.get(k, k)):
+        old, new = first.get(emp, {}), second.get(emp, {})
+        gained = sorted(set(new) - set(old))
+        lost = sorted(set(old) - set(new))
+        changed = sorted(
+            f"{r}: {format_short(old[r])} → {format_short(new[r])}"
+            for r in set(old) & set(new)
+            if old[r] != new[r]
+        )
+        if gained or lost or changed:
+            changes.append(Change(names.get(emp, emp), gained, lost, changed))
+    return changes
+
+
+def round_proposals(round_id: int) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.round_id == round_id)
+            .order_by(Proposal.number.desc())
+        )
+    )
+
+
+def current_plan_list(round_id: int) -> list[WorkPlan]:
+    """Current werkplannen of a round with employee and assignments, by name."""
+    plans = db.session.scalars(
+        select(WorkPlan)
+        .join(Employee, Employee.id == WorkPlan.employee_id)
+        .where(WorkPlan.round_id == round_id, WorkPlan.current.is_(True))
+        .options(
+            selectinload(WorkPlan.assignments).selectinload(Assignment.role),
+            selectinload(WorkPlan.employee),
+        )
+        .order_by(Employee.name)
+    )
+    return list(plans)

@@ -1,0 +1,461 @@
+"""The one place where the database and the solver meet.
+
+``build_instance`` turns a planning round into instance format v1 and
+``store_plan`` writes a plan (format v1) back as a numbered Proposal with its
+werkplannen, in one transaction. Ids in the instance: employees are ``m<id>``
+(the database id, stable when a username changes), roles are their code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..domain import FTE_SCALE, AssignmentKind, Choice, FteError, parse_fte
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Employee,
+    EmployeeCompetence,
+    Job,
+    JobStatus,
+    Pin,
+    PinKind,
+    Preference,
+    Proposal,
+    ProposalStatus,
+    Role,
+    RoleRequirement,
+    User,
+    WorkPlan,
+    WorkPlanStatus,
+)
+from . import audit
+from .base import ServiceError, stamp, utcnow
+from .rounds import get_round
+
+INSTANCE_VERSION = 1
+
+
+def employee_key(employee_id: int) -> str:
+    """The instance id of an employee: 'm' + database id."""
+    return f"m{employee_id}"
+
+
+def employee_id_of(key: str) -> int | None:
+    """The database id behind an instance employee id, or None."""
+    if len(key) > 1 and key[0] == "m" and key[1:].isdigit():
+        return int(key[1:])
+    return None
+
+
+def fte_number(units: int) -> float:
+    """Exact FTE units as a JSON number with at most four decimals.
+
+    A float written by repr() is the shortest text that reads back to the same
+    float, so 8889 units become 0.8889 and parse_fte reads it back exactly."""
+    return units / FTE_SCALE
+
+
+def _employees() -> list[Employee]:
+    return list(
+        db.session.scalars(
+            select(Employee)
+            .where(Employee.active.is_(True))
+            .options(
+                selectinload(Employee.competences).selectinload(
+                    EmployeeCompetence.competence
+                )
+            )
+            .order_by(Employee.id)
+        )
+    )
+
+
+def _roles() -> list[Role]:
+    return list(
+        db.session.scalars(
+            select(Role)
+            .where(Role.active.is_(True))
+            .options(
+                selectinload(Role.requirements).selectinload(
+                    RoleRequirement.competence
+                ),
+                selectinload(Role.cluster),
+            )
+            .order_by(Role.code)
+        )
+    )
+
+
+def current_plans(round_id: int) -> list[WorkPlan]:
+    """The current werkplan of every employee in a round."""
+    return list(
+        db.session.scalars(
+            select(WorkPlan)
+            .where(WorkPlan.round_id == round_id, WorkPlan.current.is_(True))
+            .options(selectinload(WorkPlan.assignments))
+        )
+    )
+
+
+def approved_plans(round_id: int) -> list[WorkPlan]:
+    """The newest approved werkplan of every employee in a round (a later, not yet
+    approved version does not count as the approved plan)."""
+    newest: dict[int, WorkPlan] = {}
+    for plan in db.session.scalars(
+        select(WorkPlan)
+        .where(
+            WorkPlan.round_id == round_id,
+            WorkPlan.status == WorkPlanStatus.APPROVED,
+        )
+        .options(selectinload(WorkPlan.assignments))
+        .order_by(WorkPlan.version)
+    ):
+        newest[plan.employee_id] = plan
+    return list(newest.values())
+
+
+def assignments_json(
+    plans: list[WorkPlan], employees: set[int], roles: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Assignments of werkplannen in instance/plan format (active people and roles)."""
+    found = []
+    for plan in plans:
+        if plan.employee_id not in employees:
+            continue
+        for a in plan.assignments:
+            if a.role_id not in roles:
+                continue
+            item: dict[str, Any] = {
+                "employee": employee_key(plan.employee_id),
+                "role": roles[a.role_id],
+                "kind": a.kind.value,
+            }
+            if a.kind != AssignmentKind.BACKUP:
+                item["fte"] = fte_number(a.fte_units)
+            found.append(item)
+    return found
+
+
+def build_instance(
+    round_id: int,
+    *,
+    settings: dict[str, Any] | None = None,
+    continuity_proposal_id: int | None = None,
+) -> dict[str, Any]:
+    """Instance format v1 for a round: active employees and roles, preferences,
+    the previous approved plan (or a proposal, to change as little as possible of
+    it), pins and forbids, and the round's settings (``settings`` overrides)."""
+    round_ = get_round(round_id)
+    employees = _employees()
+    roles = _roles()
+    employee_ids = {e.id for e in employees}
+    role_codes = {r.id: r.code for r in roles}
+
+    preferences = [
+        {
+            "employee": employee_key(p.employee_id),
+            "role": role_codes[p.role_id],
+            "choice": p.choice.value,
+        }
+        for p in db.session.scalars(
+            select(Preference)
+            .where(Preference.round_id == round_id)
+            .order_by(Preference.employee_id, Preference.role_id)
+        )
+        if p.employee_id in employee_ids
+        and p.role_id in role_codes
+        and p.choice != Choice.NEUTRAL
+    ]
+
+    previous: list[dict[str, Any]] = []
+    if continuity_proposal_id is not None:
+        proposal = db.session.get(Proposal, continuity_proposal_id)
+        if proposal is None or proposal.round_id != round_id or not proposal.plan:
+            raise ServiceError("Dit voorstel hoort niet bij deze planronde.")
+        keys = {employee_key(i) for i in employee_ids}
+        codes = set(role_codes.values())
+        previous = [
+            {k: v for k, v in a.items() if k in ("employee", "role", "kind", "fte")}
+            for a in proposal.plan.get("assignments", [])
+            if a.get("employee") in keys and a.get("role") in codes
+        ]
+    elif round_.previous_round_id is not None:
+        previous = assignments_json(
+            approved_plans(round_.previous_round_id), employee_ids, role_codes
+        )
+
+    pins: list[dict[str, Any]] = []
+    forbid: list[dict[str, Any]] = []
+    for pin in db.session.scalars(
+        select(Pin).where(Pin.round_id == round_id).order_by(Pin.id)
+    ):
+        if pin.employee_id not in employee_ids or pin.role_id not in role_codes:
+            continue
+        item: dict[str, Any] = {
+            "employee": employee_key(pin.employee_id),
+            "role": role_codes[pin.role_id],
+            "kind": pin.kind.value,
+        }
+        if pin.pin_kind == PinKind.PIN:
+            if pin.fte_units is not None and pin.kind != AssignmentKind.BACKUP:
+                item["fte"] = fte_number(pin.fte_units)
+            pins.append(item)
+        else:
+            forbid.append(item)
+
+    merged_settings = dict(round_.settings or {})
+    merged_settings.update(settings or {})
+    return {
+        "version": INSTANCE_VERSION,
+        "name": f"Planronde {round_.label}",
+        "employees": [
+            {
+                "id": employee_key(e.id),
+                "name": e.name,
+                "fte": fte_number(e.contract_units),
+                "base_function": e.base_function.value,
+                "competences": {
+                    ec.competence.name: ec.level
+                    for ec in sorted(e.competences, key=lambda c: c.competence.name)
+                },
+                "available": True,
+            }
+            for e in employees
+        ],
+        "roles": [
+            {
+                "id": r.code,
+                "name": r.name,
+                "cluster": r.cluster.name,
+                "fte": fte_number(r.fte_units),
+                "base_functions": [b.value for b in r.base_functions],
+                "requires": {
+                    req.competence.name: req.min_level
+                    for req in sorted(r.requirements, key=lambda q: q.competence.name)
+                },
+                "backups": r.backups_needed,
+                "max_holders": r.max_holders if r.splittable else 1,
+                "min_share": fte_number(r.effective_min_share_units),
+                "critical": r.critical,
+            }
+            for r in roles
+        ],
+        "preferences": preferences,
+        "previous": previous,
+        "pins": pins,
+        "forbid": forbid,
+        "settings": merged_settings,
+    }
+
+
+def _units(value: Any, where: str) -> int:
+    try:
+        return parse_fte(str(value))
+    except FteError as exc:
+        raise ServiceError(f"{where}: {exc}") from exc
+
+
+def next_proposal_number(round_id: int) -> int:
+    """Proposals are numbered 1, 2, ... per round."""
+    highest = db.session.scalar(
+        select(func.max(Proposal.number)).where(Proposal.round_id == round_id)
+    )
+    return (highest or 0) + 1
+
+
+def store_plan(
+    round_id: int,
+    plan_json: dict[str, Any],
+    instance_json: dict[str, Any],
+    *,
+    by: User | None = None,
+    settings: dict[str, Any] | None = None,
+    status: ProposalStatus = ProposalStatus.READY,
+    job: Job | None = None,
+    note: str = "",
+    activate: bool = True,
+) -> Proposal:
+    """Write a plan as the next numbered Proposal with a werkplan per employee (status
+    proposed) in one transaction; on any error nothing is written.
+
+    With ``activate`` the new werkplannen become the current ones, except for
+    employees whose current werkplan is already approved (that one stays)."""
+    try:
+        proposal = _store_plan(
+            round_id,
+            plan_json,
+            instance_json,
+            by=by,
+            settings=settings,
+            status=status,
+            job=job,
+            note=note,
+            activate=activate,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return proposal
+
+
+def _store_plan(
+    round_id: int,
+    plan_json: dict[str, Any],
+    instance_json: dict[str, Any],
+    *,
+    by: User | None,
+    settings: dict[str, Any] | None,
+    status: ProposalStatus,
+    job: Job | None,
+    note: str,
+    activate: bool,
+) -> Proposal:
+    get_round(round_id)
+    roles_by_code = {
+        r.code: r for r in db.session.scalars(select(Role).where(Role.active.is_(True)))
+    }
+    employees = {
+        e.id: e
+        for e in db.session.scalars(select(Employee).where(Employee.active.is_(True)))
+    }
+
+    # Read and check every assignment before anything is added to the session.
+    per_employee: dict[int, list[Assignment]] = defaultdict(list)
+    seen: set[tuple[int, int, str]] = set()
+    for n, item in enumerate(plan_json.get("assignments", [])):
+        where = f"assignments[{n}]"
+        emp_id = employee_id_of(str(item.get("employee", "")))
+        if emp_id is None or emp_id not in employees:
+            raise ServiceError(f"{where}.employee: onbekende medewerker")
+        role = roles_by_code.get(str(item.get("role", "")))
+        if role is None:
+            raise ServiceError(f"{where}.role: onbekende rol")
+        try:
+            kind = AssignmentKind(item.get("kind"))
+        except ValueError as exc:
+            raise ServiceError(f"{where}.kind: onbekende soort") from exc
+        if (emp_id, role.id, kind.value) in seen:
+            raise ServiceError(f"{where}: dubbele toewijzing")
+        seen.add((emp_id, role.id, kind.value))
+        units = 0
+        if kind != AssignmentKind.BACKUP:
+            units = _units(item.get("fte", 0), f"{where}.fte")
+            if units < 0:
+                raise ServiceError(f"{where}.fte: mag niet negatief zijn")
+        mentor_id = None
+        if kind == AssignmentKind.LEARNER and item.get("mentor"):
+            mentor_id = employee_id_of(str(item["mentor"]))
+            if mentor_id not in employees:
+                raise ServiceError(f"{where}.mentor: onbekende medewerker")
+        assignment = Assignment(
+            role_id=role.id, kind=kind, fte_units=units, mentor_id=mentor_id
+        )
+        stamp(assignment, by, new=True)
+        per_employee[emp_id].append(assignment)
+
+    proposal = Proposal(
+        round_id=round_id,
+        number=next_proposal_number(round_id),
+        status=status,
+        settings=dict(settings or instance_json.get("settings", {})),
+        instance=instance_json,
+        plan=plan_json,
+        solver_status=str(plan_json.get("status", ""))[:20],
+        note=note,
+    )
+    stamp(proposal, by, new=True)
+    db.session.add(proposal)
+
+    versions = dict(
+        db.session.execute(
+            select(WorkPlan.employee_id, func.max(WorkPlan.version))
+            .where(WorkPlan.round_id == round_id)
+            .group_by(WorkPlan.employee_id)
+        ).all()
+    )
+    current = {p.employee_id: p for p in current_plans(round_id)}
+    instance_ids = {
+        emp_id
+        for e in instance_json.get("employees", [])
+        if (emp_id := employee_id_of(str(e.get("id", "")))) in employees
+    }
+    for emp_id in sorted(instance_ids | set(per_employee)):
+        old = current.get(emp_id)
+        keep_old = old is not None and old.status == WorkPlanStatus.APPROVED
+        make_current = activate and not keep_old
+        if make_current and old is not None:
+            old.current = False
+        plan = WorkPlan(
+            round_id=round_id,
+            employee_id=emp_id,
+            proposal=proposal,
+            version=versions.get(emp_id, 0) + 1,
+            current=make_current,
+            status=WorkPlanStatus.PROPOSED,
+            assignments=per_employee.get(emp_id, []),
+        )
+        stamp(plan, by, new=True)
+        db.session.add(plan)
+        # Flush per employee: the old current plan must be switched off before the
+        # new one appears, and versions stay unique.
+        db.session.flush()
+
+    if job is not None:
+        job.proposal_id = proposal.id
+    audit.record(
+        "proposal_stored",
+        by,
+        object_type="proposal",
+        object_id=proposal.id,
+        round_id=round_id,
+        number=proposal.number,
+        solver_status=proposal.solver_status,
+    )
+    return proposal
+
+
+def activate_proposal(proposal_id: int, by: User | None) -> Proposal:
+    """Make the werkplannen of this proposal the current ones (approved werkplannen
+    stay): the secretaris chooses between proposals."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise ServiceError("Dit voorstel bestaat niet.")
+    if proposal.status not in (ProposalStatus.READY, ProposalStatus.CANCELLED):
+        raise ServiceError("Dit voorstel heeft geen bruikbaar plan.")
+    current = {p.employee_id: p for p in current_plans(proposal.round_id)}
+    mine = db.session.scalars(
+        select(WorkPlan).where(WorkPlan.proposal_id == proposal.id)
+    ).all()
+    for plan in mine:
+        old = current.get(plan.employee_id)
+        if old is plan:
+            continue
+        if old is not None:
+            if old.status == WorkPlanStatus.APPROVED:
+                continue
+            old.current = False
+            db.session.flush()
+        plan.current = True
+        db.session.flush()
+    audit.record(
+        "proposal_activated",
+        by,
+        object_type="proposal",
+        object_id=proposal.id,
+        number=proposal.number,
+    )
+    db.session.commit()
+    return proposal
+
+
+def mark_job(job: Job, status: JobStatus, error: str = "") -> None:
+    """Set a job's final state (the caller commits)."""
+    job.status = status
+    job.error = error
+    job.finished_at = utcnow()

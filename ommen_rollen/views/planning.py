@@ -1,0 +1,518 @@
+"""The secretaris's planning round: open, close, optimise with progress, proposals,
+review, compare, adjust, approve, audit log. The spil may read (level "reader")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ..domain import AssignmentKind, FteError, format_fte, parse_fte
+from ..extensions import db
+from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
+from ..models import (
+    AuditEntry,
+    Employee,
+    Job,
+    PinKind,
+    PlanningRound,
+    Proposal,
+    Role,
+    WorkPlan,
+)
+from ..services import adjust, approval, jobs, review, rounds
+from ..services.base import ServiceError
+from ..services.solver_bridge import activate_proposal
+from .access import access
+
+bp = Blueprint("planning", __name__, url_prefix="/planning")
+
+
+@bp.app_template_filter("json_fte")
+def json_fte(value: object) -> str:
+    """An fte number from plan JSON in Dutch notation (0.6 -> '0,6')."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return format_fte(parse_fte(str(value)))
+    except FteError:
+        return str(value)
+
+
+@bp.app_template_filter("nl_number")
+def nl_number(value: object) -> str:
+    """A plain number with a decimal comma (1.5 -> '1,5')."""
+    if value is None or value == "":
+        return "–"
+    return str(value).replace(".", ",")
+
+
+def _round(round_id: int) -> PlanningRound:
+    try:
+        return rounds.get_round(round_id)
+    except ServiceError:
+        abort(404)
+
+
+def _proposal(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def _flash_form_errors(form: object) -> None:
+    for errors in getattr(form, "errors", {}).values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+def _to_round(round_id: int) -> Response:
+    return redirect(url_for(".round_detail", round_id=round_id))
+
+
+@bp.route("/", endpoint="rounds")
+@access("reader")
+def rounds_list() -> str:
+    """Every planning round with its status."""
+    return render_template("planning/rounds.html", rounds=rounds.all_rounds())
+
+
+@bp.route("/rondes/nieuw", methods=["GET", "POST"])
+@access("secretary")
+def open_round() -> str | Response:
+    """Open a new round for preferences, starting from the last approved plan."""
+    form = OpenRoundForm()
+    if form.validate_on_submit():
+        try:
+            round_ = rounds.open_round(
+                form.label.data or "",
+                form.starts_on.data,
+                form.ends_on.data,
+                form.deadline.data,
+                current_user,
+                show_names=bool(form.show_names.data),
+            )
+        except rounds.RoundError as exc:
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [message]
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Planronde {round_.label} is geopend voor voorkeuren.", "success")
+            return _to_round(round_.id)
+    return render_template(
+        "planning/open_round.html",
+        form=form,
+        previous=rounds.last_approved_round(),
+    )
+
+
+@bp.route("/rondes/<int:round_id>")
+@access("reader")
+def round_detail(round_id: int) -> str:
+    """A round: who gave preferences, proposals, runs and the next steps."""
+    round_ = _round(round_id)
+    form = OptimiseForm(
+        formdata=None, time_limit_s=int(_config_time_limit()), seed=None
+    )
+    return render_template(
+        "planning/round.html",
+        round=round_,
+        progress=rounds.preference_progress(round_id),
+        proposals=review.round_proposals(round_id),
+        jobs=jobs.round_jobs(round_id)[:10],
+        form=form,
+        solvable=round_.status in jobs.SOLVABLE,
+    )
+
+
+def _config_time_limit() -> float:
+    from flask import current_app
+
+    return float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
+
+
+@bp.route("/rondes/<int:round_id>/sluiten", methods=["POST"])
+@access("secretary")
+def close_round(round_id: int) -> Response:
+    """Close the round for preferences."""
+    _round(round_id)
+    try:
+        rounds.close_round(round_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("De planronde is gesloten voor voorkeuren.", "success")
+    return _to_round(round_id)
+
+
+@bp.route("/rondes/<int:round_id>/heropenen", methods=["POST"])
+@access("secretary")
+def reopen_round(round_id: int) -> Response:
+    """Open a closed round again for preferences."""
+    _round(round_id)
+    try:
+        rounds.reopen_round(round_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("De planronde is weer open voor voorkeuren.", "success")
+    return _to_round(round_id)
+
+
+@bp.route("/rondes/<int:round_id>/namen", methods=["POST"])
+@access("secretary")
+def show_names(round_id: int) -> Response:
+    """Turn colleagues' names at Samen kiezen on or off."""
+    _round(round_id)
+    show = request.form.get("show") == "1"
+    rounds.set_show_names(round_id, show, current_user)
+    flash(
+        "Namen zijn zichtbaar bij Samen kiezen."
+        if show
+        else "Bij Samen kiezen zijn alleen aantallen zichtbaar.",
+        "success",
+    )
+    return _to_round(round_id)
+
+
+@bp.route("/rondes/<int:round_id>/optimaliseren", methods=["POST"])
+@access("secretary")
+def optimise(round_id: int) -> Response:
+    """Start an optimiser run in the background and show its progress."""
+    _round(round_id)
+    return _start(round_id, None)
+
+
+@bp.route("/voorstellen/<int:proposal_id>/heroptimaliseren", methods=["POST"])
+@access("secretary")
+def reoptimise(proposal_id: int) -> Response:
+    """Optimise again around the pins, changing as little as possible of this
+    proposal."""
+    proposal = _proposal(proposal_id)
+    return _start(proposal.round_id, proposal.id)
+
+
+def _start(round_id: int, continuity: int | None) -> Response:
+    form = OptimiseForm()
+    if not form.validate():
+        _flash_form_errors(form)
+        return _to_round(round_id)
+    try:
+        job = jobs.start_solve(
+            round_id,
+            current_user,
+            time_limit_s=form.time_limit_s.data,
+            seed=form.seed.data,
+            continuity_proposal_id=continuity,
+            note=form.note.data or "",
+        )
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return _to_round(round_id)
+    return redirect(url_for(".job_detail", job_id=job.id))
+
+
+@bp.route("/taken/<int:job_id>")
+@access("reader")
+def job_detail(job_id: int) -> str:
+    """Progress of an optimiser run; polls while it runs (htmx or refresh link)."""
+    job = _job(job_id)
+    jobs.reap_if_stale(job)
+    return render_template("planning/job.html", job=job)
+
+
+@bp.route("/taken/<int:job_id>/voortgang")
+@access("reader")
+def job_progress(job_id: int) -> str:
+    """The progress block alone, for polling."""
+    job = _job(job_id)
+    jobs.reap_if_stale(job)
+    return render_template("planning/_progress.html", job=job)
+
+
+@bp.route("/taken/<int:job_id>/annuleren", methods=["POST"])
+@access("secretary")
+def cancel_job(job_id: int) -> Response:
+    """Stop a run; the best plan found so far is kept as a proposal."""
+    _job(job_id)
+    try:
+        jobs.request_cancel(job_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("De optimalisatie wordt gestopt.", "info")
+    return redirect(url_for(".job_detail", job_id=job_id))
+
+
+@bp.route("/voorstellen/<int:proposal_id>")
+@access("reader")
+def proposal_detail(proposal_id: int) -> str:
+    """Review of a proposal: coverage, load, shortfalls, vulnerability, wishes."""
+    proposal = _proposal(proposal_id)
+    full = review.review(proposal)
+    cluster = request.args.get("cluster", "")[:120]
+    if current_user.is_coordinator:
+        # A spil reads their own cluster.
+        cluster = current_user.cluster.name if current_user.cluster else ""
+    shown = review.for_cluster(full, cluster) if cluster else full
+    return render_template(
+        "planning/review.html",
+        r=shown,
+        cluster=cluster,
+        clusters=review.cluster_names(full),
+        proposal=proposal,
+        form=OptimiseForm(formdata=None, time_limit_s=int(_config_time_limit())),
+    )
+
+
+@bp.route("/voorstellen/<int:proposal_id>/kiezen", methods=["POST"])
+@access("secretary")
+def choose_proposal(proposal_id: int) -> Response:
+    """Make this proposal's werkplannen the current ones."""
+    proposal = _proposal(proposal_id)
+    try:
+        activate_proposal(proposal_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Voorstel {proposal.number} is nu het huidige voorstel.", "success")
+    return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
+
+
+@bp.route("/rondes/<int:round_id>/vergelijken")
+@access("reader")
+def compare(round_id: int) -> str:
+    """Who gains or loses which role between two proposals."""
+    round_ = _round(round_id)
+    proposals = review.round_proposals(round_id)
+    by_number = {p.number: p for p in proposals}
+    a = by_number.get(request.args.get("a", type=int) or 0)
+    b = by_number.get(request.args.get("b", type=int) or 0)
+    if a is None and len(proposals) >= 2:
+        a = proposals[1]
+    if b is None and proposals:
+        b = proposals[0]
+    changes = review.compare(a, b) if a is not None and b is not None else []
+    return render_template(
+        "planning/compare.html",
+        round=round_,
+        proposals=proposals,
+        a=a,
+        b=b,
+        changes=changes,
+    )
+
+
+def _pin_form(round_id: int, formdata: object = None) -> PinForm:
+    form = PinForm(formdata=formdata) if formdata is not None else PinForm()
+    form.employee_id.choices = [
+        SelectChoice(value=e.id, label=e.name)
+        for e in db.session.scalars(
+            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        )
+    ]
+    form.role_id.choices = [
+        SelectChoice(value=r.id, label=f"{r.code} – {r.name}")
+        for r in db.session.scalars(
+            select(Role).where(Role.active.is_(True)).order_by(Role.code)
+        )
+    ]
+    return form
+
+
+def _move_form() -> MoveForm:
+    form = MoveForm()
+    people = [
+        SelectChoice(value=e.id, label=e.name)
+        for e in db.session.scalars(
+            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        )
+    ]
+    form.from_employee_id.choices = people
+    form.to_employee_id.choices = people
+    form.role_id.choices = [
+        SelectChoice(value=r.id, label=f"{r.code} – {r.name}")
+        for r in db.session.scalars(
+            select(Role).where(Role.active.is_(True)).order_by(Role.code)
+        )
+    ]
+    return form
+
+
+@bp.route("/rondes/<int:round_id>/aanpassen")
+@access("reader")
+def adjust_page(round_id: int) -> str:
+    """Pins and forbids for the next run, moving a role by hand, and the hard
+    rules checked at once on the current werkplannen."""
+    round_ = _round(round_id)
+    try:
+        warnings = adjust.check_current(round_id)
+    except ServiceError as exc:
+        warnings = [str(exc)]
+    return render_template(
+        "planning/adjust.html",
+        round=round_,
+        pins=adjust.round_pins(round_id),
+        plans=review.current_plan_list(round_id),
+        warnings=warnings,
+        pin_form=_pin_form(round_id),
+        move_form=_move_form(),
+        optimise_form=OptimiseForm(
+            formdata=None, time_limit_s=int(_config_time_limit())
+        ),
+        latest=next(
+            (p for p in review.round_proposals(round_id) if p.plan is not None),
+            None,
+        ),
+    )
+
+
+@bp.route("/rondes/<int:round_id>/vastzetten", methods=["POST"])
+@access("secretary")
+def add_pin(round_id: int) -> Response:
+    """Pin or forbid an assignment for the next run."""
+    _round(round_id)
+    form = _pin_form(round_id)
+    back = redirect(url_for(".adjust_page", round_id=round_id))
+    if not form.validate():
+        _flash_form_errors(form)
+        return back
+    try:
+        adjust.add_pin(
+            round_id,
+            form.employee_id.data,
+            form.role_id.data,
+            AssignmentKind(form.kind.data),
+            PinKind(form.pin_kind.data),
+            form.fte.data or "",
+            current_user,
+        )
+        warnings = adjust.check_current(round_id)
+    except (ServiceError, ValueError) as exc:
+        flash(str(exc), "error")
+        return back
+    flash("De keuze is vastgelegd voor de volgende optimalisatie.", "success")
+    for warning in warnings:
+        flash(f"Let op: {warning}", "warning")
+    return back
+
+
+@bp.route("/pins/<int:pin_id>/verwijderen", methods=["POST"])
+@access("secretary")
+def remove_pin(pin_id: int) -> Response:
+    """Take a pin or forbid away."""
+    from ..models import Pin
+
+    pin = db.session.get(Pin, pin_id)
+    if pin is None:
+        abort(404)
+    round_id = pin.round_id
+    adjust.remove_pin(pin_id, current_user)
+    flash("De keuze is verwijderd.", "success")
+    return redirect(url_for(".adjust_page", round_id=round_id))
+
+
+@bp.route("/rondes/<int:round_id>/verplaatsen", methods=["POST"])
+@access("secretary")
+def move(round_id: int) -> Response:
+    """Move a role from one holder to another in the current werkplannen."""
+    _round(round_id)
+    form = _move_form()
+    back = redirect(url_for(".adjust_page", round_id=round_id))
+    if not form.validate():
+        _flash_form_errors(form)
+        return back
+    try:
+        warnings = adjust.move_holder(
+            round_id,
+            form.role_id.data,
+            form.from_employee_id.data,
+            form.to_employee_id.data,
+            current_user,
+        )
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return back
+    flash("De rol is verplaatst.", "success")
+    for warning in warnings:
+        flash(f"Let op: {warning}", "warning")
+    return back
+
+
+@bp.route("/rondes/<int:round_id>/werkplannen")
+@access("reader")
+def plans(round_id: int) -> str:
+    """The current werkplannen of a round with akkoord, comments and approval."""
+    round_ = _round(round_id)
+    return render_template(
+        "planning/plans.html",
+        round=round_,
+        plans=review.current_plan_list(round_id),
+    )
+
+
+@bp.route("/rondes/<int:round_id>/voorleggen", methods=["POST"])
+@access("secretary")
+def publish(round_id: int) -> Response:
+    """Show the current proposal to the medewerkers."""
+    _round(round_id)
+    try:
+        approval.publish(round_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Het voorstel is voorgelegd aan de medewerkers.", "success")
+    return _to_round(round_id)
+
+
+@bp.route("/rondes/<int:round_id>/goedkeuren", methods=["POST"])
+@access("secretary")
+def approve_all(round_id: int) -> Response:
+    """Approve every current werkplan of the round."""
+    _round(round_id)
+    try:
+        count = approval.approve_all(round_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{count} werkplannen goedgekeurd.", "success")
+    return redirect(url_for(".plans", round_id=round_id))
+
+
+@bp.route("/werkplannen/<int:plan_id>/goedkeuren", methods=["POST"])
+@access("secretary")
+def approve_plan(plan_id: int) -> Response:
+    """Approve one werkplan."""
+    plan = db.session.get(WorkPlan, plan_id)
+    if plan is None:
+        abort(404)
+    try:
+        approval.approve_plan(plan_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Het werkplan van {plan.employee.name} is goedgekeurd.", "success")
+    return redirect(url_for(".plans", round_id=plan.round_id))
+
+
+@bp.route("/logboek")
+@access("secretary")
+def audit_log() -> str:
+    """Who did what when (the newest 300 entries, filterable by action)."""
+    action = request.args.get("actie", "")[:60]
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    entries = db.session.scalars(query).all()
+    return render_template("planning/audit.html", entries=entries, action=action)

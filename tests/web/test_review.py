@@ -1,0 +1,284 @@
+"""The whole round as its users meet it: preferences, close, optimise, review, pin
+and re-optimise, compare, approve, and the medewerker reads the approved werkplan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ommen_rollen.domain import RoundStatus
+from ommen_rollen.extensions import db
+from ommen_rollen.models import AuditEntry, Job, JobStatus, Pin, Proposal, WorkPlan
+from ommen_rollen.services import jobs
+from tests.web import test_rounds
+from tests.web.test_preferences import form_for
+from tests.web.test_rounds import Org, open_round_for
+
+org = test_rounds.org  # the shared fixture
+
+
+def run_optimiser(client: Any, url: str) -> Job:
+    response = client.post(url, data={"time_limit_s": "3", "seed": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    job_id = int(response.location.rstrip("/").split("/")[-1])
+    assert jobs.wait_for_thread(job_id, 60)
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    assert job is not None and job.status == JobStatus.FINISHED, job and job.error
+    return job
+
+
+def holders(proposal: Proposal) -> set[tuple[str, str]]:
+    assert proposal.plan is not None
+    return {
+        (a["employee"], a["role"])
+        for a in proposal.plan["assignments"]
+        if a["kind"] == "holder"
+    }
+
+
+def test_a_round_from_preferences_to_the_approved_werkplan(
+    org: Org, auth: Any, client: Any
+) -> None:
+    round_ = open_round_for(org)
+    # The medewerker gives preferences.
+    auth.login("bram")
+    client.post(
+        "/mijn/voorkeuren",
+        data=form_for(
+            org, {"r02": ("want", "Financiën ligt me"), "r01": ("avoid", "")}
+        ),
+    )
+    auth.logout()
+
+    # The secretaris closes the round and optimises; progress page, then a proposal.
+    auth.login("secretaris")
+    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    job = run_optimiser(client, f"/planning/rondes/{round_.id}/optimaliseren")
+    first = db.session.get(Proposal, job.proposal_id)
+    assert first is not None
+    bram = f"m{org.employees['bram'].id}"
+    assert (bram, "r02") in holders(first)
+
+    # Review: matrix, load bars, shortfalls, vulnerability, wishes.
+    page = client.get(f"/planning/voorstellen/{first.id}").get_data(as_text=True)
+    assert "Dekking: rollen × medewerkers" in page
+    assert "<meter" in page
+    assert "Kwetsbaarheid" in page
+    assert "Wensen ingewilligd" in page and "1 van 1" in page
+    assert "Regie en Coördinatie: 1 van 1 ingewilligd" in page
+
+    # Adjust: pin Dirk on r01 and re-optimise around it, close to proposal 1.
+    dirk = org.employees["dirk"]
+    response = client.post(
+        f"/planning/rondes/{round_.id}/vastzetten",
+        data={
+            "pin_kind": "pin",
+            "employee_id": str(dirk.id),
+            "role_id": str(org.roles["r01"].id),
+            "kind": "holder",
+            "fte": "0,5",
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "De keuze is vastgelegd" in page
+    pin = db.session.scalar(select(Pin))
+    assert pin is not None and pin.fte_units == 5_000
+    if (f"m{dirk.id}", "r01") not in holders(first):
+        assert "Let op:" in page  # the current plan does not keep the new pin
+    job = run_optimiser(client, f"/planning/voorstellen/{first.id}/heroptimaliseren")
+    second = db.session.get(Proposal, job.proposal_id)
+    assert second is not None and second.number == 2
+    assert (f"m{dirk.id}", "r01") in holders(second)
+    assert second.settings["continuity_proposal_id"] == first.id
+    compare = client.get(f"/planning/rondes/{round_.id}/vergelijken?a=1&b=2").get_data(
+        as_text=True
+    )
+    assert "Van voorstel 1 naar voorstel 2" in compare
+    if (f"m{dirk.id}", "r01") not in holders(first):
+        assert "Dirk Mulder" in compare
+
+    # Publish, the medewerker agrees, the secretaris approves all.
+    client.post(f"/planning/rondes/{round_.id}/voorleggen")
+    auth.logout()
+    auth.login("bram")
+    plan_page = client.get("/mijn/werkplan", follow_redirects=True)
+    text = plan_page.get_data(as_text=True)
+    assert "Mijn werkplan 2027-H1 (voorstel)" in text
+    assert "Regie financiën" in text
+    plan = db.session.scalar(
+        select(WorkPlan).where(
+            WorkPlan.employee_id == org.employees["bram"].id,
+            WorkPlan.current.is_(True),
+        )
+    )
+    assert plan is not None
+    client.post(f"/mijn/werkplannen/{plan.id}/akkoord")
+    db.session.refresh(plan)
+    assert plan.status.value == "agreed"
+    auth.logout()
+    auth.login("secretaris")
+    client.post(f"/planning/rondes/{round_.id}/goedkeuren")
+    db.session.expire_all()
+    assert db.session.get(type(round_), round_.id).status == RoundStatus.APPROVED
+    auth.logout()
+
+    # The medewerker sees the approved werkplan on the home page.
+    auth.login("bram")
+    home = client.get("/").get_data(as_text=True)
+    assert "Goedgekeurd werkplan 2027-H1" in home
+    assert "Regie financiën – rolhouder" in home
+    detail = client.get(f"/mijn/werkplannen/{plan.id}").get_data(as_text=True)
+    assert "goedgekeurd" in detail and "Akkoord</button>" not in detail
+
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {
+        "preferences_saved",
+        "round_closed",
+        "solve_started",
+        "proposal_stored",
+        "pin_added",
+        "round_published",
+        "werkplan_agreed",
+        "werkplan_approved",
+        "round_approved",
+    } <= actions
+
+
+def test_the_audit_log_lists_who_did_what(org: Org, auth: Any, client: Any) -> None:
+    round_ = open_round_for(org)
+    auth.login("secretaris")
+    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    page = client.get("/planning/logboek").get_data(as_text=True)
+    assert "round_closed" in page and "secretaris" in page
+    filtered = client.get("/planning/logboek?actie=round_opened").get_data(as_text=True)
+    assert "round_opened" in filtered and "round_closed" not in filtered
+    auth.logout()
+    auth.login("anouk")
+    assert client.get("/planning/logboek").status_code == 403
+
+
+def hand_plan(org: Org, *holders: tuple[str, str, float]) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "status": "feasible",
+        "assignments": [
+            {
+                "employee": f"m{org.employees[name].id}",
+                "role": role,
+                "kind": "holder",
+                "fte": fte,
+            }
+            for name, role, fte in holders
+        ],
+        "uncovered": [
+            {"role": "r02", "fte": 0.4, "reason": "Niemand met rompfunctie B vrij."}
+        ],
+        "missing_backups": [
+            {"role": "r01", "missing": 1, "reason": "Geen bekwame vervanger over."}
+        ],
+        "vulnerability": {
+            "single_eligible_roles": ["r02"],
+            "absence": {
+                f"m{org.employees['anouk'].id}": {
+                    "uncovered_fte": 0.5,
+                    "roles": ["r01"],
+                }
+            },
+            "worst": {
+                "employee": f"m{org.employees['anouk'].id}",
+                "uncovered_fte": 0.5,
+            },
+        },
+        "metrics": {"covered_fte": 0.8, "uncovered_fte": 0.4},
+    }
+
+
+def two_proposals(org: Org) -> tuple[Any, Proposal, Proposal]:
+    from ommen_rollen.services import rounds
+    from ommen_rollen.services.solver_bridge import build_instance, store_plan
+
+    round_ = open_round_for(org)
+    rounds.close_round(round_.id, org.secretary)
+    instance = build_instance(round_.id)
+    first = store_plan(
+        round_.id,
+        hand_plan(org, ("anouk", "r01", 0.5), ("dirk", "r03", 0.3)),
+        instance,
+    )
+    second = store_plan(
+        round_.id,
+        hand_plan(
+            org, ("bram", "r01", 0.5), ("dirk", "r03", 0.2), ("carla", "r03", 0.1)
+        ),
+        instance,
+    )
+    return round_, first, second
+
+
+def test_comparing_two_proposals_shows_who_gains_and_loses_which_role(
+    org: Org, auth: Any, client: Any
+) -> None:
+    round_, _first, _second = two_proposals(org)
+    auth.login("secretaris")
+    page = client.get(f"/planning/rondes/{round_.id}/vergelijken?a=1&b=2").get_data(
+        as_text=True
+    )
+    rows = {
+        row.split("</th>")[0].rsplit(">", 1)[-1]: row
+        for row in page.split('<tr class="utrecht-table__row">')[1:]
+    }
+    assert '</td><td class="utrecht-table__cell">r01</td>' in rows["Anouk de Vries"]
+    assert ">r01</td>" in rows["Bram Jansen"]
+    assert ">r03</td>" in rows["Carla Smit"]
+    assert "r03: 0,3 → 0,2" in rows["Dirk Mulder"]
+
+
+def test_the_review_shows_shortfalls_with_reasons_and_vulnerability(
+    org: Org, auth: Any, client: Any
+) -> None:
+    _round, first, _second = two_proposals(org)
+    auth.login("secretaris")
+    page = client.get(f"/planning/voorstellen/{first.id}").get_data(as_text=True)
+    assert "r02 – Regie financiën: 0,4 fte. Niemand met rompfunctie B vrij." in page
+    assert "r01 – Regie ICT: 1 ontbreekt. Geen bekwame vervanger over." in page
+    assert "maar één medewerker in aanmerking komt: r02 – Regie financiën." in page
+    assert "bij afwezigheid van Anouk de Vries blijft 0,5 fte liggen" in page
+    assert "H 0,5" in page  # the coverage matrix cell
+    assert 'value="5000" high="10000"' in page  # Anouk's load bar
+
+
+def test_the_spil_reads_a_proposal_but_cannot_choose_it(
+    org: Org, auth: Any, client: Any, make_user: Any
+) -> None:
+    from ommen_rollen.domain import UserRole
+
+    _round, first, _second = two_proposals(org)
+    make_user("spil", UserRole.COORDINATOR)
+    auth.login("spil")
+    page = client.get(f"/planning/voorstellen/{first.id}")
+    assert page.status_code == 200
+    assert "Dit voorstel gebruiken" not in page.get_data(as_text=True)
+    assert client.post(f"/planning/voorstellen/{first.id}/kiezen").status_code == 403
+
+
+def test_the_spil_reads_the_review_of_their_own_cluster(
+    org: Org, auth: Any, client: Any, make_user: Any
+) -> None:
+    from ommen_rollen.domain import UserRole
+
+    _round, first, _second = two_proposals(org)
+    beleid = org.roles["r03"].cluster_id
+    make_user("spil", UserRole.COORDINATOR, cluster_id=beleid)
+    auth.login("spil")
+    page = client.get(f"/planning/voorstellen/{first.id}").get_data(as_text=True)
+    assert "U ziet cluster Beleid en Ontwikkeling." in page
+    assert "Beleid economie" in page and "Regie ICT" not in page
+    auth.logout()
+    auth.login("secretaris")
+    page = client.get(
+        f"/planning/voorstellen/{first.id}?cluster=Regie+en+Coördinatie"
+    ).get_data(as_text=True)
+    assert "Regie ICT" in page and "Beleid economie" not in page
