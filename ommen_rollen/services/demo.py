@@ -343,6 +343,7 @@ def _previous_round(
         ends_on=ends_on,
         deadline=starts_on - timedelta(weeks=6),
         status=RoundStatus.APPROVED,
+        settings=dict(data.ROUND_SETTINGS),
     )
     add(planning_round)
     approved_at = datetime.combine(starts_on - timedelta(days=14), datetime.min.time())
@@ -376,7 +377,7 @@ def _previous_round(
             learner,
             code,
             AssignmentKind.LEARNER,
-            fte_units=0,
+            fte_units=parse_fte(data.LEARNER_SHARE),
             mentor=employees[mentor],
         )
     return planning_round
@@ -394,6 +395,7 @@ def _open_round(
         deadline=today + timedelta(weeks=DEADLINE_WEEKS),
         status=RoundStatus.OPEN,
         previous_round=previous,
+        settings=dict(data.ROUND_SETTINGS),
     )
     add(planning_round)
     return planning_round

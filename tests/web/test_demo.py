@@ -1,5 +1,6 @@
 """The demo organisation of Ommen: the numbers of the houtskoolschets, a correct
-approved plan, an open round, and a loader that refuses to overwrite data."""
+approved plan (within the backup cap, accepted by the independent checker), an open
+round, and a loader that refuses to overwrite data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from ommen_rollen.domain import (
+    FTE_SCALE,
     AssignmentKind,
     Choice,
     RoundStatus,
@@ -32,8 +34,11 @@ from ommen_rollen.models import (
     WorkPlan,
     WorkPlanStatus,
 )
+from ommen_rollen.services.adjust import current_plan_json
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.demo import database_is_empty, load_demo
+from ommen_rollen.services.solver_bridge import build_instance
+from ommen_rollen.solver import check_plan
 
 TODAY = date(2026, 11, 23)
 
@@ -64,10 +69,21 @@ def is_eligible(employee: Employee, role: Role) -> bool:
     )
 
 
-def previous_assignments() -> list[Assignment]:
-    previous = db.session.scalar(
-        sa.select(PlanningRound).where(PlanningRound.status == RoundStatus.APPROVED)
+def round_with(status: RoundStatus) -> PlanningRound:
+    found = db.session.scalar(
+        sa.select(PlanningRound).where(PlanningRound.status == status)
     )
+    assert found is not None
+    return found
+
+
+def backup_cap_units(planning_round: PlanningRound) -> int:
+    """The round's max_backup_share in fte units per fte of contract."""
+    return parse_fte(str(planning_round.settings["max_backup_share"]))
+
+
+def previous_assignments() -> list[Assignment]:
+    previous = round_with(RoundStatus.APPROVED)
     return list(
         db.session.scalars(
             sa.select(Assignment)
@@ -227,9 +243,93 @@ def test_holders_and_backups_are_eligible_and_backups_are_not_holders(
             assert a.fte_units == 0
             backups[a.role_id].append(employee.id)
     for role in all_of(Role):
-        assert len(backups[role.id]) == role.backups_needed, role.code
+        assert len(backups[role.id]) <= role.backups_needed, role.code
+        assert len(set(backups[role.id])) == len(backups[role.id]), role.code
         assert not holders[role.id] & set(backups[role.id]), role.code
-    assert any(role.backups_needed == 2 for role in all_of(Role))
+    assert any(len(backups[role.id]) == 2 for role in all_of(Role))
+
+
+def previous_backups() -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Per role: the employees who hold or learn it, and its backups."""
+    taken: dict[int, set[int]] = defaultdict(set)
+    backups: dict[int, set[int]] = defaultdict(set)
+    for a in previous_assignments():
+        if a.kind == AssignmentKind.BACKUP:
+            backups[a.role_id].add(a.work_plan.employee_id)
+        else:
+            taken[a.role_id].add(a.work_plan.employee_id)
+    return taken, backups
+
+
+def test_every_backup_load_stays_within_the_rounds_cap_and_is_spread(
+    demo: Any,
+) -> None:
+    cap = backup_cap_units(round_with(RoundStatus.APPROVED))
+    roles = {r.id: r for r in all_of(Role)}
+    load: Counter[int] = Counter()
+    count: Counter[int] = Counter()
+    for role_id, employee_ids in previous_backups()[1].items():
+        for employee_id in employee_ids:
+            load[employee_id] += roles[role_id].fte_units
+            count[employee_id] += 1
+    for employee in all_of(Employee):
+        # load / contract <= cap / FTE_SCALE, in exact integers
+        assert load[employee.id] * FTE_SCALE <= cap * employee.contract_units, (
+            employee.username
+        )
+    # spread: backing up is shared, nobody stands in for more than two roles
+    assert max(count.values()) <= 2
+    assert len(count) >= 35
+
+
+def test_a_role_lacks_a_backup_only_when_no_eligible_colleague_has_room(
+    demo: Any,
+) -> None:
+    cap = backup_cap_units(round_with(RoundStatus.APPROVED))
+    employees = all_of(Employee)
+    taken, backups = previous_backups()
+    roles = {r.id: r for r in all_of(Role)}
+    load: Counter[int] = Counter()
+    for role_id, employee_ids in backups.items():
+        for employee_id in employee_ids:
+            load[employee_id] += roles[role_id].fte_units
+    short = [r for r in roles.values() if len(backups[r.id]) < r.backups_needed]
+    for role in short:
+        for employee in employees:
+            if employee.id in taken[role.id] | backups[role.id]:
+                continue
+            if not is_eligible(employee, role):
+                continue
+            room = cap * employee.contract_units - load[employee.id] * FTE_SCALE
+            assert role.fte_units * FTE_SCALE > room, (role.code, employee.username)
+    # the cap leaves most roles their backups; the rest is an honest shortfall
+    missing = sum(r.backups_needed - len(backups[r.id]) for r in short)
+    needed = sum(r.backups_needed for r in roles.values())
+    assert 0 < missing <= needed // 5
+
+
+def test_the_approved_previous_plan_passes_the_independent_checker(
+    demo: Any,
+) -> None:
+    previous = round_with(RoundStatus.APPROVED)
+    instance = build_instance(previous.id)
+    plan = current_plan_json(previous.id, instance)
+    assert instance["settings"]["max_backup_share"] == 1.5
+    assert len(plan["assignments"]) == demo.counts["assignments"]
+    assert {a["kind"] for a in plan["assignments"]} == {"holder", "backup", "learner"}
+    assert plan["uncovered"] == []
+    assert check_plan(instance, plan) == []
+
+
+def test_the_open_round_has_room_for_all_its_backup_duty(demo: Any) -> None:
+    current = round_with(RoundStatus.OPEN)
+    assert current.settings == current.previous_round.settings
+    instance = build_instance(current.id)
+    cap = parse_fte(str(instance["settings"]["max_backup_share"]))
+    # backup duty: every role's fte once per backup it needs
+    duty = sum(parse_fte(str(r["fte"])) * r["backups"] for r in instance["roles"])
+    staff = sum(parse_fte(str(e["fte"])) for e in instance["employees"])
+    assert duty * FTE_SCALE <= cap * staff
 
 
 def test_learners_have_a_mentor_who_holds_the_role(demo: Any) -> None:
