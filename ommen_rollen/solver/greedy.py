@@ -37,8 +37,13 @@ class GreedyResult:
         self.backups: set[Pair] = set()
 
 
-def greedy_assign(facts: Facts) -> GreedyResult:
-    """Build holders, learners and backups greedily (see the module docstring)."""
+def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult:
+    """Build holders, learners and backups greedily (see the module docstring).
+
+    With ``previous_first`` the previous period's holders keep their shares where
+    they still fit, before any wish is looked at: last period's plan is a packing
+    that covered everything, so it is usually the best start for coverage.
+    """
     instance = facts.instance
     result = GreedyResult()
     free = {e.id: e.capacity for e in instance.employees}
@@ -79,6 +84,13 @@ def greedy_assign(facts: Facts) -> GreedyResult:
             take(p.employee, p.role, p.fte)
     pinned_holder = {(p.employee, p.role) for p in pins if p.kind == "holder"}
     previous = {(p.employee, p.role, p.kind) for p in instance.previous}
+    if previous_first:
+        eligible = set(facts.holder_pairs)
+        for p in instance.previous:
+            if p.kind == "holder" and (p.employee, p.role) in eligible:
+                share = p.fte if p.fte is not None else remaining.get(p.role)
+                if share is not None:
+                    take(p.employee, p.role, min(share, remaining[p.role]))
 
     def priority(e: str, r: str) -> tuple[int, int, int, int, int, int, int, str]:
         choice = facts.choice.get((e, r))

