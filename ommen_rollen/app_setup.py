@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from . import templating
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -23,6 +24,14 @@ def configure(app: Flask) -> None:
     secure = not (app.debug or app.testing or app.config.get("DEMO"))
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+    if proxies := int(app.config.get("PROXY_COUNT", 0)):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # the client's own address for the login limit, https for url_for
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
@@ -51,6 +60,9 @@ def configure(app: Flask) -> None:
 
     from .views import register_blueprints
 
+    # Before the blueprints: their <int:...> rules take this converter.
+    app.url_map.converters["int"] = RowIdConverter
+    app.before_request(_refuse_nul_bytes)
     register_blueprints(app)
     templating.register(app)
     _register_error_pages(app)
@@ -101,6 +113,29 @@ def _sqlite_pragmas() -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+# Row ids are 32-bit INTEGER columns; a larger number in a URL is no row (404),
+# not a database error (SQLite and PostgreSQL refuse to compare with it).
+MAX_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """<int:...> in URLs: a whole number that can be a row id."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_nul_bytes() -> None:
+    """No text a user sends may hold a NUL byte: PostgreSQL cannot store it and no
+    keyboard types it. Refuse the request (400) before any view sees it."""
+    values = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    names = [f.filename or "" for f in request.files.values()]
+    for text in [*(k + v for k, v in values), *request.files, *names]:
+        if "\x00" in text:
+            abort(400)
 
 
 CSP = (

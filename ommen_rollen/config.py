@@ -16,6 +16,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 
+# Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
+# Without it every user seems to come from the proxy and shares one login limit.
+PROXY_COUNT = 0
+
 # Solver jobs: "thread" (in-process, nothing to install) or "rq" when REDIS_URL is set.
 SOLVER_TIME_LIMIT_S = 30
 MUNICIPALITY = "Gemeente Ommen"
@@ -31,6 +35,8 @@ def from_environment() -> dict[str, object]:
     if redis_url := os.environ.get("REDIS_URL"):
         found["REDIS_URL"] = redis_url
         found.setdefault("RATELIMIT_STORAGE_URI", redis_url)
+    if proxies := os.environ.get("PROXY_COUNT"):
+        found["PROXY_COUNT"] = int(proxies)
     if os.environ.get("OMMEN_DEMO") == "1":
         found["DEMO"] = True
     return found

@@ -127,6 +127,13 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
         with extra_app.app_context():
             db.session.remove()
             db.engine.dispose()
+    if made:
+        # Flask-Limiter is one object for every app: an extra app that turned
+        # throttling on would throttle the tests that come after it.
+        from ommen_rollen.extensions import limiter
+
+        limiter.enabled = False
+        limiter.reset()
 
 
 @pytest.fixture

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from . import DutchForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(DutchForm):
     username = StringField(
         "Gebruikersnaam",
         validators=[DataRequired("Vul uw gebruikersnaam in."), Length(max=60)],

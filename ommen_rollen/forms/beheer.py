@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..domain import BASE_FUNCTION_LABELS, TASK_MODE_LABELS, format_fte
 from ..services.organisation import NamedInput, RoleInput, TaskFieldInput
 from ..services.staff import EmployeeInput
+from . import DutchForm
 
 LEVEL_CHOICES = [SelectChoice(value=v, label=v or "–") for v in ("", "1", "2", "3")]
 BASE_FUNCTION_CHOICES = [
@@ -66,13 +66,13 @@ def level_rows(rows: FieldList) -> list[tuple[str, str]]:
     return [(text(row.competence_id), text(row.level)) for row in rows]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(DutchForm):
     """Only the CSRF token: confirms a delete or (de)activation."""
 
     active = HiddenField()
 
 
-class NamedForm(FlaskForm):
+class NamedForm(DutchForm):
     """Cluster and competence: a name, a description, active."""
 
     name = StringField("Naam", validators=MANDATORY)
@@ -87,7 +87,7 @@ class NamedForm(FlaskForm):
         )
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(DutchForm):
     name = StringField("Naam", validators=MANDATORY)
     active = BooleanField("Actief", default=True)
 
@@ -95,7 +95,7 @@ class PartnerForm(FlaskForm):
         return NamedInput(name=text(self.name), active=bool(self.active.data))
 
 
-class TaskFieldForm(FlaskForm):
+class TaskFieldForm(DutchForm):
     name = StringField("Naam", validators=MANDATORY)
     mode = free_select(
         "Werkwijze",
@@ -120,7 +120,7 @@ class TaskFieldForm(FlaskForm):
         )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(DutchForm):
     version_id = HiddenField()
     code = StringField("Code", validators=MANDATORY)
     name = StringField("Naam", validators=MANDATORY)
@@ -193,7 +193,7 @@ class RoleForm(FlaskForm):
         }
 
 
-class EmployeeForm(FlaskForm):
+class EmployeeForm(DutchForm):
     version_id = HiddenField()
     name = StringField("Naam", validators=MANDATORY)
     username = StringField(

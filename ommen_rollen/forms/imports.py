@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -12,13 +11,14 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..services.imports import KINDS
 from ..services.imports.mapping import Kind
+from . import DutchForm
 
 KIND_CHOICES = [
     SelectChoice(value=key, label=kind.label) for key, kind in KINDS.items()
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(DutchForm):
     kind = SelectField(
         "Wat wilt u importeren?",
         choices=KIND_CHOICES,
@@ -41,13 +41,13 @@ def column_field(index: int) -> str:
     return f"kolom_{index}"
 
 
-def mapping_form_class(kind: Kind, headers: list[str]) -> type[FlaskForm]:
+def mapping_form_class(kind: Kind, headers: list[str]) -> type[DutchForm]:
     """A form with one select per file column: which field it fills (or none)."""
     choices = [SelectChoice(value="", label="– niet importeren –")] + [
         SelectChoice(value=f.key, label=f.label) for f in kind.fields
     ]
 
-    class MappingForm(FlaskForm):
+    class MappingForm(DutchForm):
         submit = SubmitField("Voorbeeld bekijken")
 
     for index, header in enumerate(headers):
@@ -63,7 +63,7 @@ def mapping_from_form(form: Any, headers: list[str]) -> dict[str, str]:
     return {h: form[column_field(i)].data or "" for i, h in enumerate(headers)}
 
 
-class RoundImportForm(FlaskForm):
+class RoundImportForm(DutchForm):
     """A new planning round from an instance JSON file (format v1)."""
 
     label = StringField(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,9 +15,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain import ASSIGNMENT_KIND_LABELS
+from . import DutchForm
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(DutchForm):
     label = StringField(
         "Naam van de planronde",
         validators=[InputRequired("Geef de planronde een naam."), Length(max=80)],
@@ -36,7 +36,7 @@ class OpenRoundForm(FlaskForm):
     submit = SubmitField("Planronde openen")
 
 
-class OptimiseForm(FlaskForm):
+class OptimiseForm(DutchForm):
     time_limit_s = IntegerField(
         "Maximale rekentijd (seconden)",
         validators=[
@@ -58,7 +58,7 @@ KIND_CHOICES = [
 ]
 
 
-class PinForm(FlaskForm):
+class PinForm(DutchForm):
     employee_id = SelectField("Medewerker", coerce=int, validate_choice=True)
     role_id = SelectField("Rol", coerce=int, validate_choice=True)
     kind = SelectField("Soort", choices=KIND_CHOICES)
@@ -76,14 +76,14 @@ class PinForm(FlaskForm):
     submit = SubmitField("Toevoegen")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(DutchForm):
     role_id = SelectField("Rol", coerce=int, validate_choice=True)
     from_employee_id = SelectField("Van medewerker", coerce=int, validate_choice=True)
     to_employee_id = SelectField("Naar medewerker", coerce=int, validate_choice=True)
     submit = SubmitField("Verplaatsen")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(DutchForm):
     comment = TextAreaField(
         "Opmerking bij mijn werkplan",
         # Required and the maximum length are checked once, in services.approval.

@@ -254,13 +254,14 @@ class Checker:
 
 def _is_id(text: str) -> bool:
     """Whether submitted text can be a row id (digits that fit in 32 bits)."""
-    return text.isdigit() and len(text) <= 9
+    # isascii: str.isdigit() also accepts "²" and other digits int() refuses.
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def check_version(obj: Any, version_id: str | int | None) -> None:
     """Refuse a save made on a form that showed an older version of ``obj``."""
     text = str(version_id if version_id is not None else "").strip()
-    if not text.isdigit() or int(text) != obj.version_id:
+    if not _is_id(text) or int(text) != obj.version_id:
         db.session.rollback()
         raise StaleEdit()
 

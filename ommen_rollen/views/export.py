@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import PlanningRound, WorkPlan
-from ..services import exports
+from ..services import approval, exports
 from ..services.base import ServiceError
 from ..services.exports.common import current_plans
 from .access import access
@@ -77,7 +77,8 @@ def werkplan_pdf(plan_id: int) -> Response:
 @bp.route("/mijn-werkplannen")
 @access("employee")
 def my_werkplannen() -> str:
-    """The medewerker's own werkplannen, newest round first."""
+    """The medewerker's own werkplannen, newest round first (only those shown to
+    them: a proposal is theirs to see once it is published)."""
     plans = db.session.scalars(
         select(WorkPlan)
         .join(PlanningRound)
@@ -87,7 +88,14 @@ def my_werkplannen() -> str:
         )
         .order_by(PlanningRound.starts_on.desc())
     ).all()
+    plans = [plan for plan in plans if _shown_to_employee(plan)]
     return render_template("export/mine.html", plans=plans)
+
+
+def _shown_to_employee(plan: WorkPlan) -> bool:
+    """Whether the medewerker may see this werkplan of theirs: not while the
+    secretaris is still working on an unpublished proposal (as on Mijn werkplan)."""
+    return approval.visible_plan(plan.employee_id, plan.round_id) is not None
 
 
 @bp.route("/mijn-werkplannen/<int:plan_id>.pdf")
@@ -96,6 +104,8 @@ def my_werkplan_pdf(plan_id: int) -> Response:
     """The medewerker's own werkplan as a PDF; someone else's does not exist here."""
     plan = db.session.get(WorkPlan, plan_id)
     if plan is None or plan.employee_id != current_user.employee_id:
+        abort(404)
+    if not _shown_to_employee(plan):
         abort(404)
     pdf, filename = exports.werkplan_pdf(plan.id)
     exports.record_export(

@@ -28,8 +28,16 @@ def _me() -> Employee:
     return employee
 
 
+def _row_id(text: str) -> int | None:
+    """A submitted row id, or None when it cannot be one (not plain digits, or
+    too large for an id column)."""
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return None
+
+
 def _filters() -> tuple[int | None, str]:
-    cluster_id = request.args.get("cluster", type=int)
+    cluster_id = _row_id(request.args.get("cluster", ""))
     return cluster_id, request.args.get("q", "")[:100]
 
 
@@ -78,10 +86,10 @@ def voorkeuren() -> str | Response:
             abort(404)
         choices: dict[int, tuple[str, str]] = {}
         for raw in request.form.getlist("role_id"):
-            if not raw.isdigit():
+            role_id = _row_id(raw)
+            if role_id is None:
                 flash("Het formulier is ongeldig.", "error")
                 return redirect(url_for(".voorkeuren"))
-            role_id = int(raw)
             choices[role_id] = (
                 request.form.get(f"choice-{role_id}", "neutral"),
                 request.form.get(f"comment-{role_id}", ""),

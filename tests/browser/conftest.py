@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,26 +53,37 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo organisation on a fresh SQLite file, CSRF and all, on a free port."""
+# The optimiser's time limit in the browser tests: long enough for the demo round to
+# reach a usable ('feasible') plan, short enough to keep the journey quick.
+SOLVER_TIME_LIMIT_S = 8
+
+
+@contextmanager
+def demo_server(directory: Path) -> Iterator[LiveServer]:
+    """The demo organisation on a fresh SQLite file, CSRF and all, on a free port.
+
+    Optimisations run for real: with no REDIS_URL in the configuration (a test
+    configuration skips the environment) the job back end is the in-process
+    thread, so "Optimaliseren" solves while the progress page polls."""
     _require_browser()
     from flask_migrate import upgrade
 
     from ommen_rollen import create_app
     from ommen_rollen.extensions import db
+    from ommen_rollen.services import jobs
     from ommen_rollen.services.demo import load_demo
 
-    path = tmp_path_factory.mktemp("browser") / "demo.sqlite"
+    path = directory / "demo.sqlite"
     app = create_app(
         {
             "SECRET_KEY": "browser-tests",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
             "DEMO": True,
             "RATELIMIT_ENABLED": False,
-            "SOLVER_TIME_LIMIT_S": 5,
+            "SOLVER_TIME_LIMIT_S": SOLVER_TIME_LIMIT_S,
         }
     )
+    assert jobs.backend(app) == "thread"
     with app.app_context():
         upgrade()
         load_demo()
@@ -80,6 +92,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One demo organisation shared by the short browser tests."""
+    with demo_server(tmp_path_factory.mktemp("browser")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -105,16 +124,23 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+@contextmanager
+def open_page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A page in a fresh browser context (its own cookies, so its own login)."""
     # bypass_csp lets the tests inject axe-core; the app itself keeps its CSP.
-    context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, locale="nl-NL"
-    )
+    context = browser.new_context(base_url=base_url, bypass_csp=True, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    with open_page(browser, live_server.url) as page:
+        yield page
 
 
 def screenshot(page: Any, name: str) -> Path:
@@ -141,6 +167,27 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def duplicate_ids(page: Any) -> list[str]:
+    """Ids used by more than one element. axe no longer checks this (WCAG 2.2
+    dropped 4.1.1), but a label's for= then names only the first of them and the
+    other control has no label, which axe's label rules do not notice."""
+    found: list[str] = page.evaluate(
+        """() => {
+            const seen = new Map();
+            for (const el of document.querySelectorAll('[id]'))
+                seen.set(el.id, (seen.get(el.id) || 0) + 1);
+            return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+        }"""
+    )
+    return found
+
+
+def assert_accessible(page: Any) -> None:
+    """No serious or critical axe violations and no duplicate ids on the page."""
+    assert axe_violations(page) == [], page.url
+    assert duplicate_ids(page) == [], page.url
 
 
 def login(page: Any, username: str, password: str = "demo") -> None:

@@ -73,16 +73,25 @@ def world(
         "partner_id": partner.id,
         "task_field_id": task_field.id,
     }
-    # Planning: a closed round (round_id) with a proposal, a finished job and a pin.
-    from datetime import date as _date
+    # Planning: a published round (round_id) with a proposal, a finished job, a
+    # pin and the medewerker's own werkplan (plan_id), so that every view of the
+    # planning, medewerker and export blueprints opens on a real object.
+    from datetime import date
 
-    from ommen_rollen.models import Job, Pin, PlanningRound, Proposal
+    from ommen_rollen.models import (
+        Assignment,
+        Job,
+        Pin,
+        PlanningRound,
+        Proposal,
+        WorkPlan,
+    )
 
     planning_round = PlanningRound(
         label="matrix-planning",
-        starts_on=_date(2027, 1, 1),
-        ends_on=_date(2027, 6, 30),
-        status="closed",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 6, 30),
+        status="proposed",
     )
     db.session.add(planning_round)
     db.session.flush()
@@ -99,36 +108,51 @@ def world(
         pin_kind="forbid",
         kind="holder",
     )
-    db.session.add_all([job, pin])
+    plan = WorkPlan(
+        round_id=planning_round.id,
+        employee_id=users["medewerker"].employee_id,
+        proposal_id=proposal.id,
+        assignments=[Assignment(role_id=role.id, kind="holder", fte_units=2000)],
+    )
+    db.session.add_all([job, pin, plan])
     db.session.commit()
     ids.update(
         round_id=planning_round.id,
         proposal_id=proposal.id,
         job_id=job.id,
         pin_id=pin.id,
+        plan_id=plan.id,
     )
-    # Exports: a round (round_id) with the medewerker's werkplan (plan_id), unless
-    # another block above already supplied them.
-    if "round_id" not in ids or "plan_id" not in ids:
-        from datetime import date
-
-        from ommen_rollen.models import Assignment, PlanningRound, WorkPlan
-
-        export_round = PlanningRound(
-            label="matrix-export", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30)
-        )
-        db.session.add(export_round)
-        db.session.flush()
-        export_plan = WorkPlan(
-            round_id=ids.get("round_id", export_round.id),
-            employee_id=users["medewerker"].employee_id,
-            assignments=[Assignment(role_id=role.id, kind="holder", fte_units=2000)],
-        )
-        db.session.add(export_plan)
-        db.session.commit()
-        ids.setdefault("round_id", export_round.id)
-        ids.setdefault("plan_id", export_plan.id)
     return {"users": users, "ids": ids}
+
+
+# Which model each URL parameter names: the walk must use a row that exists.
+PARAM_MODELS = {
+    "cluster_id": "Cluster",
+    "competence_id": "Competence",
+    "role_id": "Role",
+    "employee_id": "Employee",
+    "partner_id": "Partner",
+    "task_field_id": "TaskField",
+    "round_id": "PlanningRound",
+    "proposal_id": "Proposal",
+    "job_id": "Job",
+    "pin_id": "Pin",
+    "plan_id": "WorkPlan",
+}
+
+# An allowed GET answers 200, except these, which redirect on purpose:
+# (endpoint, who) -> where to. "{plan_id}" is filled from the world.
+EXPECTED_REDIRECTS = {
+    ("home.index", "secretaris"): "/beheer/",
+    ("imports.columns", "secretaris"): "/beheer/import/",  # no file uploaded yet
+    ("imports.preview", "secretaris"): "/beheer/import/",
+    ("medewerker.werkplan", "medewerker"): "/mijn/werkplannen/{plan_id}",
+}
+
+
+def url_params(rule: str) -> list[str]:
+    return [match.split(":")[-1] for match in re.findall(r"<([^>]+)>", rule)]
 
 
 def fill(rule: str, ids: dict[str, int]) -> str:
@@ -145,6 +169,27 @@ def request(client: Any, method: str, url: str) -> Any:
     return client.open(url, method=method, data={})
 
 
+def test_the_walk_names_an_existing_row_for_every_url_parameter(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    from ommen_rollen import models
+    from ommen_rollen.extensions import db
+
+    params = {name for _e, _m, rule in all_routes(app) for name in url_params(rule)}
+    unmapped = params - set(PARAM_MODELS)
+    assert unmapped == set(), f"add these URL parameters to PARAM_MODELS: {unmapped}"
+    for name in sorted(params):
+        model = getattr(models, PARAM_MODELS[name])
+        assert db.session.get(model, world["ids"][name]) is not None, name
+
+
+def walk_order(app: Flask) -> list[tuple[str, str, str]]:
+    """Every route, reads first: the POSTs (which delete and deactivate) come last,
+    so each GET sees the world intact."""
+    routes = all_routes(app)
+    return [r for r in routes if r[1] == "GET"] + [r for r in routes if r[1] != "GET"]
+
+
 @pytest.mark.parametrize("who", ["anonymous", "medewerker", "spil", "secretaris"])
 def test_every_route_allows_and_refuses_as_declared(
     app: Flask, world: dict[str, Any], auth: Any, client: Any, who: str
@@ -154,24 +199,34 @@ def test_every_route_allows_and_refuses_as_declared(
         user = world["users"][who]
         assert auth.login(user.username).status_code == 302
     failures = []
-    for endpoint, method, rule in all_routes(app):
+    walked = set()
+    for endpoint, method, rule in walk_order(app):
         if endpoint == "auth.logout":
             continue  # would end the session of this walk; tested in test_auth
+        walked.add((endpoint, method))
         level = app.view_functions[endpoint].access_level
         url = fill(rule, world["ids"])
         response = request(client, method, url)
-        location = response.headers.get("Location", "")
+        status, location = response.status_code, response.headers.get("Location", "")
         if level == "public":
-            ok = response.status_code < 500
+            ok = status < 500
         elif user is None:
-            ok = response.status_code == 302 and "/inloggen" in location
-        elif allowed(user, level):
-            ok = response.status_code < 500 and response.status_code not in (401, 403)
-            ok = ok and "/inloggen" not in location
+            ok = status == 302 and "/inloggen" in location
+        elif not allowed(user, level):
+            ok = status == 403
+        elif method == "GET":
+            target = EXPECTED_REDIRECTS.get((endpoint, who))
+            if target is None:
+                ok = status == 200
+            else:
+                ok = status == 302 and location == target.format(**world["ids"])
         else:
-            ok = response.status_code == 403
+            # A POST on a real object with an empty form: done, or refused with a
+            # message, but never "no access" and never "no such object".
+            ok = status < 500 and status not in (401, 403, 404)
+            ok = ok and "/inloggen" not in location
         if not ok:
-            failures.append(
-                f"{method} {url} ({level}) -> {response.status_code} {location}"
-            )
+            failures.append(f"{method} {url} ({level}) -> {status} {location}")
     assert failures == []
+    every = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
+    assert walked == every - {("auth.logout", "POST")}
