@@ -6,6 +6,8 @@ python -m benchmarks run --tier S [--budgets 2,10,60] [--seeds 0,1]
 python -m benchmarks report results.json [more.json ...]
 python -m benchmarks generate --tier M --seed 0 [--variant tight] -o inst.json
 python -m benchmarks determinism --tier S [--seed 0] [--budget 10]
+python -m benchmarks load [--users 50] [--duration 60] [--max-requests 5000]
+    (the web app under load: see benchmarks/load.py and docs/load.md)
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def _words(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["load"]:  # its own options: benchmarks/load.py
+        from .load import main as load_main
+
+        return load_main(args_in[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -64,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     det.add_argument("--tier", choices=list(TIERS), default="S")
     det.add_argument("--seed", type=int, default=0)
     det.add_argument("--budget", type=float, default=10.0)
+
+    sub.add_parser(
+        "load",
+        add_help=False,
+        help="medewerkers log in and save preferences at once (see --help there)",
+    )
 
     args = parser.parse_args(argv)
     if args.command == "generate":

@@ -4,6 +4,7 @@ rules at once with the solver's independent checker."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -241,7 +242,25 @@ def check_current(round_id: int) -> list[str]:
     from ..solver import check_plan
 
     instance = build_instance(round_id)
-    return list(check_plan(instance, current_plan_json(round_id, instance)))
+    found = check_plan(instance, current_plan_json(round_id, instance))
+    return [readable(message, instance) for message in found]
+
+
+def readable(message: str, instance: dict[str, Any]) -> str:
+    """A checker message with names for the instance ids ("medewerker m12" becomes
+    "medewerker Anouk de Vries", "rol r03" gets the role's name)."""
+    people = {e["id"]: e["name"] for e in instance["employees"]}
+    roles = {r["id"]: r["name"] for r in instance["roles"]}
+
+    def person(match: re.Match[str]) -> str:
+        return f"medewerker {people.get(match[1], match[1])}"
+
+    def role(match: re.Match[str]) -> str:
+        name = roles.get(match[1])
+        return f"rol {match[1]} {name}" if name else match[0]
+
+    message = re.sub(r"medewerker (m\d+)\b", person, message)
+    return re.sub(r"\brol ([\w.-]+)", role, message)
 
 
 def plan_for(round_id: int, employee_id: int) -> WorkPlan | None:

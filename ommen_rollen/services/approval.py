@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Assignment, User, WorkPlan, WorkPlanStatus
 from . import audit
 from .base import ServiceError, stamp, utcnow
+from .jobs import solve_in_progress
 from .rounds import get_round
 from .solver_bridge import current_plans
 
@@ -105,11 +106,33 @@ def _check_open_for_response(plan: WorkPlan) -> None:
         raise ServiceError("Het voorstel is nog niet voorgelegd.")
 
 
+SOLVE_RUNNING_MESSAGE = (
+    "Er loopt een optimalisatie voor deze planronde. Wacht tot die klaar is (of "
+    "annuleer hem) en keur daarna goed: het nieuwe voorstel vervangt de huidige "
+    "werkplannen, en goedkeuren nu zou werkplannen uit verschillende voorstellen "
+    "mengen."
+)
+
+
+def _check_no_solve_running(round_id: int) -> None:
+    """Refuse approval while an optimisation of the round is queued or running.
+
+    The round's row is locked first (until the commit), and start_solve locks it
+    too: an approval and a new run of one round cannot slip past each other.
+    """
+    get_round(round_id, lock=True)
+    if solve_in_progress(round_id):
+        db.session.rollback()  # let go of the round at once
+        raise ServiceError(SOLVE_RUNNING_MESSAGE)
+
+
 def approve_plan(plan_id: int, by: User | None) -> WorkPlan:
     """The secretaris approves one current werkplan."""
     plan = db.session.get(WorkPlan, plan_id)
     if plan is None:
         raise ServiceError("Dit werkplan bestaat niet.")
+    _check_no_solve_running(plan.round_id)
+    db.session.refresh(plan)  # read after the lock: a run may just have ended
     _approve(plan, by)
     _maybe_round_approved(plan.round_id, by)
     db.session.commit()
@@ -118,6 +141,7 @@ def approve_plan(plan_id: int, by: User | None) -> WorkPlan:
 
 def approve_all(round_id: int, by: User | None) -> int:
     """Approve every current werkplan of a round; returns how many were approved."""
+    _check_no_solve_running(round_id)
     round_ = get_round(round_id)
     plans = current_plans(round_id)
     if not plans:

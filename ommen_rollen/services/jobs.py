@@ -56,7 +56,7 @@ def start_solve(
     note: str = "",
 ) -> Job:
     """Queue an optimiser run for a closed round and return its job at once."""
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, lock=True)
     if round_.status not in SOLVABLE:
         raise ServiceError(
             "Optimaliseren kan pas als de planronde gesloten is en nog niet is "
@@ -387,8 +387,8 @@ def get_job(job_id: int) -> Job:
     return job
 
 
-def reap_if_stale(job: Job) -> bool:
-    """Mark a job failed when its worker is evidently gone; True when reaped."""
+def is_stale(job: Job) -> bool:
+    """Whether a queued or running job is evidently lost (its worker is gone)."""
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return False
     limit = float(job.progress.get("params", {}).get("time_limit_s") or 30)
@@ -398,7 +398,24 @@ def reap_if_stale(job: Job) -> bool:
     allowed = timedelta(seconds=limit + STALE_GRACE_S)
     if job.status == JobStatus.QUEUED:
         allowed = timedelta(hours=1)
-    if utcnow() - since <= allowed:
+    return utcnow() - since > allowed
+
+
+def solve_in_progress(round_id: int) -> bool:
+    """Whether an optimisation of this round is queued or running (lost jobs do
+    not count). Its plan will replace the current werkplannen when it ends."""
+    active = db.session.scalars(
+        select(Job).where(
+            Job.round_id == round_id,
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+    )
+    return any(not is_stale(job) for job in active)
+
+
+def reap_if_stale(job: Job) -> bool:
+    """Mark a job failed when its worker is evidently gone; True when reaped."""
+    if not is_stale(job):
         return False
     mark_job(
         job,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..domain import CHOICE_LABELS, Choice
@@ -173,7 +174,23 @@ def save_preferences(
         parsed[role_id] = (choice, comment)
     if errors:
         raise PreferenceError(errors)
+    try:
+        return _store_choices(round_id, employee_id, parsed, roles, by)
+    except IntegrityError:
+        # The same form sent twice at once (a double click, two tabs): the other
+        # request inserted a preference first. Its row is there now, so storing
+        # again updates it instead of inserting a second one.
+        db.session.rollback()
+        return _store_choices(round_id, employee_id, parsed, roles, by)
 
+
+def _store_choices(
+    round_id: int,
+    employee_id: int,
+    parsed: Mapping[int, tuple[Choice, str]],
+    roles: Mapping[int, Role],
+    by: User | None,
+) -> int:
     existing = my_preferences(round_id, employee_id)
     changed: dict[str, str] = {}
     for role_id, (choice, comment) in parsed.items():

@@ -21,9 +21,19 @@ def today() -> date:
     return date.today()
 
 
-def get_round(round_id: int) -> PlanningRound:
-    """The round with this id, or a ServiceError."""
-    round_ = db.session.get(PlanningRound, round_id)
+def get_round(round_id: int, *, lock: bool = False) -> PlanningRound:
+    """The round with this id, or a ServiceError.
+
+    ``lock`` reads it fresh and holds its row until the commit (PostgreSQL:
+    SELECT ... FOR UPDATE), so approving and starting an optimisation of one
+    round happen one after the other, never interleaved.
+    """
+    if lock:
+        round_ = db.session.get(
+            PlanningRound, round_id, with_for_update=True, populate_existing=True
+        )
+    else:
+        round_ = db.session.get(PlanningRound, round_id)
     if round_ is None:
         raise ServiceError("Deze planronde bestaat niet.")
     return round_

@@ -208,6 +208,7 @@ def build_instance(
         else:
             forbid.append(item)
 
+    _freeze_approved(round_id, employee_ids, role_codes, pins, forbid)
     merged_settings = dict(round_.settings or {})
     merged_settings.update(settings or {})
     return {
@@ -251,6 +252,39 @@ def build_instance(
         "forbid": forbid,
         "settings": merged_settings,
     }
+
+
+def _freeze_approved(
+    round_id: int,
+    employee_ids: set[int],
+    role_codes: dict[int, str],
+    pins: list[dict[str, Any]],
+    forbid: list[dict[str, Any]],
+) -> None:
+    """An approved werkplan is read-only: a new run keeps it exactly. Its
+    assignments become pins and every other role is forbidden to its medewerker,
+    so the new proposal fits around the approved werkplannen instead of mixing."""
+    approved = [
+        plan
+        for plan in current_plans(round_id)
+        if plan.status == WorkPlanStatus.APPROVED
+    ]
+    pinned = {(p["employee"], p["role"]) for p in pins}
+    for item in assignments_json(approved, employee_ids, role_codes):
+        if (item["employee"], item["role"]) in pinned:
+            continue
+        pin = dict(item)
+        if pin["kind"] != AssignmentKind.HOLDER.value:
+            pin.pop("fte", None)
+        pins.append(pin)
+        pinned.add((item["employee"], item["role"]))
+    for plan in approved:
+        key = employee_key(plan.employee_id)
+        if plan.employee_id not in employee_ids:
+            continue
+        for code in role_codes.values():
+            if (key, code) not in pinned:
+                forbid.append({"employee": key, "role": code})
 
 
 def _units(value: Any, where: str) -> int:
