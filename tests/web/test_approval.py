@@ -13,6 +13,7 @@ from ommen_rollen.extensions import db
 from ommen_rollen.models import PlanningRound, WorkPlan, WorkPlanStatus
 from ommen_rollen.services import approval, rounds
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
+from ommen_rollen.solver import check_plan, solve_json
 from tests.web import test_rounds
 from tests.web.test_rounds import Org, open_round_for
 
@@ -248,6 +249,9 @@ def test_moving_a_role_to_someone_not_eligible_warns_at_once(
         as_text=True
     )
     assert "overtreden" in adjust_page
+    # the warning names people and roles, not the solver's ids
+    assert org.employees["carla"].name in adjust_page
+    assert f"medewerker m{org.employees['carla'].id}" not in adjust_page
 
 
 def test_moving_a_role_someone_does_not_hold_is_refused_and_changes_nothing(
@@ -289,3 +293,27 @@ def test_a_pin_with_a_bad_fte_is_refused_with_a_dutch_message(
     )
     assert "meer dan vier decimalen" in response.get_data(as_text=True)
     assert db.session.scalar(select(Pin)) is None
+
+
+def test_a_new_run_keeps_an_approved_werkplan_exactly(org: Org) -> None:
+    round_ = proposed_round(org)
+    approval.approve_plan(plan_of(org, "anouk").id, org.secretary)
+    anouk = f"m{org.employees['anouk'].id}"
+
+    instance = build_instance(round_.id)
+
+    pins = {
+        (p["employee"], p["role"], p["kind"], p.get("fte")) for p in instance["pins"]
+    }
+    assert pins == {(anouk, "r01", "holder", 0.5), (anouk, "r02", "backup", None)}
+    forbidden = {(f["employee"], f["role"]) for f in instance["forbid"]}
+    codes = {r["id"] for r in instance["roles"]}
+    assert forbidden == {(anouk, code) for code in codes - {"r01", "r02"}}
+    plan = solve_json(instance, time_limit_s=5, workers=1)
+    mine = {
+        (a["role"], a["kind"], a.get("fte"))
+        for a in plan["assignments"]
+        if a["employee"] == anouk
+    }
+    assert mine == {("r01", "holder", 0.5), ("r02", "backup", None)}
+    assert check_plan(instance, plan) == []
