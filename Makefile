@@ -44,6 +44,13 @@ lint: install
 security: install
 	$(VENV)/bin/bandit -q -ll -r ommen_rollen -c pyproject.toml
 
+## Known vulnerabilities in the installed dependencies (needs a network that reaches
+## PyPI's JSON API or osv.dev; the CI machine's closed network reaches neither)
+.PHONY: audit
+audit: install
+	$(PY) -m pip install --quiet pip-audit
+	$(VENV)/bin/pip-audit --skip-editable
+
 clean-db:
 	rm -f instance/ommen_rollen.sqlite instance/ommen_rollen.sqlite-*
 
