@@ -291,13 +291,28 @@ def holder_shares(plan: dict[str, Any]) -> dict[str, dict[str, int]]:
     return shares
 
 
-def compare(a: Proposal, b: Proposal) -> list[Change]:
-    """Who gains or loses which role (as holder) going from proposal a to b."""
+def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Change]:
+    """Who gains or loses which role (as holder) going from proposal a to b; with
+    ``cluster`` only the roles of that cluster (what a spil reads)."""
     if a.round_id != b.round_id:
         raise ServiceError(
             "Alleen voorstellen van dezelfde planronde zijn te vergelijken."
         )
     first, second = holder_shares(a.plan or {}), holder_shares(b.plan or {})
+    if cluster is not None:
+        mine = {
+            r["id"]
+            for p in (a, b)
+            for r in (p.instance or {}).get("roles", [])
+            if r.get("cluster") == cluster
+        }
+        first, second = (
+            {
+                e: {r: u for r, u in held.items() if r in mine}
+                for e, held in shares.items()
+            }
+            for shares in (first, second)
+        )
     names = {
         e["id"]: e.get("name", e["id"])
         for p in (a, b)
@@ -328,8 +343,10 @@ def round_proposals(round_id: int) -> list[Proposal]:
     )
 
 
-def current_plan_list(round_id: int) -> list[WorkPlan]:
-    """Current werkplannen of a round with employee and assignments, by name."""
+def current_plan_list(round_id: int, *, cluster: str | None = None) -> list[WorkPlan]:
+    """Current werkplannen of a round with employee and assignments, by name; with
+    ``cluster`` only those of people who work in that cluster (home cluster or a
+    role there), as a spil reads them."""
     plans = db.session.scalars(
         select(WorkPlan)
         .join(Employee, Employee.id == WorkPlan.employee_id)
@@ -340,4 +357,11 @@ def current_plan_list(round_id: int) -> list[WorkPlan]:
         )
         .order_by(Employee.name)
     )
-    return list(plans)
+    if cluster is None:
+        return list(plans)
+    return [
+        plan
+        for plan in plans
+        if (plan.employee.home_cluster and plan.employee.home_cluster.name == cluster)
+        or any(a.role.cluster.name == cluster for a in plan.assignments)
+    ]

@@ -49,6 +49,16 @@ def nl_number(value: object) -> str:
     return str(value).replace(".", ",")
 
 
+def _spil_cluster() -> str | None:
+    """The one cluster a spil reads (None for the secretaris, who reads all); a spil
+    without a cluster reads nothing."""
+    if not current_user.is_coordinator:
+        return None
+    if current_user.cluster is None:
+        abort(403)
+    return str(current_user.cluster.name)
+
+
 def _round(round_id: int) -> PlanningRound:
     try:
         return rounds.get_round(round_id)
@@ -261,10 +271,7 @@ def proposal_detail(proposal_id: int) -> str:
     """Review of a proposal: coverage, load, shortfalls, vulnerability, wishes."""
     proposal = _proposal(proposal_id)
     full = review.review(proposal)
-    cluster = request.args.get("cluster", "")[:120]
-    if current_user.is_coordinator:
-        # A spil reads their own cluster.
-        cluster = current_user.cluster.name if current_user.cluster else ""
+    cluster = _spil_cluster() or request.args.get("cluster", "")[:120]
     shown = review.for_cluster(full, cluster) if cluster else full
     return render_template(
         "planning/review.html",
@@ -303,7 +310,11 @@ def compare(round_id: int) -> str:
         a = proposals[1]
     if b is None and proposals:
         b = proposals[0]
-    changes = review.compare(a, b) if a is not None and b is not None else []
+    changes = (
+        review.compare(a, b, cluster=_spil_cluster())
+        if a is not None and b is not None
+        else []
+    )
     return render_template(
         "planning/compare.html",
         round=round_,
@@ -351,7 +362,7 @@ def _move_form() -> MoveForm:
 
 
 @bp.route("/rondes/<int:round_id>/aanpassen")
-@access("reader")
+@access("secretary")
 def adjust_page(round_id: int) -> str:
     """Pins and forbids for the next run, moving a role by hand, and the hard
     rules checked at once on the current werkplannen."""
@@ -458,7 +469,7 @@ def plans(round_id: int) -> str:
     return render_template(
         "planning/plans.html",
         round=round_,
-        plans=review.current_plan_list(round_id),
+        plans=review.current_plan_list(round_id, cluster=_spil_cluster()),
     )
 
 

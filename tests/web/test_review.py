@@ -256,7 +256,7 @@ def test_the_spil_reads_a_proposal_but_cannot_choose_it(
     from ommen_rollen.domain import UserRole
 
     _round, first, _second = two_proposals(org)
-    make_user("spil", UserRole.COORDINATOR)
+    make_user("spil", UserRole.COORDINATOR, cluster_id=org.roles["r01"].cluster_id)
     auth.login("spil")
     page = client.get(f"/planning/voorstellen/{first.id}")
     assert page.status_code == 200
@@ -282,3 +282,36 @@ def test_the_spil_reads_the_review_of_their_own_cluster(
         f"/planning/voorstellen/{first.id}?cluster=Regie+en+Coördinatie"
     ).get_data(as_text=True)
     assert "Regie ICT" in page and "Beleid economie" not in page
+
+
+def test_the_spil_compares_and_lists_werkplannen_of_their_own_cluster_only(
+    org: Org, auth: Any, client: Any, make_user: Any
+) -> None:
+    from ommen_rollen.domain import UserRole
+
+    round_, _first, _second = two_proposals(org)
+    make_user("spil", UserRole.COORDINATOR, cluster_id=org.roles["r03"].cluster_id)
+    auth.login("spil")
+    page = client.get(f"/planning/rondes/{round_.id}/vergelijken?a=1&b=2").get_data(
+        as_text=True
+    )
+    assert "Carla Smit" in page and "r03: 0,3 → 0,2" in page
+    assert "Anouk de Vries" not in page and "Bram Jansen" not in page
+    plans = client.get(f"/planning/rondes/{round_.id}/werkplannen").get_data(
+        as_text=True
+    )
+    assert "Dirk Mulder" in plans
+    assert "Anouk de Vries" not in plans and "Bram Jansen" not in plans
+    assert client.get(f"/planning/rondes/{round_.id}/aanpassen").status_code == 403
+
+
+def test_a_spil_without_a_cluster_reads_no_review(
+    org: Org, auth: Any, client: Any, make_user: Any
+) -> None:
+    from ommen_rollen.domain import UserRole
+
+    round_, first, _second = two_proposals(org)
+    make_user("spil", UserRole.COORDINATOR)
+    auth.login("spil")
+    assert client.get(f"/planning/voorstellen/{first.id}").status_code == 403
+    assert client.get(f"/planning/rondes/{round_.id}/werkplannen").status_code == 403
