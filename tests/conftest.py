@@ -132,8 +132,9 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
         # throttling on would throttle the tests that come after it.
         from ommen_rollen.extensions import limiter
 
+        if limiter.enabled:
+            limiter.reset()
         limiter.enabled = False
-        limiter.reset()
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
 """Downloads: the werkplan PDF (a medewerker their own, the secretaris any or all
-of a round as a ZIP) and the round overview as XLSX and CSV."""
+of a round as a ZIP), the round overview as XLSX and CSV, and the solver's JSON
+(a round as instance v1, a proposal's own instance and plan v1) so that
+`ommen-rollen solve` and `check` reproduce any run."""
 
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
@@ -11,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import PlanningRound, WorkPlan
+from ..models import PlanningRound, Proposal, WorkPlan
 from ..services import approval, exports
 from ..services.base import ServiceError
 from ..services.exports.common import current_plans
@@ -23,6 +27,7 @@ PDF = "application/pdf"
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+JSON = "application/json"
 
 
 def _send(data: bytes, filename: str, mimetype: str) -> Response:
@@ -55,8 +60,13 @@ def index() -> str:
 def round_downloads(round_id: int) -> str:
     """The werkplannen of one round, each as a PDF, and the overviews."""
     round_ = _round_or_404(round_id)
+    from ..services.review import round_proposals
+
     return render_template(
-        "export/round.html", round=round_, plans=current_plans(round_id)
+        "export/round.html",
+        round=round_,
+        plans=current_plans(round_id),
+        proposals=round_proposals(round_id),
     )
 
 
@@ -151,3 +161,50 @@ def round_csv(round_id: int) -> Response:
         current_user, "csv", object_type="planning_round", object_id=round_id
     )
     return _send(data, filename, CSV)
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@bp.route("/rondes/<int:round_id>/instance.json")
+@access("secretary")
+def round_instance(round_id: int) -> Response:
+    """The round as it stands now, as solver instance format v1."""
+    from ..services.solver_bridge import build_instance
+
+    round_ = _round_or_404(round_id)
+    data = _json(build_instance(round_id))
+    exports.record_export(
+        current_user, "json", object_type="planning_round", object_id=round_id
+    )
+    return _send(data, f"instance-{round_.label}.json", JSON)
+
+
+@bp.route("/voorstellen/<int:proposal_id>/instance.json")
+@access("secretary")
+def proposal_instance(proposal_id: int) -> Response:
+    """A proposal's own input (instance v1), exactly as the solver saw it."""
+    return _proposal_json(proposal_id, "instance")
+
+
+@bp.route("/voorstellen/<int:proposal_id>/plan.json")
+@access("secretary")
+def proposal_plan(proposal_id: int) -> Response:
+    """A proposal's result (plan v1), exactly as the solver returned it."""
+    return _proposal_json(proposal_id, "plan")
+
+
+def _proposal_json(proposal_id: int, part: str) -> Response:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    data = proposal.instance if part == "instance" else proposal.plan
+    if not data:
+        flash("Dit voorstel heeft geen plan (de run is mislukt).", "warning")
+        return redirect(url_for("export.round_downloads", round_id=proposal.round_id))
+    exports.record_export(
+        current_user, "json", object_type="proposal", object_id=proposal_id
+    )
+    label = proposal.round.label
+    return _send(_json(data), f"{part}-{label}-voorstel-{proposal.number}.json", JSON)

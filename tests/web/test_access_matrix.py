@@ -148,6 +148,9 @@ EXPECTED_REDIRECTS = {
     ("imports.columns", "secretaris"): "/beheer/import/",  # no file uploaded yet
     ("imports.preview", "secretaris"): "/beheer/import/",
     ("medewerker.werkplan", "medewerker"): "/mijn/werkplannen/{plan_id}",
+    # the world's proposal has an empty plan: back to the round's downloads
+    ("export.proposal_instance", "secretaris"): "/export/rondes/{round_id}",
+    ("export.proposal_plan", "secretaris"): "/export/rondes/{round_id}",
 }
 
 

@@ -1243,7 +1243,7 @@ def test_every_import_with_a_bad_row_is_refused_whole(
 # --- URLs and query strings ---------------------------------------------------------
 
 
-DOWNLOADS = (".pdf", ".zip", ".xlsx", ".csv")  # each download is audited
+DOWNLOADS = (".pdf", ".zip", ".xlsx", ".csv", ".json")  # each download is audited
 
 
 def routes(app: Flask, method: str) -> list[str]:

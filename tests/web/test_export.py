@@ -474,3 +474,50 @@ def test_exports_of_a_solved_round_match_the_stored_plan(
     absences = plan_json.get("vulnerability", {}).get("absence", {})
     for key in absences:
         assert f"Medewerker {people[int(key[1:])]}" in texts
+
+
+def test_the_round_and_each_proposal_download_as_json_the_cli_reproduces(
+    make_cluster: Callable[..., Any],
+    make_role: Callable[..., Any],
+    make_employee: Callable[..., Any],
+    make_user: Callable[..., Any],
+    auth: Any,
+    client: Any,
+) -> None:
+    import json
+
+    from ommen_rollen.domain import UserRole
+    from ommen_rollen.services.solver_bridge import build_instance, store_plan
+    from ommen_rollen.solver import check_plan, solve_json
+
+    cluster = make_cluster("Concern en Ondersteuning")
+    for code, units in (("c01", 6000), ("c02", 4000)):
+        make_role(code, fte_units=units, cluster=cluster, base_functions="AB")
+    for i in range(2):
+        make_employee(f"mw{i}", contract_units=8000)
+    make_user("secretaris", UserRole.SECRETARY)
+    round_ = PlanningRound(
+        label="2027-H2", starts_on=date(2027, 7, 1), ends_on=date(2027, 12, 31)
+    )
+    db.session.add(round_)
+    db.session.commit()
+    instance_json = build_instance(round_.id)
+    proposal = store_plan(
+        round_.id, solve_json(instance_json, time_limit_s=5, workers=1), instance_json
+    )
+
+    auth.login("secretaris")
+    page = client.get(f"/export/rondes/{round_.id}").get_data(as_text=True)
+    assert f"/export/voorstellen/{proposal.id}/plan.json" in page
+    response = client.get(f"/export/rondes/{round_.id}/instance.json")
+    assert response.mimetype == "application/json"
+    assert "instance-2027-H2.json" in response.headers["Content-Disposition"]
+    assert json.loads(response.data) == instance_json
+    instance = json.loads(
+        client.get(f"/export/voorstellen/{proposal.id}/instance.json").data
+    )
+    plan = json.loads(client.get(f"/export/voorstellen/{proposal.id}/plan.json").data)
+    assert plan == proposal.plan and plan["version"] == 1
+    assert check_plan(instance, plan) == []
+    assert check_plan(instance, solve_json(instance, time_limit_s=5, workers=1)) == []
+    assert client.get("/export/voorstellen/999999/plan.json").status_code == 404
