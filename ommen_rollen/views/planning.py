@@ -3,6 +3,9 @@ review, compare, adjust, approve, audit log. The spil may read (level "reader").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -47,6 +50,21 @@ def nl_number(value: object) -> str:
     if value is None or value == "":
         return "–"
     return str(value).replace(".", ",")
+
+
+def _attempt(
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    category: str = "success",
+) -> None:
+    """Run a service call behind a button: a refusal (ServiceError) becomes an
+    error message, success the given message (or one made from the result)."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return
+    flash(success(result) if callable(success) else success, category)
 
 
 def _spil_cluster() -> str | None:
@@ -157,12 +175,10 @@ def _config_time_limit() -> float:
 def close_round(round_id: int) -> Response:
     """Close the round for preferences."""
     _round(round_id)
-    try:
-        rounds.close_round(round_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("De planronde is gesloten voor voorkeuren.", "success")
+    _attempt(
+        lambda: rounds.close_round(round_id, current_user),
+        "De planronde is gesloten voor voorkeuren.",
+    )
     return _to_round(round_id)
 
 
@@ -171,12 +187,10 @@ def close_round(round_id: int) -> Response:
 def reopen_round(round_id: int) -> Response:
     """Open a closed round again for preferences."""
     _round(round_id)
-    try:
-        rounds.reopen_round(round_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("De planronde is weer open voor voorkeuren.", "success")
+    _attempt(
+        lambda: rounds.reopen_round(round_id, current_user),
+        "De planronde is weer open voor voorkeuren.",
+    )
     return _to_round(round_id)
 
 
@@ -256,12 +270,11 @@ def job_progress(job_id: int) -> str:
 def cancel_job(job_id: int) -> Response:
     """Stop a run; the best plan found so far is kept as a proposal."""
     _job(job_id)
-    try:
-        jobs.request_cancel(job_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("De optimalisatie wordt gestopt.", "info")
+    _attempt(
+        lambda: jobs.request_cancel(job_id, current_user),
+        "De optimalisatie wordt gestopt.",
+        "info",
+    )
     return redirect(url_for(".job_detail", job_id=job_id))
 
 
@@ -288,12 +301,10 @@ def proposal_detail(proposal_id: int) -> str:
 def choose_proposal(proposal_id: int) -> Response:
     """Make this proposal's werkplannen the current ones."""
     proposal = _proposal(proposal_id)
-    try:
-        activate_proposal(proposal_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Voorstel {proposal.number} is nu het huidige voorstel.", "success")
+    _attempt(
+        lambda: activate_proposal(proposal_id, current_user),
+        f"Voorstel {proposal.number} is nu het huidige voorstel.",
+    )
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
 
 
@@ -478,12 +489,10 @@ def plans(round_id: int) -> str:
 def publish(round_id: int) -> Response:
     """Show the current proposal to the medewerkers."""
     _round(round_id)
-    try:
-        approval.publish(round_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("Het voorstel is voorgelegd aan de medewerkers.", "success")
+    _attempt(
+        lambda: approval.publish(round_id, current_user),
+        "Het voorstel is voorgelegd aan de medewerkers.",
+    )
     return _to_round(round_id)
 
 
@@ -492,12 +501,10 @@ def publish(round_id: int) -> Response:
 def approve_all(round_id: int) -> Response:
     """Approve every current werkplan of the round."""
     _round(round_id)
-    try:
-        count = approval.approve_all(round_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"{count} werkplannen goedgekeurd.", "success")
+    _attempt(
+        lambda: approval.approve_all(round_id, current_user),
+        lambda count: f"{count} werkplannen goedgekeurd.",
+    )
     return redirect(url_for(".plans", round_id=round_id))
 
 
@@ -508,12 +515,10 @@ def approve_plan(plan_id: int) -> Response:
     plan = db.session.get(WorkPlan, plan_id)
     if plan is None:
         abort(404)
-    try:
-        approval.approve_plan(plan_id, current_user)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Het werkplan van {plan.employee.name} is goedgekeurd.", "success")
+    _attempt(
+        lambda: approval.approve_plan(plan_id, current_user),
+        f"Het werkplan van {plan.employee.name} is goedgekeurd.",
+    )
     return redirect(url_for(".plans", round_id=plan.round_id))
 
 
