@@ -35,6 +35,7 @@ from ...models import (
     User,
 )
 from ..base import stamp
+from ..beheer import sync_levels
 from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
 
 Report = Callable[[str, str], None]  # (field key, Dutch message)
@@ -366,17 +367,13 @@ class EmployeeHandler(Handler):
         if key != "competences":
             setattr(obj, key, value)
             return
-        by_id = {ec.competence_id: ec for ec in obj.competences}
-        for competence_id, ec in by_id.items():
-            if competence_id not in value:
-                obj.competences.remove(ec)
-        for competence_id, level in value.items():
-            if competence_id in by_id:
-                by_id[competence_id].level = level
-            else:
-                obj.competences.append(
-                    EmployeeCompetence(competence_id=competence_id, level=level)
-                )
+        sync_levels(
+            obj.competences,
+            value,
+            level_attr="level",
+            make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
+            label="competences",
+        )
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:
@@ -587,17 +584,13 @@ class RoleHandler(Handler):
         if key != "requirements":
             setattr(obj, key, value)
             return
-        by_id = {r.competence_id: r for r in obj.requirements}
-        for competence_id, requirement in by_id.items():
-            if competence_id not in value:
-                obj.requirements.remove(requirement)
-        for competence_id, level in value.items():
-            if competence_id in by_id:
-                by_id[competence_id].min_level = level
-            else:
-                obj.requirements.append(
-                    RoleRequirement(competence_id=competence_id, min_level=level)
-                )
+        sync_levels(
+            obj.requirements,
+            value,
+            level_attr="min_level",
+            make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
+            label="requirements",
+        )
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:
