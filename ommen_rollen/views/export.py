@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
@@ -132,11 +133,7 @@ def round_zip(round_id: int) -> Response:
     if not current_plans(round_id):
         flash("Deze planronde heeft nog geen werkplannen.", "warning")
         return redirect(url_for("export.round_downloads", round_id=round_id))
-    data, filename = exports.round_werkplannen_zip(round_id)
-    exports.record_export(
-        current_user, "zip", object_type="planning_round", object_id=round_id
-    )
-    return _send(data, filename, ZIP)
+    return _round_file(round_id, exports.round_werkplannen_zip, "zip", ZIP)
 
 
 @bp.route("/rondes/<int:round_id>/overzicht.xlsx")
@@ -144,11 +141,7 @@ def round_zip(round_id: int) -> Response:
 def round_xlsx(round_id: int) -> Response:
     """The overview of a round as an Excel workbook."""
     _round_or_404(round_id)
-    data, filename = exports.overview_xlsx(round_id)
-    exports.record_export(
-        current_user, "xlsx", object_type="planning_round", object_id=round_id
-    )
-    return _send(data, filename, XLSX)
+    return _round_file(round_id, exports.overview_xlsx, "xlsx", XLSX)
 
 
 @bp.route("/rondes/<int:round_id>/toewijzingen.csv")
@@ -156,11 +149,21 @@ def round_xlsx(round_id: int) -> Response:
 def round_csv(round_id: int) -> Response:
     """Every assignment of a round as CSV for Dutch Excel."""
     _round_or_404(round_id)
-    data, filename = exports.overview_csv(round_id)
+    return _round_file(round_id, exports.overview_csv, "csv", CSV)
+
+
+def _round_file(
+    round_id: int,
+    build: Callable[[int], tuple[bytes, str]],
+    kind: str,
+    mimetype: str,
+) -> Response:
+    """Build a download of a whole round, record it in the audit log, send it."""
+    data, filename = build(round_id)
     exports.record_export(
-        current_user, "csv", object_type="planning_round", object_id=round_id
+        current_user, kind, object_type="planning_round", object_id=round_id
     )
-    return _send(data, filename, CSV)
+    return _send(data, filename, mimetype)
 
 
 def _json(data: dict[str, Any]) -> bytes:
