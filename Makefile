@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint security install clean-db
+.PHONY: run test test-sqlite test-postgres lint security install clean-db system-packages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,17 +18,22 @@ $(STAMP): $(PY) setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+## Debian packages the tests need (.ci/apt-packages.txt): installed when root with
+## apt-get, otherwise stops with the command to run (.ci/system-packages.sh)
+system-packages:
+	@bash .ci/system-packages.sh
+
 ## Start the app with the demo organisation on SQLite at http://127.0.0.1:5000
 run: install
 	$(VENV)/bin/ommen-rollen run
 
 ## The whole test suite: SQLite, then PostgreSQL when OMMEN_TEST_DATABASE_URL is set
-test: install lint security test-sqlite test-postgres
+test: install system-packages lint security test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install system-packages
 	OMMEN_TEST_DATABASE=sqlite $(PY) -m pytest
 
-test-postgres: install
+test-postgres: install system-packages
 	@if [ -n "$$OMMEN_TEST_DATABASE_URL" ]; then \
 		echo "== database tests on PostgreSQL ($$OMMEN_TEST_DATABASE_URL) =="; \
 		OMMEN_TEST_DATABASE=postgres $(PY) -m pytest tests/web; \

@@ -37,7 +37,10 @@ TIERS: dict[str, tuple[int, int]] = {
 }
 """Tier -> (employees, roles), the sizes of issue 4."""
 
-VARIANTS = ("normal", "tight", "infeasible")
+VARIANTS = ("normal", "tight", "infeasible", "shared", "shared-tight")
+"""``shared`` and ``shared-tight`` are ``normal`` and ``tight`` with one competence
+vocabulary across the whole organisation (as in a merged service): blocks do not
+specialise their competences, so the eligibility graph is one connected component."""
 
 MAX_BACKUP_SHARE = Decimal("1.5")
 """settings.max_backup_share of generated instances: with 1-2 backups per role and
@@ -180,16 +183,19 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]] | list[tuple[int,
     return rng.choices(values, weights=weights, k=1)[0]
 
 
-def _competence_name(topic: str, block: int) -> str:
-    """Topic specialisation per block: block 0 keeps the plain Ommen name."""
-    return topic if block == 0 else f"{topic} ({block + 1})"
+def _competence_name(topic: str, block: int, shared: bool = False) -> str:
+    """Topic specialisation per block: block 0 keeps the plain Ommen name (every
+    block does with a ``shared`` vocabulary)."""
+    return topic if block == 0 or shared else f"{topic} ({block + 1})"
 
 
 def _cluster_name(cluster: str, block: int) -> str:
     return cluster if block == 0 else f"{cluster} {block + 1}"
 
 
-def _make_employees(rng: random.Random, n: int, blocks: int) -> list[_Employee]:
+def _make_employees(
+    rng: random.Random, n: int, blocks: int, shared: bool = False
+) -> list[_Employee]:
     functions = list(BASE_FUNCTION_MIX.items())
     employees = []
     for i in range(n):
@@ -200,11 +206,13 @@ def _make_employees(rng: random.Random, n: int, blocks: int) -> list[_Employee]:
         competences: dict[str, int] = {}
         for topic in rng.sample(topics, k=min(len(topics), rng.choice([2, 2, 3]))):
             home = block if rng.random() < 0.8 or blocks == 1 else rng.randrange(blocks)
-            competences[_competence_name(topic, home)] = rng.choice([1, 2, 2, 3])
+            name = _competence_name(topic, home, shared)
+            competences[name] = rng.choice([1, 2, 2, 3])
         if rng.random() < 0.35:  # a side competence from another cluster
             other = rng.choice([c for c in CLUSTERS if c != cluster])
             topic = rng.choice(CLUSTERS[other]["topics"])
-            competences.setdefault(_competence_name(topic, block), rng.choice([1, 2]))
+            name = _competence_name(topic, block, shared)
+            competences.setdefault(name, rng.choice([1, 2]))
         for generic in GENERIC_COMPETENCES:
             if rng.random() < 0.45:
                 competences[generic] = rng.choice([1, 2, 3])
@@ -406,9 +414,12 @@ def generate_with_plan(
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose from {VARIANTS}")
     rng = random.Random(f"ommen-rollen/{tier}/{seed}/{variant}")
+    shared = variant.startswith("shared")
+    name = variant
+    variant = {"shared": "normal", "shared-tight": "tight"}.get(variant, variant)
     n_emp, n_roles = TIERS[tier]
     blocks = max(1, n_emp // BLOCK_SIZE)
-    employees = _make_employees(rng, n_emp, blocks)
+    employees = _make_employees(rng, n_emp, blocks, shared)
     by_id = employees_by_id(employees)
     capacity = sum(e.capacity for e in employees)
     for e in employees:
@@ -444,6 +455,10 @@ def generate_with_plan(
         if rng.random() < 0.25:  # room for the planted roles, whether or not
             e.max_roles = len(e.planted) + backed.get(e.id, 0) + 2  # backups count
     instance = _to_json(rng, tier, seed, variant, employees, roles, elig)
+    instance["name"] = f"Benchmark {tier} seed {seed} ({name})"
+    # The planted shares are exact units, not whole hours: measure the search with
+    # any share allowed, as the baselines model it.
+    instance["settings"]["split_step_minutes"] = 0
     return instance, _planted_plan(roles)
 
 

@@ -72,6 +72,12 @@ def configure(app: Flask) -> None:
 
     register_commands(app)
 
+    from .services.jobs import recover_after_restart
+
+    # Optimisations that ran on threads of an earlier process of the app died
+    # with it: mark them failed, so their rounds are free again.
+    recover_after_restart(app)
+
 
 def configure_secret_key(app: Flask) -> None:
     """A SECRET_KEY is required outside demo, debug and tests: refuse to start."""

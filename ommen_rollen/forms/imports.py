@@ -7,11 +7,12 @@ from typing import Any
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from ..services.imports import KINDS
 from ..services.imports.mapping import Kind
-from . import DutchForm
+from ..services.limits import round_label_problem
+from . import Checked, DutchForm
 
 KIND_CHOICES = [
     SelectChoice(value=key, label=kind.label) for key, kind in KINDS.items()
@@ -70,7 +71,7 @@ class RoundImportForm(DutchForm):
         "Naam van de planronde",
         validators=[
             DataRequired("Geef de planronde een naam."),
-            Length(max=80, message="Hoogstens 80 tekens."),
+            Checked(round_label_problem),
         ],
     )
     starts_on = DateField(
@@ -86,4 +87,4 @@ class RoundImportForm(DutchForm):
             FileAllowed(["json"], "Alleen JSON-bestanden (.json)."),
         ],
     )
-    submit = SubmitField("Planronde importeren")
+    submit = SubmitField("Bestand controleren")

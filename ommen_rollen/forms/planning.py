@@ -15,13 +15,17 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain import ASSIGNMENT_KIND_LABELS
-from . import DutchForm
+from ..services.limits import round_label_problem
+from . import Checked, DutchForm
 
 
 class OpenRoundForm(DutchForm):
     label = StringField(
         "Naam van de planronde",
-        validators=[InputRequired("Geef de planronde een naam."), Length(max=80)],
+        validators=[
+            InputRequired("Geef de planronde een naam."),
+            Checked(round_label_problem),
+        ],
     )
     starts_on = DateField(
         "Begin van de periode",

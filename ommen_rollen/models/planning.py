@@ -211,3 +211,9 @@ class Job(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Sign of life, written every few seconds by the process that runs the job.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The process that runs (or, on a thread, will run) it: "host:pid:token".
+    runner: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Its RQ job id when it went through the Redis queue; empty on a thread.
+    rq_job_id: Mapped[str] = mapped_column(String(100), default="", server_default="")

@@ -1,24 +1,57 @@
 """Adjust a plan by hand: pin or forbid an assignment for the next run, move a
-role from one holder to another in the current werkplannen, and check the hard
-rules at once with the solver's independent checker."""
+role from one holder to another in the current werkplannen. The hard rules are
+checked at once (the solver's independent checker for werkplannen, its pin
+diagnosis for pins): a change that breaks one is refused and changes nothing."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..domain import AssignmentKind, FteError, RoundStatus, format_fte, parse_fte
+from ..domain import (
+    AssignmentKind,
+    Choice,
+    FteError,
+    RoundStatus,
+    format_fte,
+    parse_fte,
+)
 from ..extensions import db
-from ..models import Assignment, Employee, Pin, PinKind, Role, User, WorkPlan
+from ..models import (
+    Assignment,
+    Employee,
+    Pin,
+    PinKind,
+    Preference,
+    Role,
+    User,
+    WorkPlan,
+    WorkPlanStatus,
+)
 from . import audit
 from .approval import editable_version
 from .base import ServiceError, stamp
+from .hard_rules import (
+    HardRuleError,
+    check_current,
+    current_plan_json,
+    readable,
+)
 from .rounds import get_round
-from .solver_bridge import build_instance, current_plans, employee_key, fte_number
+from .solver_bridge import build_instance, current_plans, fte_number
+
+__all__ = ["check_current", "current_plan_json", "readable"]
 
 EDITABLE = (RoundStatus.CLOSED, RoundStatus.PROPOSED, RoundStatus.APPROVED)
+
+
+@dataclass
+class Change:
+    """A change that was made, with what to know about it: notes on soft rules
+    and on the current werkplannen (no hard rule is broken, or it is refused)."""
+
+    notes: list[str] = field(default_factory=list)
 
 
 def round_pins(round_id: int) -> list[Pin]:
@@ -35,9 +68,11 @@ def add_pin(
     pin_kind: PinKind,
     fte: str | int | None,
     by: User | None,
-) -> Pin:
+) -> Change:
     """Pin (must) or forbid (must not) an assignment in the next optimiser run;
-    ``fte`` is text like '0,5' (or units as int), empty to let the optimiser choose."""
+    ``fte`` is text like '0,5' (or units as int), empty to let the optimiser choose.
+    Refused, with nothing stored, when the pin contradicts a hard rule, another
+    pin or an approved werkplan."""
     fte_units: int | None = None
     if isinstance(fte, int):
         fte_units = fte
@@ -71,6 +106,10 @@ def add_pin(
         )
     ):
         raise ServiceError("Voor deze medewerker, rol en soort bestaat al een keuze.")
+    label = f"{employee.name} als {kind.label} van {role.name}"
+    if pin_kind == PinKind.PIN:
+        _check_pin_fits(round_id, employee, role, kind, fte_units, label)
+    before = _pin_conflicts(round_id)
     pin = Pin(
         round_id=round_id,
         employee_id=employee_id,
@@ -82,6 +121,25 @@ def add_pin(
     stamp(pin, by, new=True)
     db.session.add(pin)
     db.session.flush()
+    new = [c for c in _pin_conflicts(round_id) if c not in before]
+    if new:
+        db.session.rollback()
+        what = "Vastzetten" if pin_kind == PinKind.PIN else "Verbieden"
+        raise HardRuleError(
+            f"{what} geweigerd: {label} kan niet. Er is niets vastgelegd.", new
+        )
+    change = Change()
+    if not _kept_by_current(round_id, pin):
+        now = (
+            f"De huidige werkplannen houden zich nog niet aan deze keuze ({label})."
+            if pin_kind == PinKind.PIN
+            else f"De huidige werkplannen bevatten nog deze toewijzing ({label})."
+        )
+        change.notes.append(
+            f"{now} Optimaliseer opnieuw (of verplaats de rol) om de keuze toe te "
+            "passen; voorleggen en goedkeuren kan pas als de werkplannen eraan "
+            "voldoen."
+        )
     audit.record(
         "pin_added",
         by,
@@ -94,7 +152,91 @@ def add_pin(
         pin_kind=pin_kind.value,
     )
     db.session.commit()
-    return pin
+    return change
+
+
+def _check_pin_fits(
+    round_id: int,
+    employee: Employee,
+    role: Role,
+    kind: AssignmentKind,
+    fte_units: int | None,
+    label: str,
+) -> None:
+    """A pin next to another pin of the same medewerker and role, or on an
+    approved werkplan that does not have it (with that share), is refused."""
+    other = db.session.scalar(
+        select(Pin).where(
+            Pin.round_id == round_id,
+            Pin.employee_id == employee.id,
+            Pin.role_id == role.id,
+            Pin.pin_kind == PinKind.PIN,
+            Pin.kind != kind,
+        )
+    )
+    if other is not None:
+        raise HardRuleError(
+            f"Vastzetten geweigerd: {label} kan niet. Er is niets vastgelegd.",
+            [
+                f"{employee.name} is al vastgezet als {other.kind.label} van "
+                f"{role.name}; één medewerker heeft per rol één soort toewijzing "
+                "(een vervanger houdt de rol niet zelf)."
+            ],
+        )
+    plan = next(
+        (p for p in current_plans(round_id) if p.employee_id == employee.id), None
+    )
+    if plan is not None and plan.status == WorkPlanStatus.APPROVED:
+        if not any(
+            a.role_id == role.id
+            and a.kind == kind
+            and (fte_units is None or a.fte_units == fte_units)
+            for a in plan.assignments
+        ):
+            raise HardRuleError(
+                f"Vastzetten geweigerd: {label} kan niet. Er is niets vastgelegd.",
+                [
+                    f"Het werkplan van {employee.name} is goedgekeurd en ligt vast; "
+                    f"daarin is {employee.name} geen {kind.label} van {role.name}"
+                    + (
+                        f" met {format_fte(fte_units)} fte."
+                        if fte_units is not None
+                        else "."
+                    )
+                ],
+                "Verplaats eerst de rol in het werkplan (er komt dan een nieuwe "
+                "versie, die opnieuw akkoord en goedkeuring nodig heeft).",
+            )
+
+
+def _pin_conflicts(round_id: int) -> list[str]:
+    """What the solver would name as contradicting pins in the next run (pins,
+    forbids and approved werkplannen together), in Dutch with names."""
+    from ..solver import InstanceError, parse_instance
+    from ..solver.diagnose import pin_conflicts
+    from ..solver.eligibility import facts_of
+
+    instance = build_instance(round_id)
+    try:
+        parsed = parse_instance(instance)
+    except InstanceError as exc:
+        return [readable(error, instance) for error in exc.errors]
+    return pin_conflicts(facts_of(parsed))
+
+
+def _kept_by_current(round_id: int, pin: Pin) -> bool:
+    """Whether the current werkplannen already keep this pin or forbid."""
+    plans = current_plans(round_id)
+    if not plans:
+        return True
+    present = any(
+        p.employee_id == pin.employee_id
+        and a.role_id == pin.role_id
+        and a.kind == pin.kind
+        for p in plans
+        for a in p.assignments
+    )
+    return present if pin.pin_kind == PinKind.PIN else not present
 
 
 def remove_pin(pin_id: int, by: User | None) -> None:
@@ -117,9 +259,10 @@ def remove_pin(pin_id: int, by: User | None) -> None:
 
 def move_holder(
     round_id: int, role_id: int, from_id: int, to_id: int, by: User | None
-) -> list[str]:
+) -> Change:
     """Move a holder share of a role from one employee to another in the current
-    werkplannen (approved ones get a new version). Returns the checker's warnings."""
+    werkplannen (approved ones get a new version). Refused, with nothing changed,
+    when the move breaks a hard rule; the notes are about soft rules."""
     round_ = get_round(round_id)
     if round_.status not in EDITABLE:
         raise ServiceError("Verplaatsen kan pas als er een voorstel is.")
@@ -141,7 +284,10 @@ def move_holder(
     )
     if held is None:
         raise ServiceError("Deze medewerker houdt deze rol niet.")
+    role_name, person_name = held.role.name, target.employee.name
+    before = set(check_current(round_id))
     share = held.fte_units
+    change = Change()
     source = editable_version(source, by)
     target = editable_version(target, by)
     for a in list(source.assignments):
@@ -162,9 +308,32 @@ def move_holder(
         for a in list(target.assignments):
             if a.role_id == role_id and a.kind == AssignmentKind.BACKUP:
                 target.assignments.remove(a)
+                change.notes.append(
+                    f"{person_name} was vervanger van {role_name}; die rol heeft nu "
+                    "een vervanger minder."
+                )
         new = Assignment(role_id=role_id, kind=AssignmentKind.HOLDER, fte_units=share)
         stamp(new, by, new=True)
         target.assignments.append(new)
+    db.session.flush()
+    broken = [v for v in check_current(round_id) if v not in before]
+    if broken:
+        db.session.rollback()
+        raise HardRuleError(
+            f"Verplaatsen geweigerd: {role_name} kan niet naar {person_name}. Er is "
+            "niets veranderd.",
+            broken,
+        )
+    avoid = db.session.scalar(
+        select(Preference.id).where(
+            Preference.round_id == round_id,
+            Preference.employee_id == to_id,
+            Preference.role_id == role_id,
+            Preference.choice == Choice.AVOID,
+        )
+    )
+    if avoid is not None:
+        change.notes.append(f"{person_name} had liever niet {role_name}.")
     audit.record(
         "assignment_moved",
         by,
@@ -175,92 +344,8 @@ def move_holder(
         to_employee_id=to_id,
         fte=fte_number(share),
     )
-    db.session.flush()
-    warnings = check_current(round_id)
     db.session.commit()
-    return warnings
-
-
-def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
-    """The current werkplannen as plan format v1, with every shortfall listed."""
-    plans = current_plans(round_id)
-    codes = {r.id: r.code for r in db.session.scalars(select(Role))}
-    assignments: list[dict[str, Any]] = []
-    for plan in plans:
-        for a in plan.assignments:
-            item: dict[str, Any] = {
-                "employee": employee_key(plan.employee_id),
-                "role": codes[a.role_id],
-                "kind": a.kind.value,
-            }
-            if a.kind != AssignmentKind.BACKUP:
-                item["fte"] = fte_number(a.fte_units)
-            if a.kind == AssignmentKind.LEARNER and a.mentor_id is not None:
-                item["mentor"] = employee_key(a.mentor_id)
-            assignments.append(item)
-    uncovered, missing = [], []
-    for role in instance.get("roles", []):
-        held = sum(
-            round(float(a["fte"]) * 10_000)
-            for a in assignments
-            if a["role"] == role["id"] and a["kind"] == "holder"
-        )
-        short = round(float(role["fte"]) * 10_000) - held
-        if short > 0:
-            uncovered.append(
-                {"role": role["id"], "fte": short / 10_000, "reason": "handmatig"}
-            )
-        backups = sum(
-            1 for a in assignments if a["role"] == role["id"] and a["kind"] == "backup"
-        )
-        if backups < int(role.get("backups", 1)):
-            missing.append(
-                {
-                    "role": role["id"],
-                    "missing": int(role.get("backups", 1)) - backups,
-                    "reason": "handmatig",
-                }
-            )
-    return {
-        "version": 1,
-        "status": "feasible",
-        "assignments": assignments,
-        "uncovered": uncovered,
-        "missing_backups": missing,
-        "objective": {"value": 0, "bound": 0, "terms": {}},
-        "metrics": {},
-        "explanations": {},
-        "vulnerability": {},
-    }
-
-
-def check_current(round_id: int) -> list[str]:
-    """The hard-rule violations of the current werkplannen, including pins and
-    forbids, from the independent checker ([] when all hold)."""
-    if not current_plans(round_id):
-        return []
-    from ..solver import check_plan
-
-    instance = build_instance(round_id)
-    found = check_plan(instance, current_plan_json(round_id, instance))
-    return [readable(message, instance) for message in found]
-
-
-def readable(message: str, instance: dict[str, Any]) -> str:
-    """A checker message with names for the instance ids ("medewerker m12" becomes
-    "medewerker Anouk de Vries", "rol r03" gets the role's name)."""
-    people = {e["id"]: e["name"] for e in instance["employees"]}
-    roles = {r["id"]: r["name"] for r in instance["roles"]}
-
-    def person(match: re.Match[str]) -> str:
-        return f"medewerker {people.get(match[1], match[1])}"
-
-    def role(match: re.Match[str]) -> str:
-        name = roles.get(match[1])
-        return f"rol {match[1]} {name}" if name else match[0]
-
-    message = re.sub(r"medewerker (m\d+)\b", person, message)
-    return re.sub(r"\brol ([\w.-]+)", role, message)
+    return change
 
 
 def plan_for(round_id: int, employee_id: int) -> WorkPlan | None:

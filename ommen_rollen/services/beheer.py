@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import FTE_SCALE, FteError, parse_fte
+from ..domain import FTE_SCALE, FteError
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -38,7 +38,7 @@ from ..models import (
     User,
     WorkPlan,
 )
-from . import audit
+from . import audit, limits
 from .base import ServiceError, stamp, utcnow
 
 E = TypeVar("E", bound=enum.Enum)
@@ -119,14 +119,22 @@ class Checker:
         *,
         max_length: int,
         required: str | None = None,
+        single_line: bool = False,
     ) -> str:
-        """Trimmed text; ``required`` is the message when it is empty."""
+        """Trimmed text; ``required`` is the message when it is empty. A name or
+        code (``single_line``) holds no line breaks or other control characters
+        (services.limits)."""
         text = (value or "").strip()
         if required and not text:
             self.add(field, required)
-        elif len(text) > max_length:
-            self.add(field, f"Gebruik hoogstens {max_length} tekens.")
+        elif problem := limits.text_problem(text, max_length, single_line=single_line):
+            self.add(field, problem)
         return text
+
+    def room(self, field: str, model: type[Any]) -> None:
+        """One more row of this model fits under its bound (services.limits)."""
+        if problem := limits.room_problem(model, 1):
+            self.add(field, problem)
 
     def fte(
         self,
@@ -144,7 +152,7 @@ class Checker:
                 self.add(field, required)
             return None
         try:
-            units = parse_fte(text)
+            units = limits.parse_fte_bounded(text)
         except FteError as exc:
             self.add(field, f"{exc}; gebruik bijvoorbeeld 0,5 of 0,8889.")
             return None
@@ -225,11 +233,16 @@ class Checker:
             self.add(field, message)
 
     def levels(
-        self, field: str, rows: Sequence[tuple[str | int, str | int | None]]
+        self,
+        field: str,
+        rows: Sequence[tuple[str | int, str | int | None]],
+        *,
+        maximum: int,
+        what: str,
     ) -> dict[int, int]:
         """Competence levels per competence id from (competence id, level) rows; an
-        empty level means "none". Unknown competences and levels outside 1-3 are
-        refused."""
+        empty level means "none". Unknown competences, levels outside 1-3 and more
+        than ``maximum`` competences are refused."""
         levels: dict[int, int] = {}
         for raw_id, raw_level in rows:
             key = f"{field}.{raw_id}"
@@ -249,6 +262,8 @@ class Checker:
                 self.add(key, f"{competence.name} staat er twee keer in.")
                 continue
             levels[competence.id] = int(level_text)
+        if problem := limits.count_problem(len(levels), maximum, what):
+            self.add(field, problem)
         return levels
 
 

@@ -3,22 +3,36 @@
 Two back ends: a thread in the app process (default, nothing to install), or an RQ
 queue on Redis when REDIS_URL is set, served by ``ommen-rollen worker``. Either way
 the request that starts a run returns at once; the job writes its progress to
-``Job.progress`` and polls ``Job.cancel_requested``. A crash leaves the database
-as it was and the message in ``Job.error``; the plan is written in one transaction.
+``Job.progress``. A crash leaves the database as it was and the message in
+``Job.error``; the plan is written in one transaction.
+
+While a job runs, a monitor thread next to the solver writes ``Job.heartbeat_at``
+every few seconds and reads ``Job.cancel_requested`` every second (the solver's
+own callbacks can be silent for a minute). A job whose thread or worker is gone is
+marked failed when anyone looks at it, and a thread job left behind by a stopped
+app process when the app starts again; the round is then free again. RQ jobs are
+judged by RQ itself: the job's status, its StartedJobRegistry (RQ's handling of
+abandoned jobs) and the heartbeat of the worker that took it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import FTE_SCALE, RoundStatus
 from ..extensions import db
@@ -28,22 +42,79 @@ from .base import ServiceError, utcnow
 from .rounds import get_round
 from .solver_bridge import build_instance, mark_job, store_plan
 
+log = logging.getLogger(__name__)
+
 QUEUE_NAME = "ommen_rollen"
 PROGRESS_INTERVAL_S = 0.5
-# A job still running this long after its time limit is taken to be lost.
+# The RQ job timeout: the time limit plus this much for building and storing.
 STALE_GRACE_S = 300
+# A running job writes its heartbeat this often and reads the cancel flag this often.
+HEARTBEAT_INTERVAL_S = 5.0
+CANCEL_POLL_S = 1.0
+# No heartbeat for this long: the process that ran the job is gone.
+HEARTBEAT_TIMEOUT_S = 40.0
+# A thread of this very process that is gone, once its job shows no life this long
+# (covers the moment between queueing a job and starting its thread).
+THREAD_START_GRACE_S = 10.0
+# An RQ job that no worker took in this time is given up.
+QUEUED_TIMEOUT_S = 3600.0
+# How often `ommen-rollen worker` tells Redis it is alive while a job runs.
+RQ_MONITORING_INTERVAL_S = 10
 
 SOLVABLE = (RoundStatus.CLOSED, RoundStatus.PROPOSED)
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 # Plans good enough to become werkplannen.
 USABLE = ("optimal", "feasible")
 
+INTERRUPTED = "De berekening is onderbroken: "
+AGAIN = " Start de optimalisatie opnieuw."
+MSG_APP_RESTARTED = (
+    INTERRUPTED + "de app is gestopt of opnieuw gestart terwijl de optimalisatie "
+    "liep." + AGAIN
+)
+MSG_THREAD_GONE = (
+    INTERRUPTED + "de achtergrondtaak in de app is gestopt zonder uitkomst." + AGAIN
+)
+MSG_SILENT = (
+    INTERRUPTED + "de achtergrondtaak gaf al {seconds} seconden geen teken van "
+    "leven; de app of de werker is waarschijnlijk gestopt." + AGAIN
+)
+MSG_WORKER_DIED = (
+    INTERRUPTED + "de werker (ommen-rollen worker) is gestopt tijdens de "
+    "berekening." + AGAIN
+)
+MSG_WORKER_ERROR = INTERRUPTED + "de werker meldde een fout: {detail}." + AGAIN
+MSG_RQ_GONE = INTERRUPTED + "de taak staat niet meer in de wachtrij (Redis)." + AGAIN
+MSG_RQ_STOPPED = (
+    INTERRUPTED + "de taak is in de wachtrij gestopt of geannuleerd." + AGAIN
+)
+MSG_NOT_STORED = (
+    INTERRUPTED + "de werker is klaar, maar de uitkomst is niet opgeslagen." + AGAIN
+)
+MSG_NO_WORKER = (
+    INTERRUPTED + "na een uur had nog geen werker de taak opgepakt (draait "
+    "ommen-rollen worker?)." + AGAIN
+)
+
 _threads: dict[int, threading.Thread] = {}
 _worker_app: Flask | None = None
+_worker_pid: int | None = None
+_identity: tuple[int, str] | None = None
 
 
 def backend(app: Flask) -> str:
     """'rq' when a Redis URL is configured, else 'thread'."""
     return "rq" if app.config.get("REDIS_URL") else "thread"
+
+
+def process_identity() -> str:
+    """This process as "host:pid:token"; the token is new in every process, so a
+    later process that happens to get the same pid is told apart."""
+    global _identity
+    pid = os.getpid()
+    if _identity is None or _identity[0] != pid:
+        _identity = (pid, uuid.uuid4().hex[:12])
+    return f"{socket.gethostname()}:{pid}:{_identity[1]}"
 
 
 def start_solve(
@@ -66,19 +137,12 @@ def start_solve(
         proposal = db.session.get(Proposal, continuity_proposal_id)
         if proposal is None or proposal.round_id != round_id:
             raise ServiceError("Dit voorstel hoort niet bij deze planronde.")
-    busy = db.session.scalar(
-        select(Job.id).where(
-            Job.round_id == round_id,
-            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+    if solve_in_progress(round_id):
+        db.session.rollback()
+        raise ServiceError(
+            "Er loopt al een optimalisatie voor deze planronde; wacht tot die "
+            "klaar is of annuleer hem."
         )
-    )
-    if busy is not None:
-        job = db.session.get(Job, busy)
-        if job is not None and not reap_if_stale(job):
-            raise ServiceError(
-                "Er loopt al een optimalisatie voor deze planronde; wacht tot die "
-                "klaar is of annuleer hem."
-            )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     limit = float(time_limit_s or app.config.get("SOLVER_TIME_LIMIT_S", 30))
     params: dict[str, Any] = {"time_limit_s": limit, "seed": seed, "note": note}
@@ -90,9 +154,14 @@ def start_solve(
         status=JobStatus.QUEUED,
         progress={"params": params},
         created_by_id=by.id if by is not None else None,
+        heartbeat_at=utcnow(),
     )
     db.session.add(job)
     db.session.flush()
+    if backend(app) == "rq":
+        job.rq_job_id = f"ommen-solve-{job.id}-{uuid.uuid4().hex[:12]}"
+    else:
+        job.runner = process_identity()
     audit.record(
         "solve_started",
         by,
@@ -102,38 +171,60 @@ def start_solve(
         **{k: v for k, v in params.items() if v not in (None, "")},
     )
     db.session.commit()
-    dispatch(app, job.id, limit)
+    dispatch(app, job, limit)
     return job
 
 
-def dispatch(app: Flask, job_id: int, time_limit_s: float) -> None:
-    """Hand a queued job to the configured back end."""
-    if backend(app) == "rq":
-        queue = rq_queue(app)
-        queue.enqueue(
-            "ommen_rollen.services.jobs.rq_run",
-            job_id,
-            job_timeout=int(time_limit_s + STALE_GRACE_S),
-            result_ttl=3600,
-            failure_ttl=24 * 3600,
-        )
+def dispatch(app: Flask, job: Job, time_limit_s: float) -> None:
+    """Hand a queued job to its back end."""
+    if job.rq_job_id:
+        from redis.exceptions import RedisError
+
+        try:
+            queue = rq_queue(app, checks=True)
+            queue.enqueue(
+                "ommen_rollen.services.jobs.rq_run",
+                job.id,
+                job_id=job.rq_job_id,
+                job_timeout=int(time_limit_s + STALE_GRACE_S),
+                result_ttl=3600,
+                failure_ttl=24 * 3600,
+            )
+        except RedisError as exc:
+            db.session.rollback()
+            _mark_dead(job, f"De wachtrij (Redis) is niet bereikbaar: {exc}")
+            db.session.commit()
+            raise ServiceError(
+                "De optimalisatie kon niet in de wachtrij worden gezet: Redis is "
+                "niet bereikbaar."
+            ) from exc
         return
     for done in [k for k, t in _threads.items() if not t.is_alive()]:
         _threads.pop(done, None)
     thread = threading.Thread(
-        target=_thread_main, args=(app, job_id), name=f"solve-{job_id}", daemon=True
+        target=_thread_main, args=(app, job.id), name=f"solve-{job.id}", daemon=True
     )
-    _threads[job_id] = thread
+    _threads[job.id] = thread
     thread.start()
 
 
-def rq_queue(app: Flask) -> Any:
-    from redis import Redis
+def rq_queue(app: Flask, *, checks: bool = False) -> Any:
+    """The solver queue. ``checks`` gives it a connection with timeouts, for the
+    app's own calls (enqueue, status); the worker blocks on the queue without."""
     from rq import Queue
 
-    connection = Redis.from_url(str(app.config["REDIS_URL"]))
+    connection = _redis(str(app.config["REDIS_URL"]), timeouts=checks)
     name = app.config.get("RQ_QUEUE") or os.environ.get("OMMEN_RQ_QUEUE") or QUEUE_NAME
     return Queue(str(name), connection=connection)
+
+
+@lru_cache(maxsize=8)
+def _redis(url: str, *, timeouts: bool) -> Any:
+    from redis import Redis
+
+    if timeouts:
+        return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    return Redis.from_url(url)
 
 
 def _thread_main(app: Flask, job_id: int) -> None:
@@ -157,7 +248,7 @@ def wait_for_thread(job_id: int, timeout_s: float = 60) -> bool:
 
 
 def rq_run(job_id: int) -> None:
-    """Entry point of an RQ job (runs in the worker process)."""
+    """Entry point of an RQ job (runs in the worker process or its work horse)."""
     if has_app_context():
         run_job(job_id)
         return
@@ -167,6 +258,9 @@ def rq_run(job_id: int) -> None:
 
         app = create_app()
     with app.app_context():
+        if _worker_pid is not None and os.getpid() != _worker_pid:
+            # A forked work horse: leave the parent's pooled connections alone.
+            db.engine.dispose(close=False)
         try:
             run_job(job_id)
         finally:
@@ -174,35 +268,114 @@ def rq_run(job_id: int) -> None:
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
-    """Serve the solver queue (``ommen-rollen worker``)."""
+    """Serve the solver queue (``ommen-rollen worker``). The worker tells Redis it
+    is alive every RQ_MONITORING_INTERVAL_S while a job runs; RQ moves a job whose
+    worker died to its FailedJobRegistry (an abandoned job)."""
     from rq import Worker
 
-    global _worker_app
+    global _worker_app, _worker_pid
     _worker_app = app
+    _worker_pid = os.getpid()
     queue = rq_queue(app)
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    Worker(
+        [queue],
+        connection=queue.connection,
+        job_monitoring_interval=RQ_MONITORING_INTERVAL_S,
+    ).work(burst=burst)
+
+
+class JobMonitor:
+    """Runs next to the solver: writes the job's heartbeat every
+    HEARTBEAT_INTERVAL_S and reads Job.cancel_requested every CANCEL_POLL_S,
+    through its own connections, however long the solver stays silent."""
+
+    def __init__(self, engine: Engine, job_id: int) -> None:
+        self.engine = engine
+        self.job_id = job_id
+        self.cancelled = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"job-{job_id}-heartbeat", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(10)
+
+    def should_stop(self) -> bool:
+        return self.cancelled
+
+    def _run(self) -> None:
+        next_beat = time.monotonic() + HEARTBEAT_INTERVAL_S
+        while not self._done.wait(CANCEL_POLL_S):
+            try:
+                if time.monotonic() >= next_beat:
+                    self.beat()
+                    next_beat = time.monotonic() + HEARTBEAT_INTERVAL_S
+                if not self.cancelled:
+                    self.cancelled = self.cancel_wanted()
+            except SQLAlchemyError as exc:  # a busy database: try again next time
+                log.warning(
+                    "job %s: heartbeat or cancel check failed: %s", self.job_id, exc
+                )
+
+    def beat(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(Job).where(Job.id == self.job_id).values(heartbeat_at=utcnow())
+            )
+
+    def cancel_wanted(self) -> bool:
+        with self.engine.connect() as conn:
+            wanted = conn.scalar(
+                select(Job.cancel_requested).where(Job.id == self.job_id)
+            )
+        return bool(wanted)
+
+
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 class ProgressReporter:
     """Receives the solver's progress (possibly from solver threads) and writes it
     to the job row through its own connections, at most every half second; answers
-    should_stop() from Job.cancel_requested."""
+    should_stop() from the job's monitor."""
 
-    def __init__(self, engine: Engine, job_id: int, base: dict[str, Any], total: int):
+    def __init__(
+        self,
+        engine: Engine,
+        job_id: int,
+        base: dict[str, Any],
+        total: int,
+        monitor: JobMonitor | None = None,
+    ):
         self.engine = engine
         self.job_id = job_id
         self.base = base
         self.total = total
+        self.monitor = monitor
         self.latest: dict[str, Any] = {}
         self.lock = threading.Lock()
         self.last_write = 0.0
-        self.last_poll = 0.0
-        self.cancelled = False
+        self.stop_asked = False
 
-    def __call__(self, progress: Any) -> None:
-        uncovered = getattr(progress, "uncovered_units", None)
+    def snapshot(self, progress: Any) -> dict[str, Any]:
+        """The progress as JSON; fields the solver adds later pass through."""
+        fields: dict[str, Any] = {}
+        if dataclasses.is_dataclass(progress) and not isinstance(progress, type):
+            fields = {
+                k: v for k, v in dataclasses.asdict(progress).items() if _plain(v)
+            }
+        uncovered = fields.pop(
+            "uncovered_units", getattr(progress, "uncovered_units", None)
+        )
         snapshot = {
-            "elapsed_s": round(float(getattr(progress, "elapsed_s", 0.0)), 1),
+            **fields,
+            "elapsed_s": round(float(getattr(progress, "elapsed_s", 0.0) or 0.0), 1),
             "solutions": getattr(progress, "solutions", 0),
             "objective": getattr(progress, "objective", None),
             "bound": getattr(progress, "bound", None),
@@ -214,6 +387,10 @@ class ProgressReporter:
                 else round(100 * (self.total - uncovered) / self.total, 1)
             ),
         }
+        return snapshot
+
+    def __call__(self, progress: Any) -> None:
+        snapshot = self.snapshot(progress)
         with self.lock:
             self.latest = snapshot
             due = time.monotonic() - self.last_write >= PROGRESS_INTERVAL_S
@@ -228,18 +405,13 @@ class ProgressReporter:
             conn.execute(update(Job).where(Job.id == self.job_id).values(progress=data))
 
     def should_stop(self) -> bool:
-        if self.cancelled:
-            return True
-        now = time.monotonic()
-        if now - self.last_poll < PROGRESS_INTERVAL_S:
-            return False
-        self.last_poll = now
-        with self.engine.connect() as conn:
-            wanted = conn.scalar(
-                select(Job.cancel_requested).where(Job.id == self.job_id)
-            )
-        self.cancelled = bool(wanted)
-        return self.cancelled
+        if self.monitor is not None and self.monitor.should_stop():
+            self.stop_asked = True
+        return self.stop_asked
+
+    @property
+    def cancelled(self) -> bool:
+        return self.should_stop()
 
     @property
     def final(self) -> dict[str, Any]:
@@ -275,6 +447,24 @@ def solve_instance(
     return result
 
 
+def _claim(job_id: int) -> bool:
+    """Take a queued job: queued -> running, in one statement, so it runs once."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            runner=process_identity(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def run_job(job_id: int) -> None:
     """Run a queued solve job to its end: a proposal, a cancel, or an error."""
     job = db.session.get(Job, job_id)
@@ -284,11 +474,16 @@ def run_job(job_id: int) -> None:
         mark_job(job, JobStatus.CANCELLED)
         db.session.commit()
         return
-    job.status = JobStatus.RUNNING
-    job.started_at = utcnow()
+    if not _claim(job_id):
+        return
+    job = db.session.get(Job, job_id, populate_existing=True)
+    if job is None:
+        return
     params = dict(job.progress.get("params", {}))
     round_id = job.round_id
     db.session.commit()
+    monitor = JobMonitor(db.engine, job_id)
+    monitor.start()
     try:
         if round_id is None:
             raise ServiceError("Deze taak hoort bij geen planronde.")
@@ -300,7 +495,9 @@ def run_job(job_id: int) -> None:
         # End the read transaction before the long solve (SQLite snapshots).
         db.session.commit()
         total = sum(round(float(r["fte"]) * FTE_SCALE) for r in instance_json["roles"])
-        reporter = ProgressReporter(db.engine, job_id, {"params": params}, total)
+        reporter = ProgressReporter(
+            db.engine, job_id, {"params": params}, total, monitor
+        )
         plan_json = solve_instance(
             instance_json,
             time_limit_s=params.get("time_limit_s"),
@@ -309,10 +506,16 @@ def run_job(job_id: int) -> None:
             should_stop=reporter.should_stop,
         )
         status = str(plan_json.get("status", ""))
-        cancelled = reporter.cancelled or status == "cancelled"
+        cancelled = reporter.stop_asked or status == "cancelled"
         usable = status in USABLE and not cancelled
-        job = db.session.get(Job, job_id, populate_existing=True)
+        job = db.session.get(Job, job_id, populate_existing=True, with_for_update=True)
         if job is None:
+            return
+        if job.status != JobStatus.RUNNING:
+            # Given up for dead while it ran (a silent database?): the round may
+            # already be optimised again, so this plan must not land beside it.
+            log.warning("job %s ended as %s: its plan is discarded", job_id, job.status)
+            db.session.rollback()
             return
         job.progress = {**reporter.final, **final_progress(plan_json)}
         error = ""
@@ -345,12 +548,14 @@ def run_job(job_id: int) -> None:
     except Exception as exc:  # the job must end with a visible error, never hang
         db.session.rollback()
         fail_job(job_id, exc)
+    finally:
+        monitor.stop()
 
 
 def fail_job(job_id: int, exc: BaseException) -> None:
     """Record a crashed job with its message; nothing else is written."""
     job = db.session.get(Job, job_id, populate_existing=True)
-    if job is None:
+    if job is None or job.status not in ACTIVE:
         return
     if isinstance(exc, ServiceError):
         message = str(exc)
@@ -387,52 +592,245 @@ def get_job(job_id: int) -> Job:
     return job
 
 
-def is_stale(job: Job) -> bool:
-    """Whether a queued or running job is evidently lost (its worker is gone)."""
-    if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+# --- is the job still alive? ---------------------------------------------------
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:  # SQLite returns naive datetimes
+        return moment.replace(tzinfo=utcnow().tzinfo)
+    return moment
+
+
+def silent_for(job: Job) -> float:
+    """Seconds since the job's last sign of life: its heartbeat, else its start,
+    else its creation."""
+    last = job.heartbeat_at or job.started_at or job.created_at
+    return (utcnow() - _aware(last)).total_seconds()
+
+
+def _silent_message(job: Job) -> str:
+    return MSG_SILENT.format(seconds=int(silent_for(job)))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
-    limit = float(job.progress.get("params", {}).get("time_limit_s") or 30)
-    since = job.started_at or job.created_at
-    if since.tzinfo is None:  # SQLite returns naive datetimes
-        since = since.replace(tzinfo=utcnow().tzinfo)
-    allowed = timedelta(seconds=limit + STALE_GRACE_S)
-    if job.status == JobStatus.QUEUED:
-        allowed = timedelta(hours=1)
-    return utcnow() - since > allowed
-
-
-def solve_in_progress(round_id: int) -> bool:
-    """Whether an optimisation of this round is queued or running (lost jobs do
-    not count). Its plan will replace the current werkplannen when it ends."""
-    active = db.session.scalars(
-        select(Job).where(
-            Job.round_id == round_id,
-            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
-        )
-    )
-    return any(not is_stale(job) for job in active)
-
-
-def reap_if_stale(job: Job) -> bool:
-    """Mark a job failed when its worker is evidently gone; True when reaped."""
-    if not is_stale(job):
-        return False
-    mark_job(
-        job,
-        JobStatus.FAILED,
-        "De taak is niet op tijd klaar gekomen; is de werker gestopt? Start de "
-        "optimalisatie opnieuw.",
-    )
-    db.session.commit()
+    except PermissionError:  # someone else's process: it exists
+        return True
     return True
 
 
+def _thread_dead_reason(job: Job) -> str | None:
+    """Why a job on an app thread is dead, or None while it may be alive."""
+    host, _, rest = job.runner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host == socket.gethostname() and pid_text.isdigit():
+        pid = int(pid_text)
+        if job.runner == process_identity():
+            thread = _threads.get(job.id)
+            if thread is not None and thread.is_alive():
+                return None
+            if silent_for(job) > THREAD_START_GRACE_S:
+                return MSG_THREAD_GONE
+            return None
+        # Another process on this machine: gone if its pid is free, or if this
+        # process now holds that pid (an earlier process of the app that stopped).
+        if pid == os.getpid() or not _pid_alive(pid):
+            return MSG_APP_RESTARTED
+    if silent_for(job) > HEARTBEAT_TIMEOUT_S:
+        return _silent_message(job)
+    return None
+
+
+def _rq_dead_reason(job: Job) -> str | None:
+    """Why a job on the RQ queue is dead, from RQ's own view of it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("REDIS_URL"):
+        return _fallback_reason(job)
+    from redis.exceptions import RedisError
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as RQJob
+    from rq.job import JobStatus as RQStatus
+    from rq.registry import StartedJobRegistry
+
+    connection = rq_queue(app, checks=True).connection
+    try:
+        rq_job = RQJob.fetch(job.rq_job_id, connection=connection)
+        status = rq_job.get_status()
+        if status == RQStatus.STARTED:
+            # RQ's abandoned-job handling: an execution whose worker stopped
+            # sending heartbeats moves to the FailedJobRegistry.
+            StartedJobRegistry(rq_job.origin, connection=connection).cleanup()
+            status = rq_job.get_status(refresh=True)
+        if status == RQStatus.FAILED:
+            return _rq_failure(rq_job)
+        if status in (RQStatus.STOPPED, RQStatus.CANCELED):
+            return MSG_RQ_STOPPED
+        if status == RQStatus.FINISHED:
+            return MSG_NOT_STORED
+        if status == RQStatus.STARTED:
+            if silent_for(job) <= HEARTBEAT_TIMEOUT_S:
+                return None
+            return MSG_WORKER_DIED if _rq_worker_gone(rq_job, connection) else None
+    except NoSuchJobError:
+        return MSG_RQ_GONE
+    except RedisError as exc:
+        log.warning("job %s: Redis not reachable: %s", job.id, exc)
+        return _fallback_reason(job)
+    # Still waiting in the queue for a worker.
+    if job.status == JobStatus.QUEUED and silent_for(job) > QUEUED_TIMEOUT_S:
+        _cancel_rq_job(job)
+        return MSG_NO_WORKER
+    return None
+
+
+def _rq_failure(rq_job: Any) -> str:
+    from rq.exceptions import AbandonedJobError
+
+    result = rq_job.latest_result()
+    detail = str(getattr(result, "exc_string", "") or "").strip()
+    if AbandonedJobError.__name__ in detail or "terminated unexpectedly" in detail:
+        return MSG_WORKER_DIED
+    last = detail.splitlines()[-1] if detail else "onbekende fout"
+    return MSG_WORKER_ERROR.format(detail=last[:300])
+
+
+def _rq_worker_gone(rq_job: Any, connection: Any) -> bool:
+    """Whether the worker that took this job stopped telling Redis it lives."""
+    from rq import Worker
+
+    if not rq_job.worker_name:
+        return True
+    worker = Worker.find_by_key(
+        Worker.redis_worker_namespace_prefix + rq_job.worker_name,
+        connection=connection,
+    )
+    if worker is None or worker.last_heartbeat is None:
+        return True
+    quiet = (utcnow() - _aware(worker.last_heartbeat)).total_seconds()
+    return quiet > HEARTBEAT_TIMEOUT_S
+
+
+def _fallback_reason(job: Job) -> str | None:
+    """Without a view into Redis: only the heartbeat of a running job counts."""
+    if job.status == JobStatus.RUNNING and silent_for(job) > HEARTBEAT_TIMEOUT_S:
+        return _silent_message(job)
+    if job.status == JobStatus.QUEUED and silent_for(job) > QUEUED_TIMEOUT_S:
+        return MSG_NO_WORKER
+    return None
+
+
+def dead_reason(job: Job) -> str | None:
+    """Why a queued or running job can no longer end by itself (its thread or
+    worker is gone), in Dutch; None when it is alive or already ended."""
+    if job.status not in ACTIVE:
+        return None
+    if job.rq_job_id:
+        return _rq_dead_reason(job)
+    return _thread_dead_reason(job)
+
+
+def _mark_dead(job: Job, message: str) -> bool:
+    """Mark a queued or running job failed (in the session; the caller commits).
+    Only a job that is still active in the database is touched: one that just
+    ended keeps its outcome. True when it was marked."""
+    result = db.session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.status.in_(ACTIVE))
+        .values(status=JobStatus.FAILED, error=message[:2000], finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(job)
+    marked = bool(result.rowcount)  # type: ignore[attr-defined]
+    if marked:
+        log.warning("job %s marked failed: %s", job.id, message)
+        audit.record(
+            "solve_interrupted",
+            None,
+            object_type="job",
+            object_id=job.id,
+            round_id=job.round_id,
+        )
+    return marked
+
+
+def _active_jobs(round_id: int | None = None) -> list[Job]:
+    query = select(Job).where(Job.status.in_(ACTIVE)).order_by(Job.id)
+    if round_id is not None:
+        query = query.where(Job.round_id == round_id)
+    return list(db.session.scalars(query.execution_options(populate_existing=True)))
+
+
+def check_job(job: Job) -> bool:
+    """Mark the job failed (and commit) when its thread or worker is gone; True
+    when it was. Called whenever a job's status is shown."""
+    reason = dead_reason(job)
+    if reason is None:
+        return False
+    marked = _mark_dead(job, reason)
+    db.session.commit()
+    return marked
+
+
+def check_round(round_id: int) -> None:
+    """check_job for every queued or running job of the round."""
+    dead = [
+        (job, reason) for job in _active_jobs(round_id) if (reason := dead_reason(job))
+    ]
+    for job, reason in dead:
+        _mark_dead(job, reason)
+    if dead:
+        db.session.commit()
+
+
+def solve_in_progress(round_id: int) -> bool:
+    """Whether an optimisation of this round is queued or running. Jobs whose
+    thread or worker is gone are marked failed on the way (in the session; the
+    caller commits) and do not count. A live job's plan will replace the current
+    werkplannen when it ends."""
+    alive = False
+    for job in _active_jobs(round_id):
+        reason = dead_reason(job)
+        if reason is None:
+            alive = True
+        else:
+            _mark_dead(job, reason)
+    return alive
+
+
+def recover_after_restart(app: Flask) -> None:
+    """At app start: a job on a thread of an earlier process of this app is dead
+    (its thread died with it); mark it failed so its round is free again. Jobs on
+    threads of other live processes keep running; RQ jobs are left to RQ."""
+    with app.app_context():
+        try:
+            jobs = [j for j in _active_jobs() if not j.rq_job_id]
+            for job in jobs:
+                if reason := _thread_dead_reason(job):
+                    _mark_dead(job, reason)
+            db.session.commit()
+        except SQLAlchemyError as exc:  # no schema yet (before `db upgrade`)
+            db.session.rollback()
+            log.info("no check for jobs left running: %s", exc)
+        finally:
+            db.session.remove()
+            # Leave no pooled connection behind for a process that forks later
+            # (gunicorn --preload, the RQ worker).
+            db.engine.dispose()
+
+
 def request_cancel(job_id: int, by: User | None) -> Job:
-    """Ask a job to stop: a queued job is cancelled at once, a running one keeps
-    the best plan found so far."""
+    """Ask a job to stop: a queued job is cancelled at once, a running one ends
+    its search within seconds and keeps the best plan found so far."""
     job = get_job(job_id)
+    if check_job(job):
+        raise ServiceError("Deze taak liep al niet meer; er is niets te stoppen.")
     if job.status == JobStatus.QUEUED:
         mark_job(job, JobStatus.CANCELLED)
+        if job.rq_job_id:
+            _cancel_rq_job(job)
     elif job.status == JobStatus.RUNNING:
         job.cancel_requested = True
     else:
@@ -440,6 +838,22 @@ def request_cancel(job_id: int, by: User | None) -> Job:
     audit.record("solve_cancel", by, object_type="job", object_id=job.id)
     db.session.commit()
     return job
+
+
+def _cancel_rq_job(job: Job) -> None:
+    """Take a queued job off the RQ queue (a worker would skip it anyway)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("REDIS_URL"):
+        return
+    from redis.exceptions import RedisError
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job as RQJob
+
+    try:
+        connection = rq_queue(app, checks=True).connection
+        RQJob.fetch(job.rq_job_id, connection=connection).cancel()
+    except (NoSuchJobError, InvalidJobOperation, RedisError) as exc:
+        log.info("job %s: RQ job not cancelled: %s", job.id, exc)
 
 
 def round_jobs(round_id: int) -> list[Job]:

@@ -18,12 +18,13 @@ from ..models import (
     TaskField,
     User,
 )
+from . import limits
 from .beheer import KINDS, Checker, check_version, get, store, sync_levels
 from .beheer import fte_limit as _fte
+from .limits import MAX_BACKUPS, MAX_HOLDERS, MAX_ROLE_FTE
 
-MAX_ROLE_FTE = 10
-MAX_HOLDERS = 20
-MAX_BACKUPS = 10
+# Kinds whose number is bounded (services.limits.total_bound).
+BOUNDED = (Cluster, Competence, Role)
 
 ROLE_FTE_TOO_LARGE = (
     f"Een rol van meer dan {MAX_ROLE_FTE} fte is niet realistisch; "
@@ -89,9 +90,12 @@ def _save_named(
     name = check.text(
         "name",
         data.name,
-        max_length=120,
+        max_length=limits.NAME_LENGTH,
         required=f"Vul de naam van {kind.article} {kind.noun} in.",
+        single_line=True,
     )
+    if obj is None and model in BOUNDED:
+        check.room("name", model)
     check.unique(
         "name",
         model.name,
@@ -102,7 +106,7 @@ def _save_named(
     values: dict[str, Any] = {"name": name, "active": data.active}
     if hasattr(model, "description"):
         values["description"] = check.text(
-            "description", data.description, max_length=2000
+            "description", data.description, max_length=limits.DESCRIPTION_LENGTH
         )
     check.done()
     return store(model, obj, values, by, kind.object_type)
@@ -146,7 +150,11 @@ def save_task_field(
     task_field = get(TaskField, task_field_id) if task_field_id is not None else None
     check = Checker()
     name = check.text(
-        "name", data.name, max_length=160, required="Vul de naam van het taakveld in."
+        "name",
+        data.name,
+        max_length=limits.LONG_NAME_LENGTH,
+        required="Vul de naam van het taakveld in.",
+        single_line=True,
     )
     check.unique(
         "name",
@@ -180,7 +188,9 @@ def save_task_field(
         message="Kies een bestaand cluster",
         current_id=task_field.cluster_id if task_field else None,
     )
-    description = check.text("description", data.description, max_length=2000)
+    description = check.text(
+        "description", data.description, max_length=limits.DESCRIPTION_LENGTH
+    )
     check.done()
     saved: TaskField = store(
         TaskField,
@@ -214,8 +224,16 @@ def save_role(
         check_version(role, version_id)
     check = Checker()
     code = check.text(
-        "code", data.code, max_length=40, required="Vul een code in, bijvoorbeeld R12."
+        "code",
+        data.code,
+        max_length=limits.ROLE_CODE_LENGTH,
+        required="Vul een code in, bijvoorbeeld R12.",
+        single_line=True,
     )
+    if code and not limits.ROLE_CODE_PATTERN.fullmatch(code):
+        check.add("code", limits.ROLE_CODE_RULE)
+    if role is None:
+        check.room("code", Role)
     check.unique(
         "code",
         Role.code,
@@ -224,9 +242,15 @@ def save_role(
         message=f"Er is al een rol met code {code}.",
     )
     name = check.text(
-        "name", data.name, max_length=160, required="Vul de naam van de rol in."
+        "name",
+        data.name,
+        max_length=limits.LONG_NAME_LENGTH,
+        required="Vul de naam van de rol in.",
+        single_line=True,
     )
-    description = check.text("description", data.description, max_length=4000)
+    description = check.text(
+        "description", data.description, max_length=limits.ROLE_DESCRIPTION_LENGTH
+    )
     cluster_id = check.existing(
         "cluster_id",
         Cluster,
@@ -250,7 +274,12 @@ def save_role(
         required="Vul de omvang van de rol in fte in.",
     )
     letters = _base_functions(check, data.base_functions)
-    levels = check.levels("requirements", data.requirements)
+    levels = check.levels(
+        "requirements",
+        data.requirements,
+        maximum=limits.MAX_REQUIREMENTS_PER_ROLE,
+        what="vereiste competenties per rol",
+    )
     backups = check.whole(
         "backups_needed", data.backups_needed, low=0, high=MAX_BACKUPS
     )

@@ -165,12 +165,66 @@ class Review:
     employee_names: dict[str, str]
 
     @property
+    def bound_notes(self) -> list[str]:
+        """What the proven lower bounds say about this plan's shortfalls."""
+        return bound_notes(self.metrics)
+
+    @property
+    def forced_backups(self) -> dict[str, dict[str, Any]]:
+        """Per role: missing backups no plan with this staffing can avoid."""
+        bounds = self.metrics.get("lower_bounds") or {}
+        return dict(bounds.get("missing_by_role") or {})
+
+    @property
     def wants_total(self) -> int:
         return sum(e.wants for e in self.employees)
 
     @property
     def wants_granted(self) -> int:
         return sum(e.wants_granted for e in self.employees)
+
+
+def _backups_text(count: int) -> str:
+    return "1 vervanger ontbreekt" if count == 1 else f"{count} vervangers ontbreken"
+
+
+def bound_notes(metrics: dict[str, Any]) -> list[str]:
+    """Dutch sentences comparing a plan's shortfalls with the solver's proven lower
+    bounds, so a reader sees whether a gap is forced by the staffing or the search."""
+    bounds = metrics.get("lower_bounds")
+    if not isinstance(bounds, dict):
+        return []
+    notes: list[str] = []
+    missing = int(metrics.get("missing_backups") or 0)
+    least = int(bounds.get("missing_backups") or 0)
+    if missing and missing > least:
+        notes.append(
+            f"{_backups_text(missing)}; minder dan {least} is met deze bezetting "
+            "niet mogelijk."
+            if least
+            else f"{_backups_text(missing)}; met deze bezetting kan elke rol zijn "
+            "vervangers krijgen (langer rekenen of aanpassen helpt)."
+        )
+    elif missing:
+        notes.append(
+            f"{_backups_text(missing)}; dat is het minimum met deze bezetting."
+        )
+    uncovered = units(metrics.get("uncovered_fte"))
+    forced = units(bounds.get("uncovered_fte"))
+    if uncovered and uncovered > forced:
+        notes.append(
+            f"{format_short(uncovered)} fte is niet gedekt; met deze bezetting "
+            f"blijft minstens {format_short(forced)} fte liggen."
+            if forced
+            else f"{format_short(uncovered)} fte is niet gedekt, terwijl met deze "
+            "bezetting alles gedekt kan worden (langer rekenen of aanpassen helpt)."
+        )
+    elif uncovered:
+        notes.append(
+            f"{format_short(uncovered)} fte is niet gedekt; met deze bezetting is "
+            "dat het minimum."
+        )
+    return notes
 
 
 def review(proposal: Proposal) -> Review:

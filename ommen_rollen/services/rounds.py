@@ -176,23 +176,105 @@ def open_round(
     return round_
 
 
-def close_round(round_id: int, by: User | None) -> PlanningRound:
-    """Close the round for preferences so it can be optimised."""
+@dataclass(frozen=True)
+class CloseConcerns:
+    """Why closing a round now may be too soon: its preference deadline has not
+    passed, or medewerkers have given no preferences."""
+
+    deadline: date | None
+    days_left: int | None  # days until the deadline (0: today), None when passed
+    missing: list[Employee]  # active medewerkers without preferences
+    total: int  # active medewerkers
+
+    @property
+    def any(self) -> bool:
+        return self.days_left is not None or bool(self.missing)
+
+    def describe(self) -> str:
+        """In Dutch, with the numbers: what closing now means."""
+        parts = []
+        if self.days_left is not None and self.deadline is not None:
+            when = (
+                "vandaag"
+                if self.days_left == 0
+                else f"nog {self.days_left} dag{'en' if self.days_left != 1 else ''}"
+            )
+            parts.append(
+                "De uiterste datum voor voorkeuren is "
+                f"{self.deadline.strftime('%d-%m-%Y')} ({when}): tot dan mogen "
+                "medewerkers hun voorkeuren nog geven of wijzigen."
+            )
+        if self.missing:
+            parts.append(
+                f"{len(self.missing)} van de {self.total} medewerkers "
+                f"{'heeft' if len(self.missing) == 1 else 'hebben'} nog geen "
+                "voorkeuren opgegeven."
+            )
+        return " ".join(parts)
+
+
+def close_concerns(round_id: int) -> CloseConcerns:
+    """What the secretaris confirms before closing a round early."""
+    round_ = get_round(round_id)
+    progress = preference_progress(round_id)
+    days_left = None
+    if round_.deadline is not None and today() <= round_.deadline:
+        days_left = (round_.deadline - today()).days
+    return CloseConcerns(
+        deadline=round_.deadline,
+        days_left=days_left,
+        missing=progress.missing,
+        total=len(progress.given) + len(progress.missing),
+    )
+
+
+class NeedsConfirmation(ServiceError):
+    """Closing now needs the secretaris's confirmation; the message says why."""
+
+
+def close_round(
+    round_id: int, by: User | None, *, confirmed: bool = True
+) -> PlanningRound:
+    """Close the round for preferences so it can be optimised. Before its deadline
+    or with medewerkers who gave no preferences, the web asks first: it passes
+    ``confirmed=False`` until the secretaris confirms (NeedsConfirmation). The
+    audit log keeps what was confirmed."""
     round_ = get_round(round_id)
     if round_.status != RoundStatus.OPEN:
         raise ServiceError("Alleen een open planronde kan worden gesloten.")
+    concerns = close_concerns(round_id)
+    if concerns.any and not confirmed:
+        raise NeedsConfirmation(concerns.describe())
     round_.status = RoundStatus.CLOSED
     stamp(round_, by)
-    audit.record("round_closed", by, object_type="planning_round", object_id=round_.id)
+    details: dict[str, int] = {}
+    if concerns.days_left is not None:
+        details["days_before_deadline"] = concerns.days_left
+    if concerns.missing:
+        details["without_preferences"] = len(concerns.missing)
+    audit.record(
+        "round_closed", by, object_type="planning_round", object_id=round_.id, **details
+    )
     db.session.commit()
     return round_
 
 
 def reopen_round(round_id: int, by: User | None) -> PlanningRound:
-    """Open a closed round again for preferences (before any plan is published)."""
-    round_ = get_round(round_id)
+    """Open a closed round again for preferences (before any plan is published),
+    but not while an optimisation of it is queued or running: its plan would be
+    made from preferences that are about to change."""
+    from .jobs import solve_in_progress  # jobs imports this module
+
+    round_ = get_round(round_id, lock=True)
     if round_.status != RoundStatus.CLOSED:
         raise ServiceError("Alleen een gesloten planronde kan weer worden geopend.")
+    if solve_in_progress(round_id):
+        db.session.rollback()  # let go of the round at once
+        raise ServiceError(
+            "De planronde kan niet weer worden geopend zolang er een optimalisatie "
+            "loopt of in de wachtrij staat. Wacht tot die klaar is of stop hem, en "
+            "open de ronde daarna."
+        )
     round_.status = RoundStatus.OPEN
     stamp(round_, by)
     audit.record(

@@ -35,6 +35,7 @@ from ..models import (
 )
 from . import audit
 from .base import ServiceError, stamp, utcnow
+from .consent import keep_consent
 from .rounds import get_round
 
 INSTANCE_VERSION = 1
@@ -318,8 +319,16 @@ def store_plan(
     proposed) in one transaction; on any error nothing is written.
 
     With ``activate`` the new werkplannen become the current ones, except for
-    employees whose current werkplan is already approved (that one stays)."""
+    employees whose current werkplan is already approved (that one stays); an
+    unchanged werkplan keeps its akkoord. A result without a plan (infeasible,
+    invalid, unknown without assignments) is refused with the Dutch reason and
+    stores nothing."""
+    from .hard_rules import no_plan_message  # hard_rules builds on this module
+
     try:
+        refusal = no_plan_message(round_id, plan_json, instance_json)
+        if refusal is not None:
+            raise ServiceError(refusal)
         proposal = _store_plan(
             round_id,
             plan_json,
@@ -434,6 +443,8 @@ def _store_plan(
             status=WorkPlanStatus.PROPOSED,
             assignments=per_employee.get(emp_id, []),
         )
+        if make_current and old is not None:
+            keep_consent(old, plan)
         stamp(plan, by, new=True)
         db.session.add(plan)
         # Flush per employee: the old current plan must be switched off before the
@@ -456,36 +467,10 @@ def _store_plan(
 
 def activate_proposal(proposal_id: int, by: User | None) -> Proposal:
     """Make the werkplannen of this proposal the current ones (approved werkplannen
-    stay): the secretaris chooses between proposals."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise ServiceError("Dit voorstel bestaat niet.")
-    if proposal.status not in (ProposalStatus.READY, ProposalStatus.CANCELLED):
-        raise ServiceError("Dit voorstel heeft geen bruikbaar plan.")
-    current = {p.employee_id: p for p in current_plans(proposal.round_id)}
-    mine = db.session.scalars(
-        select(WorkPlan).where(WorkPlan.proposal_id == proposal.id)
-    ).all()
-    for plan in mine:
-        old = current.get(plan.employee_id)
-        if old is plan:
-            continue
-        if old is not None:
-            if old.status == WorkPlanStatus.APPROVED:
-                continue
-            old.current = False
-            db.session.flush()
-        plan.current = True
-        db.session.flush()
-    audit.record(
-        "proposal_activated",
-        by,
-        object_type="proposal",
-        object_id=proposal.id,
-        number=proposal.number,
-    )
-    db.session.commit()
-    return proposal
+    stay, unchanged ones keep their akkoord): see approval.choose_proposal."""
+    from .approval import choose_proposal  # approval builds on this module
+
+    return choose_proposal(proposal_id, by).proposal
 
 
 def mark_job(job: Job, status: JobStatus, error: str = "") -> None:

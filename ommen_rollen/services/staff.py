@@ -4,7 +4,6 @@ password that the secretaris hands over; no fixed passwords here."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,10 +15,11 @@ from sqlalchemy import func, select
 from ..domain import FTE_SCALE, HOURS_PER_FTE, BaseFunction, UserRole, hours_to_units
 from ..extensions import db
 from ..models import Cluster, Employee, EmployeeCompetence, User
+from . import limits
 from .accounts import create_account
 from .beheer import Checker, account_of, check_version, get, store, sync_levels
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+USERNAME_PATTERN = limits.USERNAME_PATTERN
 CONTRACT_TOO_LARGE = f"Een contract is hoogstens 1 fte ({HOURS_PER_FTE} uur per week)."
 # No 0/O, 1/l/I: the first password is read aloud or copied from the screen.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -104,13 +104,20 @@ def _checked(
     """Every check of a medewerker form; raises InvalidInput with all errors."""
     check = Checker()
     name = check.text(
-        "name", data.name, max_length=160, required="Vul de naam van de medewerker in."
+        "name",
+        data.name,
+        max_length=limits.LONG_NAME_LENGTH,
+        required="Vul de naam van de medewerker in.",
+        single_line=True,
     )
+    if employee is None:
+        check.room("name", Employee)
     username = check.text(
         "username",
         (data.username or "").lower(),
-        max_length=60,
+        max_length=limits.USERNAME_LENGTH,
         required="Vul een gebruikersnaam in.",
+        single_line=True,
     )
     if username and not USERNAME_PATTERN.match(username):
         check.add(
@@ -133,7 +140,12 @@ def _checked(
         message="Kies een bestaand cluster",
         current_id=employee.home_cluster_id if employee else None,
     )
-    levels = check.levels("competences", data.competences)
+    levels = check.levels(
+        "competences",
+        data.competences,
+        maximum=limits.MAX_COMPETENCES_PER_EMPLOYEE,
+        what="competenties per medewerker",
+    )
     check.done()
     values = {
         "name": name,

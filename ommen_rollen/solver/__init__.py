@@ -10,7 +10,8 @@ from .evaluate import evaluate_plan
 from .greedy import greedy_plan
 from .instance import Instance, InstanceError, instance_to_json, parse_instance
 from .plan import Plan, plan_from_json
-from .solve import Progress, solve, solve_json
+from .runner import Progress
+from .solve import solve, solve_json
 
 __all__ = [
     "Instance",
@@ -37,9 +38,9 @@ def check_plan(instance_json: dict[str, Any], plan_json: dict[str, Any]) -> list
 
 
 def build_model(instance: Instance) -> tuple[Any, object]:
-    """The stage-1 CP-SAT model (holders and learners) and its variables."""
+    """The joint CP-SAT model (holders, learners, backups) and its variables."""
     from .eligibility import facts_of
-    from .model import build_stage1
+    from .model import build_plan_model
 
-    stage = build_stage1(facts_of(instance))
-    return stage.model, stage
+    joint = build_plan_model(facts_of(instance))
+    return joint.model, joint

@@ -91,6 +91,7 @@ class _Instance:
     forbids: set[tuple[str, str, str | None]]  # kind None: every kind
     effort: dict[tuple[str, str], int]  # units to hold the whole role
     max_backup_share: Fraction
+    split_step_minutes: int = 60  # split shares in whole steps of a 36-hour week
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,10 @@ def _read_instance(data: object) -> _Instance:
         raise _Refused(f"settings.max_backup_share: {exc}") from exc
     if max_backup_share < 0:
         raise _Refused("settings.max_backup_share: mag niet negatief zijn")
-    return _Instance(employees, roles, pins, forbids, effort, max_backup_share)
+    step = settings.get("split_step_minutes", 60)
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise _Refused("settings.split_step_minutes: moet een geheel getal >= 0 zijn")
+    return _Instance(employees, roles, pins, forbids, effort, max_backup_share, step)
 
 
 # --- reading the plan ---------------------------------------------------------------
@@ -552,6 +556,47 @@ def _check_holders(instance: _Instance, plan: _Plan) -> list[str]:
     return out
 
 
+def _on_step(units: int, step_minutes: int) -> bool:
+    """Whether ``units`` is a whole number of steps (a step of m minutes is
+    m / 2160 fte; k steps are rounded half up to a unit)."""
+    per_step = Fraction(step_minutes * FTE_SCALE, 36 * 60)
+    k = int(Fraction(units) / per_step)
+    for j in (k - 1, k, k + 1, k + 2):
+        exact = j * per_step
+        nearest = int(exact + Fraction(1, 2))  # half up, as hours_to_units rounds
+        if units == nearest:
+            return True
+    return False
+
+
+def _check_split_steps(instance: _Instance, plan: _Plan) -> list[str]:
+    """A split role's shares are whole steps, but for one remainder share per role;
+    an unsplit share (the whole role) and a pinned fte are always allowed."""
+    step = instance.split_step_minutes
+    if step <= 0:
+        return []
+    pinned = {(p.employee, p.role) for p in instance.pins if p.kind == "holder"}
+    off: dict[str, list[_Assignment]] = {}
+    for a in plan.assignments:
+        if a.kind != "holder" or a.fte is None or (a.employee, a.role) in pinned:
+            continue
+        role = instance.roles[a.role]
+        if a.fte == role.fte:
+            continue
+        if not _on_step(a.fte, step):
+            off.setdefault(a.role, []).append(a)
+    out = []
+    for role_id, shares in off.items():
+        if len(shares) > 1:
+            names = ", ".join(f"{a.employee} ({_show(a.fte or 0)} fte)" for a in shares)
+            out.append(
+                f"rol {role_id}: {len(shares)} aandelen zijn geen hele stappen van "
+                f"{step} minuten per week ({names}); alleen het restaandeel mag "
+                "dat zijn"
+            )
+    return out
+
+
 def _check_backups(instance: _Instance, plan: _Plan) -> list[str]:
     """A backup never holds the role; each role has `backups` backups or reports the
     exact shortfall in missing_backups."""
@@ -699,6 +744,7 @@ RULES = (
     _check_eligibility,
     _check_capacity,
     _check_holders,
+    _check_split_steps,
     _check_backups,
     _check_backup_load,
     _check_availability,

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from ..domain import FTE_SCALE
 from .instance import Employee, Instance, Role
+from .shares import allowed_shares
 
 
 def missing_competences(employee: Employee, role: Role) -> list[tuple[str, int, int]]:
@@ -50,6 +51,29 @@ class Facts:
     holder_pairs: list[tuple[str, str]] = field(default_factory=list)
     backup_pairs: list[tuple[str, str]] = field(default_factory=list)
     learner_pairs: list[tuple[str, str]] = field(default_factory=list)
+    # pinned_fte[e, r]: the fte of a holder pin with a share; pinned_units[r]: sum
+    pinned_fte: dict[tuple[str, str], int] = field(default_factory=dict)
+    pinned_units: dict[str, int] = field(default_factory=dict)
+
+    def share_values(self, employee: str, role: str) -> list[int] | None:
+        """The practical shares (shares.py) of a role this employee may hold; None
+        when any unit is allowed (no step)."""
+        r = self.roles[role]
+        high = self.max_share(employee, role)
+        if r.min_share == r.fte:
+            return [r.fte] if r.fte <= high else []
+        values = allowed_shares(
+            r.fte,
+            r.min_share,
+            high,
+            r.max_holders,
+            self.instance.settings.split_step_minutes,
+            self.pinned_units.get(role, 0),
+        )
+        pinned = self.pinned_fte.get((employee, role))
+        if values is not None and pinned is not None and pinned not in values:
+            values = sorted({*values, pinned})
+        return values
 
     def holder_load(self, employee: str, role: str, share: int) -> Fraction:
         """Exact load (fte units) of holding ``share`` units of a role."""
@@ -60,8 +84,10 @@ class Facts:
         return Fraction(share * effort, r.fte)
 
     def holder_load_ceil(self, employee: str, role: str, share: int) -> int:
-        load = self.holder_load(employee, role, share)
-        return ceil_div(load.numerator, load.denominator)
+        effort = self.effort.get((employee, role))
+        if effort is None:
+            return share
+        return ceil_div(share * effort, self.roles[role].fte)
 
     def max_share(self, employee: str, role: str) -> int:
         """The largest share of a role that fits the employee's capacity (effort)."""
@@ -93,27 +119,60 @@ def facts_of(instance: Instance) -> Facts:
         facts.choice[(p.employee, p.role)] = p.effective_choice
         if p.score is not None:
             facts.score[(p.employee, p.role)] = p.score
+    for p in instance.pins:
+        if p.kind == "holder" and p.fte is not None:
+            facts.pinned_fte[p.employee, p.role] = p.fte
+            facts.pinned_units[p.role] = facts.pinned_units.get(p.role, 0) + p.fte
     pinned_learners = {
         (p.employee, p.role) for p in instance.pins if p.kind == "learner"
     }
+    order = {e.id: i for i, e in enumerate(instance.employees)}
+    role_order = {r.id: i for i, r in enumerate(instance.roles)}
+    pairs = sorted(
+        qualified_pairs(instance), key=lambda p: (order[p[0]], role_order[p[1]])
+    )
+    for e_id, r_id in pairs:
+        e, r = facts.employees[e_id], facts.roles[r_id]
+        if (e_id, r_id, "holder") not in facts.forbidden:
+            # the smallest share must fit the employee's capacity
+            if facts.holder_load_ceil(e_id, r_id, r.min_share) <= e.capacity:
+                facts.holder_pairs.append((e_id, r_id))
+        if (e_id, r_id, "backup") not in facts.forbidden:
+            facts.backup_pairs.append((e_id, r_id))
+    learn_wishes = {pair for pair, c in facts.choice.items() if c == "learn"}
+    for e_id, r_id in sorted(
+        learn_wishes | pinned_learners, key=lambda p: (order[p[0]], role_order[p[1]])
+    ):
+        e, r = facts.employees[e_id], facts.roles[r_id]
+        if (
+            e.available
+            and base_fits(e, r)
+            and (e_id, r_id, "learner") not in facts.forbidden
+            and instance.learner_units(r) <= e.capacity
+        ):
+            facts.learner_pairs.append((e_id, r_id))
+    return facts
+
+
+def qualified_pairs(instance: Instance) -> list[tuple[str, str]]:
+    """(employee, role) for every available employee qualified for a role, found
+    through an index of who has which competence level (not employees x roles)."""
+    by_base: dict[str, set[str]] = {}
+    at_least: dict[tuple[str, int], set[str]] = {}
     for e in instance.employees:
         if not e.available:
             continue
-        for r in instance.roles:
-            pair = (e.id, r.id)
-            if qualified(e, r):
-                if (e.id, r.id, "holder") not in facts.forbidden:
-                    # the smallest share must fit the employee's capacity
-                    if facts.holder_load_ceil(e.id, r.id, r.min_share) <= e.capacity:
-                        facts.holder_pairs.append(pair)
-                if (e.id, r.id, "backup") not in facts.forbidden:
-                    facts.backup_pairs.append(pair)
-            wants_to_learn = facts.choice.get(pair) == "learn"
-            if (
-                (wants_to_learn or pair in pinned_learners)
-                and base_fits(e, r)
-                and (e.id, r.id, "learner") not in facts.forbidden
-                and instance.learner_units(r) <= e.capacity
-            ):
-                facts.learner_pairs.append(pair)
-    return facts
+        by_base.setdefault(e.base_function, set()).add(e.id)
+        for name, level in e.competences.items():
+            for lower in range(1, level + 1):
+                at_least.setdefault((name, lower), set()).add(e.id)
+    pairs: list[tuple[str, str]] = []
+    for r in instance.roles:
+        people: set[str] = set()
+        for base in r.base_functions:
+            people |= by_base.get(base, set())
+        for name, level in sorted(r.requires.items()):
+            if level > 0:
+                people = people & at_least.get((name, level), set())
+        pairs.extend((e_id, r.id) for e_id in people)
+    return pairs

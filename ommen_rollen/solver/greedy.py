@@ -24,6 +24,7 @@ from collections import defaultdict
 from .eligibility import Facts, facts_of
 from .instance import Instance
 from .plan import Plan
+from .shares import off_grid, snap_down
 
 Pair = tuple[str, str]
 
@@ -60,7 +61,25 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
         cap = facts.employees[e].max_roles
         return r in roles_of[e] or cap is None or len(roles_of[e]) < cap
 
-    def take(e: str, r: str, wanted: int | None) -> None:
+    step = instance.settings.split_step_minutes
+    remainder_taken: set[str] = set()  # split roles whose off-step share is given
+
+    def practical(e: str, r: str, share: int) -> int:
+        """The share in whole steps (shares.py): the rest of the role as the one
+        remainder share, else the largest step value that fits."""
+        role = facts.roles[r]
+        values = facts.share_values(e, r)
+        if values is None:
+            return share
+
+        def is_rest(v: int) -> bool:
+            return off_grid(v, role.fte, role.max_holders, step)
+
+        if share in values and (not is_rest(share) or r not in remainder_taken):
+            return share
+        return snap_down(share, [v for v in values if not is_rest(v)])
+
+    def take(e: str, r: str, wanted: int | None, *, pinned: bool = False) -> None:
         role = facts.roles[r]
         if (e, r) in result.holders or holder_count[r] >= role.max_holders:
             return
@@ -71,6 +90,8 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
         share = min(remaining[r], fit) if wanted is None else wanted
         if role.min_share == role.fte:
             share = role.fte if remaining[r] == role.fte and fit >= role.fte else 0
+        elif not pinned:
+            share = practical(e, r, share)
         if share < role.min_share or share > min(fit, remaining[r]) or share <= 0:
             return
         result.holders[e, r] = share
@@ -78,10 +99,12 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
         holder_count[r] += 1
         free[e] -= facts.holder_load_ceil(e, r, share)
         roles_of[e].add(r)
+        if not pinned and off_grid(share, role.fte, role.max_holders, step):
+            remainder_taken.add(r)
 
     for p in pins:
         if p.kind == "holder" and (p.employee, p.role) in set(facts.holder_pairs):
-            take(p.employee, p.role, p.fte)
+            take(p.employee, p.role, p.fte, pinned=p.fte is not None)
     pinned_holder = {(p.employee, p.role) for p in pins if p.kind == "holder"}
     previous = {(p.employee, p.role, p.kind) for p in instance.previous}
     if previous_first:
@@ -114,17 +137,20 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
         key=lambda r: (not r.critical, len(candidates[r.id]), -r.fte, r.id),
     )
     for role in order:
-        tried: set[str] = set()
-        while remaining[role.id] > 0:
-            options = [e for e in candidates[role.id] if e not in tried]
-            if not options:
-                break
-            e = min(options, key=lambda e: priority(e, role.id))
-            tried.add(e)
+        # candidates best first for what is left; re-ranked after each take
+        options = sorted(candidates[role.id], key=lambda e: priority(e, role.id))
+        while remaining[role.id] > 0 and options:
+            e = options.pop(0)
+            took = (e, role.id) in result.holders
             take(e, role.id, None)
+            if not took and (e, role.id) in result.holders:
+                options.sort(key=lambda e: priority(e, role.id))
 
     def drop(e: str, r: str) -> int:
         share = result.holders.pop((e, r))
+        role = facts.roles[r]
+        if off_grid(share, role.fte, role.max_holders, step):
+            remainder_taken.discard(r)
         remaining[r] += share
         holder_count[r] -= 1
         free[e] += facts.holder_load_ceil(e, r, share)
@@ -161,8 +187,8 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
             if free[e] < need:
                 movable = [
                     r2
-                    for (h, r2) in result.holders
-                    if h == e
+                    for r2 in roles_of[e]
+                    if (e, r2) in result.holders
                     and (e, r2) not in pinned_holder
                     and free[e] + facts.holder_load_ceil(e, r2, result.holders[e, r2])
                     >= need

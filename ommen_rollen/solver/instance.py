@@ -22,6 +22,8 @@ CHOICES = ("want", "neutral", "avoid", "learn")
 DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_LEARNER_SHARE = 500  # units: 0.05 fte per learner assignment
 DEFAULT_MAX_BACKUP_SHARE = FTE_SCALE  # 1.0 x the employee's available fte
+DEFAULT_SPLIT_STEP_MINUTES = 60  # split shares in whole hours of a 36-hour week
+MAX_SPLIT_STEP_MINUTES = 36 * 60
 
 
 class InstanceError(ValueError):
@@ -110,6 +112,9 @@ class Settings:
     seed: int = 0
     max_backup_share: int = DEFAULT_MAX_BACKUP_SHARE  # units per fte (1.0 = 10_000)
     learner_share: int = DEFAULT_LEARNER_SHARE  # units of fte per learner assignment
+    # shares of a split role are multiples of this many minutes per week (0: any
+    # unit); one share per role may take the remainder (see shares.py)
+    split_step_minutes: int = DEFAULT_SPLIT_STEP_MINUTES
     weights: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
@@ -311,6 +316,7 @@ _SETTINGS_KEYS = (
     "seed",
     "max_backup_share",
     "learner_share",
+    "split_step_minutes",
     "weights",
 )
 
@@ -570,6 +576,16 @@ def _parse_settings(read: _Reader, raw: Any) -> Settings:
         default=DEFAULT_LEARNER_SHARE,
         positive=True,
     )
+    step = read.integer(
+        entry,
+        "split_step_minutes",
+        "settings",
+        default=DEFAULT_SPLIT_STEP_MINUTES,
+        minimum=0,
+    )
+    if step is not None and step > MAX_SPLIT_STEP_MINUTES:
+        read.fail("settings.split_step_minutes", "moet hoogstens 2160 zijn (36 uur)")
+        step = DEFAULT_SPLIT_STEP_MINUTES
     weights = dict(DEFAULT_WEIGHTS)
     raw_weights = entry.get("weights") or {}
     if not isinstance(raw_weights, dict):
@@ -593,6 +609,7 @@ def _parse_settings(read: _Reader, raw: Any) -> Settings:
         if max_backup is not None
         else DEFAULT_MAX_BACKUP_SHARE,
         learner_share=learner if learner is not None else DEFAULT_LEARNER_SHARE,
+        split_step_minutes=step if step is not None else DEFAULT_SPLIT_STEP_MINUTES,
         weights=weights,
     )
 
@@ -663,6 +680,7 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
             "seed": s.seed,
             "max_backup_share": fte_number(s.max_backup_share),
             "learner_share": fte_number(s.learner_share),
+            "split_step_minutes": s.split_step_minutes,
             "weights": dict(s.weights),
         },
     }

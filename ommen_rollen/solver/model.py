@@ -1,8 +1,14 @@
-"""The CP-SAT models of the two stages: data -> variables -> rules -> level objectives.
+"""The CP-SAT models: data -> variables -> hard rules -> soft terms.
 
-Stage 1 decides holders (with exact integer shares) and learners; stage 2 decides
-backups given those holders. Each stage has two lexicographic levels (see weights.py):
-a shortfall level (coverage, then backups) and a weighted soft level.
+``PlanModel`` is the one joint model of holders (exact integer shares), learners and
+backups. Its shortfalls are four named components (uncovered fte of critical and of
+other roles, missing backups of critical and of other roles); the search in solve.py
+fixes or bounds each component separately and never trades one for another.
+
+``BackupModel`` re-chooses the backups with the holders fixed: the last polish of the
+backup terms (backup_spread multiplies a holder's share by a backup choice, which is
+linear only once the shares are known) and the organisation-wide backup pass after
+a solve in blocks.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from ortools.sat.python import cp_model
 
 from . import rules_hard, rules_soft
 from .eligibility import Facts
-from .instance import Instance
 
 Pair = tuple[str, str]  # (employee id, role id)
 LinearExpr = cp_model.LinearExpr | int  # an affine expression or a constant
@@ -29,7 +34,25 @@ class Term:
 
 
 @dataclass
-class Stage1:
+class Shortfall:
+    """The four shortfall components, most important first."""
+
+    uncovered_critical: LinearExpr
+    uncovered_other: LinearExpr
+    missing_critical: LinearExpr
+    missing_other: LinearExpr
+
+    def components(self) -> tuple[LinearExpr, ...]:
+        return (
+            self.uncovered_critical,
+            self.uncovered_other,
+            self.missing_critical,
+            self.missing_other,
+        )
+
+
+@dataclass
+class PlanModel:
     facts: Facts
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     # holds[e, r]: employee e holds (part of) role r
@@ -38,39 +61,32 @@ class Stage1:
     share: dict[Pair, LinearExpr] = field(default_factory=dict)
     # load[e, r]: fte units of e's capacity that holding share[e, r] costs (effort)
     load: dict[Pair, LinearExpr] = field(default_factory=dict)
+    # remainder[e, r]: e's share of split role r is the role's one off-step share
+    remainder: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
     # learns[e, r]: employee e is a learner of role r (with a holder as mentor)
     learns: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
+    # backs[e, r]: employee e is a backup (vervanger) of role r
+    backs: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
     # uncovered[r]: fte units of role r that nobody holds
     uncovered: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    # reserve_short[r]: backups role r needs beyond the eligible non-holders left
-    reserve_short: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # missing[r]: backups role r still lacks
+    missing: dict[str, cp_model.IntVar] = field(default_factory=dict)
     # pin_literal[i]: enforces pins[i] (an assumption when diagnosing infeasibility)
     pin_literal: dict[int, cp_model.IntVar] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     all_vars: list[cp_model.IntVar] = field(default_factory=list)
 
-    def coverage_objective(self) -> LinearExpr:
-        """Level 1-2 in one integer: a critical unit outweighs all other units."""
-        roles = self.facts.roles
-        other_total = sum(r.fte for r in roles.values() if not r.critical)
-        critical = sum(u for r, u in self.uncovered.items() if roles[r].critical)
-        other = sum(u for r, u in self.uncovered.items() if not roles[r].critical)
-        return (other_total + 1) * critical + other
+    def shortfall(self) -> Shortfall:
+        return _shortfall(self.facts, self.uncovered, self.missing)
 
     def soft_objective(self) -> LinearExpr:
-        """Level 3-4: the backup reserve above every weighted soft term."""
-        soft = sum(t.weight * t.expr for t in self.terms)
-        return (
-            reserve_weight(self.terms, self.facts.instance)
-            * sum(self.reserve_short.values())
-            + soft
-        )
+        return sum(t.weight * t.expr for t in self.terms)
 
 
 @dataclass
-class Stage2:
+class BackupModel:
     facts: Facts
-    holders: dict[Pair, int]  # stage-1 result: share units per (employee, role)
+    holders: dict[Pair, int]  # fixed: share units per (employee, role)
     learners: set[Pair]
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     # backs[e, r]: employee e is a backup (vervanger) of role r
@@ -81,44 +97,44 @@ class Stage2:
     terms: list[Term] = field(default_factory=list)
     all_vars: list[cp_model.IntVar] = field(default_factory=list)
 
-    def backup_objective(self) -> LinearExpr:
-        """Level 5: a missing backup of a critical role outweighs all others."""
-        roles = self.facts.roles
-        other_total = sum(r.backups for r in roles.values() if not r.critical)
-        critical = sum(m for r, m in self.missing.items() if roles[r].critical)
-        other = sum(m for r, m in self.missing.items() if not roles[r].critical)
-        return (other_total + 1) * critical + other
+    def shortfall(self) -> Shortfall:
+        return _shortfall(self.facts, {}, self.missing)
 
     def soft_objective(self) -> LinearExpr:
         return sum(t.weight * t.expr for t in self.terms)
 
 
-def reserve_weight(terms: list[Term], instance: Instance) -> int:
-    """A weight for the backup reserve larger than any sum of the soft terms."""
-    bound = 0
-    n_pairs = len(instance.employees) * len(instance.roles)
-    for t in terms:
-        if t.name == "score":
-            bound += t.weight * sum(abs(p.score or 0) for p in instance.preferences)
-        elif t.name == "fragments":
-            bound += t.weight * n_pairs
-        else:
-            bound += t.weight * (len(instance.preferences) + len(instance.previous))
-    return bound + 1
+def _shortfall(
+    facts: Facts,
+    uncovered: dict[str, cp_model.IntVar],
+    missing: dict[str, cp_model.IntVar],
+) -> Shortfall:
+    roles = facts.roles
+    return Shortfall(
+        sum(u for r, u in uncovered.items() if roles[r].critical),
+        sum(u for r, u in uncovered.items() if not roles[r].critical),
+        sum(m for r, m in missing.items() if roles[r].critical),
+        sum(m for r, m in missing.items() if not roles[r].critical),
+    )
 
 
-def build_stage1(facts: Facts, *, diagnose: bool = False) -> Stage1:
-    """Variables, hard rules and soft terms of the holder/learner stage."""
-    s = Stage1(facts)
-    add_stage1_variables(s)
+def build_plan_model(facts: Facts, *, diagnose: bool = False) -> PlanModel:
+    """Variables, hard rules and soft terms of the joint model."""
+    s = PlanModel(facts)
+    add_holder_variables(s)
+    add_backup_variables(s, s.facts.backup_pairs)
     rules_hard.add_share_bounds(s)
+    rules_hard.add_split_steps(s)
     rules_hard.add_coverage(s)
     rules_hard.add_max_holders(s)
     rules_hard.add_capacity(s)
     rules_hard.add_learner_needs_mentor(s)
-    rules_hard.add_max_roles_stage1(s)
-    rules_hard.add_stage1_pins(s, diagnose=diagnose)
-    rules_hard.add_backup_reserve(s)
+    rules_hard.add_max_roles(s)
+    rules_hard.add_holder_pins(s, diagnose=diagnose)
+    rules_hard.add_backup_is_not_holder(s)
+    rules_hard.add_backup_count(s)
+    rules_hard.add_backup_load(s)
+    rules_hard.add_backup_pins(s, diagnose=diagnose)
     for add in (
         rules_soft.add_want,
         rules_soft.add_avoid,
@@ -127,6 +143,7 @@ def build_stage1(facts: Facts, *, diagnose: bool = False) -> Stage1:
         rules_soft.add_holder_continuity,
         rules_soft.add_fairness,
         rules_soft.add_fragments,
+        rules_soft.add_backup_continuity,
     ):
         term = add(s)
         if term is not None:
@@ -134,29 +151,34 @@ def build_stage1(facts: Facts, *, diagnose: bool = False) -> Stage1:
     return s
 
 
-def add_stage1_variables(s: Stage1) -> None:
+def add_holder_variables(s: PlanModel) -> None:
+    """holds, share, load, learns and uncovered, keyed by domain ids."""
     m, facts = s.model, s.facts
     for e, r in facts.holder_pairs:
         role = facts.roles[r]
+        high = facts.max_share(e, r)
+        values = facts.share_values(e, r)
+        if values == []:
+            continue  # no practical share fits this employee
         holds = m.new_bool_var(f"holds[{e},{r}]")
         s.holds[e, r] = holds
         s.all_vars.append(holds)
-        if role.min_share == role.fte:
-            share: LinearExpr = role.fte * holds  # an unsplit role: all or nothing
+        if values == [role.fte]:
+            share: LinearExpr = role.fte * holds  # all or nothing
         else:
-            share_var = m.new_int_var_from_domain(
-                cp_model.Domain.from_intervals(
-                    [[0, 0], [role.min_share, facts.max_share(e, r)]]
-                ),
-                f"share[{e},{r}]",
+            domain = (
+                cp_model.Domain.from_intervals([[0, 0], [role.min_share, high]])
+                if values is None
+                else cp_model.Domain.from_values([0, *values])
             )
+            share_var = m.new_int_var_from_domain(domain, f"share[{e},{r}]")
             s.all_vars.append(share_var)
             share = share_var
         s.share[e, r] = share
         effort = facts.effort.get((e, r))
         if effort is None:
             s.load[e, r] = share
-        elif role.min_share == role.fte:
+        elif values == [role.fte]:
             s.load[e, r] = effort * holds
         else:
             # fte * load >= effort * share keeps the load an exact upper bound
@@ -171,25 +193,13 @@ def add_stage1_variables(s: Stage1) -> None:
     for r, role in facts.roles.items():
         s.uncovered[r] = m.new_int_var(0, role.fte, f"uncovered[{r}]")
         s.all_vars.append(s.uncovered[r])
-        if role.backups:
-            s.reserve_short[r] = m.new_int_var(0, role.backups, f"reserve_short[{r}]")
-            s.all_vars.append(s.reserve_short[r])
 
 
-def build_stage2(
-    facts: Facts,
-    holders: dict[Pair, int],
-    learners: set[Pair],
-    *,
-    diagnose: bool = False,
-) -> Stage2:
-    """Variables, hard rules and soft terms of the backup stage, holders fixed."""
-    s = Stage2(facts, holders, learners)
-    m = s.model
+def add_backup_variables(s: PlanModel | BackupModel, pairs: list[Pair]) -> None:
+    """backs for every candidate pair and missing for every role that needs backups."""
+    m, facts = s.model, s.facts
     pinned = {(p.employee, p.role) for p in facts.instance.pins if p.kind == "backup"}
-    for e, r in facts.backup_pairs:
-        if (e, r) in holders or (e, r) in learners:
-            continue  # a backup never holds or learns the same role
+    for e, r in pairs:
         backs = m.new_bool_var(f"backs[{e},{r}]")
         s.backs[e, r] = backs
         s.all_vars.append(backs)
@@ -197,15 +207,28 @@ def build_stage2(
         if role.backups or any(p[1] == r for p in pinned):
             s.missing[r] = m.new_int_var(0, role.backups, f"missing[{r}]")
             s.all_vars.append(s.missing[r])
+
+
+def build_backup_model(
+    facts: Facts,
+    holders: dict[Pair, int],
+    learners: set[Pair],
+    *,
+    diagnose: bool = False,
+) -> BackupModel:
+    """Backups with the holders fixed, and the backup terms."""
+    s = BackupModel(facts, holders, learners)
+    pairs = [
+        pair
+        for pair in facts.backup_pairs
+        if pair not in holders and pair not in learners
+    ]
+    add_backup_variables(s, pairs)
     rules_hard.add_backup_count(s)
     rules_hard.add_backup_load(s)
-    rules_hard.add_stage2_pins(s, diagnose=diagnose)
-    return s
-
-
-def add_stage2_terms(s: Stage2) -> None:
-    """The soft backup terms, added only for level 6 (they slow level 5 down)."""
+    rules_hard.add_backup_pins(s, diagnose=diagnose)
     for add in (rules_soft.add_backup_continuity, rules_soft.add_backup_spread):
         term = add(s)
         if term is not None:
             s.terms.append(term)
+    return s

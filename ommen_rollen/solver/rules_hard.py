@@ -1,6 +1,7 @@
-"""Hard rules: one add_<rule>() per rule of the issue. None of them has a penalty;
-coverage and backup shortfalls are explicit slack variables that the lexicographic
-levels minimise, so a plan always exists unless pins contradict each other."""
+"""Hard rules: one add_<rule>() per rule. None of them has a penalty; coverage and
+backup shortfalls are explicit slack variables (``uncovered``, ``missing``) that the
+search first fixes at their lower bound and only then, if that fails, minimises, so a
+plan always exists unless pins contradict each other."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from .shares import off_grid
+
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
 
 if TYPE_CHECKING:
-    from .model import Stage1, Stage2
+    from .model import BackupModel, PlanModel
 
 
-def add_share_bounds(s: Stage1) -> None:
+def add_share_bounds(s: PlanModel) -> None:
     """Hard: a holder's share lies in [min_share, role fte]; no holder, no share."""
     for (e, r), holds in s.holds.items():
         role = s.facts.roles[r]
@@ -26,7 +29,37 @@ def add_share_bounds(s: Stage1) -> None:
         s.model.add(s.share[e, r] <= s.facts.max_share(e, r) * holds)
 
 
-def add_coverage(s: Stage1) -> None:
+def add_split_steps(s: PlanModel) -> None:
+    """Hard: shares of a split role are whole steps (shares.py); at most one share
+    per role, the remainder, is off the step grid. Pinned shares are exempt."""
+    step = s.facts.instance.settings.split_step_minutes
+    if step <= 0:
+        return
+    pinned = {(p.employee, p.role) for p in s.facts.instance.pins if p.kind == "holder"}
+    per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (e, r), share in s.share.items():
+        role = s.facts.roles[r]
+        if not isinstance(share, cp_model.IntVar) or (e, r) in pinned:
+            continue
+        values = s.facts.share_values(e, r)
+        on_grid = [
+            v for v in values or () if not off_grid(v, role.fte, role.max_holders, step)
+        ]
+        if values is None or len(on_grid) == len(values):
+            continue
+        rest = s.model.new_bool_var(f"remainder[{e},{r}]")
+        s.remainder[e, r] = rest
+        s.all_vars.append(rest)
+        s.model.add_linear_expression_in_domain(
+            share, cp_model.Domain.from_values([0, *on_grid])
+        ).only_enforce_if(~rest)
+        per_role[r].append(rest)
+    for rests in per_role.values():
+        if len(rests) > 1:
+            s.model.add(sum(rests) <= 1)
+
+
+def add_coverage(s: PlanModel) -> None:
     """Hard: holders' shares plus the named uncovered slack equal the role's fte."""
     shares: dict[str, list[Expr]] = defaultdict(list)
     for (_, r), share in s.share.items():
@@ -35,7 +68,7 @@ def add_coverage(s: Stage1) -> None:
         s.model.add(sum(shares[r]) + s.uncovered[r] == role.fte)
 
 
-def add_max_holders(s: Stage1) -> None:
+def add_max_holders(s: PlanModel) -> None:
     """Hard: at most max_holders holders per role."""
     holders: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for (_, r), holds in s.holds.items():
@@ -45,7 +78,7 @@ def add_max_holders(s: Stage1) -> None:
             s.model.add(sum(holders[r]) <= role.max_holders)
 
 
-def add_capacity(s: Stage1) -> None:
+def add_capacity(s: PlanModel) -> None:
     """Hard: holder load (with effort) plus learner load <= fte - reserved_fte."""
     loads: dict[str, list[Expr]] = defaultdict(list)
     for (e, _), load in s.load.items():
@@ -56,7 +89,7 @@ def add_capacity(s: Stage1) -> None:
         s.model.add(sum(terms) <= s.facts.employees[e].capacity)
 
 
-def add_learner_needs_mentor(s: Stage1) -> None:
+def add_learner_needs_mentor(s: PlanModel) -> None:
     """Hard: a learner has a mentor who holds the role, and never holds it too."""
     holders: dict[str, list[str]] = defaultdict(list)
     for h, r in s.holds:
@@ -71,7 +104,7 @@ def add_learner_needs_mentor(s: Stage1) -> None:
             s.model.add(s.holds[e, r] + learns <= 1)
 
 
-def add_max_roles_stage1(s: Stage1) -> None:
+def add_max_roles(s: PlanModel) -> None:
     """Hard: distinct roles held or learnt <= max_roles (standing in as a backup is
     bounded by max_backup_share instead)."""
     per_employee: dict[str, list[cp_model.IntVar]] = defaultdict(list)
@@ -85,7 +118,7 @@ def add_max_roles_stage1(s: Stage1) -> None:
             s.model.add(sum(variables) <= cap)
 
 
-def add_stage1_pins(s: Stage1, *, diagnose: bool) -> None:
+def add_holder_pins(s: PlanModel, *, diagnose: bool) -> None:
     """Hard: pinned holders (with their fte) and learners hold; a pinned backup is
     neither holder nor learner of that role. With ``diagnose`` every pin is enforced
     by a literal, so CP-SAT can name the pins that contradict each other."""
@@ -116,20 +149,16 @@ def add_stage1_pins(s: Stage1, *, diagnose: bool) -> None:
                 constraint.only_enforce_if(literal)
 
 
-def add_backup_reserve(s: Stage1) -> None:
-    """Level 3 (between coverage and the soft terms): holders and learners leave
-    enough eligible colleagues free to be the role's backups."""
-    candidates: dict[str, list[str]] = defaultdict(list)
-    for e, r in s.facts.backup_pairs:
-        candidates[r].append(e)
-    for r, short in s.reserve_short.items():
-        role = s.facts.roles[r]
-        used = [s.holds[e, r] for e in candidates[r] if (e, r) in s.holds]
-        used += [s.learns[e, r] for e in candidates[r] if (e, r) in s.learns]
-        s.model.add(short >= role.backups - len(candidates[r]) + sum(used))
+def add_backup_is_not_holder(s: PlanModel) -> None:
+    """Hard: a backup neither holds nor learns the role it stands in for."""
+    for pair, backs in s.backs.items():
+        if pair in s.holds:
+            s.model.add(backs + s.holds[pair] <= 1)
+        if pair in s.learns:
+            s.model.add(backs + s.learns[pair] <= 1)
 
 
-def add_backup_count(s: Stage2) -> None:
+def add_backup_count(s: PlanModel | BackupModel) -> None:
     """Hard: each role gets `backups` backups; the named `missing` slack says how
     many it lacks (pinned extra backups are allowed)."""
     per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
@@ -149,7 +178,7 @@ def add_backup_count(s: Stage2) -> None:
                 s.model.add(s.backs[e, r] == 0)
 
 
-def add_backup_load(s: Stage2) -> None:
+def add_backup_load(s: PlanModel | BackupModel) -> None:
     """Hard: sum of the fte of the roles someone backs up <= max_backup_share x
     their available fte."""
     per_employee: dict[str, list[Expr]] = defaultdict(list)
@@ -159,7 +188,7 @@ def add_backup_load(s: Stage2) -> None:
         s.model.add(sum(terms) <= s.facts.backup_cap(e))
 
 
-def add_stage2_pins(s: Stage2, *, diagnose: bool) -> None:
+def add_backup_pins(s: PlanModel | BackupModel, *, diagnose: bool) -> None:
     """Hard: pinned backups back up their role."""
     for i, pin in enumerate(s.facts.instance.pins):
         if pin.kind != "backup":

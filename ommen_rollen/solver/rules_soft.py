@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
 
 if TYPE_CHECKING:
-    from .model import Stage1, Stage2, Term
+    from .model import BackupModel, PlanModel, Term
 
 
 def _term(name: str, expr: Expr, weight: int) -> Term:
@@ -26,7 +26,7 @@ def _term(name: str, expr: Expr, weight: int) -> Term:
     return Term(name, expr, weight)
 
 
-def _missed_wants(s: Stage1) -> dict[str, list[Expr]]:
+def _missed_wants(s: PlanModel) -> dict[str, list[Expr]]:
     """Per employee: 1 - holds for every want, 1 - learns - holds for every learn."""
     missed: dict[str, list[Expr]] = defaultdict(list)
     for (e, r), choice in s.facts.choice.items():
@@ -38,7 +38,7 @@ def _missed_wants(s: Stage1) -> dict[str, list[Expr]]:
     return missed
 
 
-def add_want(s: Stage1) -> Term | None:
+def add_want(s: PlanModel) -> Term | None:
     """Soft: every want (graag) that is not held costs `want` once."""
     weight = s.facts.instance.weight("want")
     if not weight:
@@ -49,7 +49,7 @@ def add_want(s: Stage1) -> Term | None:
     return _term("want", expr, weight)
 
 
-def add_avoid(s: Stage1) -> Term | None:
+def add_avoid(s: PlanModel) -> Term | None:
     """Soft: every avoided role (liever niet) that is held costs `avoid` once."""
     weight = s.facts.instance.weight("avoid")
     if not weight:
@@ -60,7 +60,7 @@ def add_avoid(s: Stage1) -> Term | None:
     return _term("avoid", expr, weight)
 
 
-def add_score(s: Stage1) -> Term | None:
+def add_score(s: PlanModel) -> Term | None:
     """Soft: a held role costs minus its preference score (scaled by `score`)."""
     weight = s.facts.instance.weight("score")
     if not weight or not s.facts.score:
@@ -69,7 +69,7 @@ def add_score(s: Stage1) -> Term | None:
     return _term("score", expr, weight)
 
 
-def add_learn(s: Stage1) -> Term | None:
+def add_learn(s: PlanModel) -> Term | None:
     """Soft: every learn wish (wil ik leren) that is neither a learner assignment
     nor held costs `learn` once."""
     weight = s.facts.instance.weight("learn")
@@ -83,7 +83,7 @@ def add_learn(s: Stage1) -> Term | None:
     return _term("learn", expr, weight)
 
 
-def add_holder_continuity(s: Stage1) -> Term | None:
+def add_holder_continuity(s: PlanModel) -> Term | None:
     """Soft: every previous holder assignment not held again costs `continuity`."""
     weight = s.facts.instance.weight("continuity")
     if not weight:
@@ -96,7 +96,7 @@ def add_holder_continuity(s: Stage1) -> Term | None:
     return _term("continuity", expr, weight)
 
 
-def add_fairness(s: Stage1) -> Term | None:
+def add_fairness(s: PlanModel) -> Term | None:
     """Soft: the largest number of unfulfilled wishes (want + learn) of any one
     employee costs `fairness` per wish, so the least satisfied employee counts."""
     weight = s.facts.instance.weight("fairness")
@@ -110,7 +110,7 @@ def add_fairness(s: Stage1) -> Term | None:
     return _term("fairness", worst, weight)
 
 
-def add_fragments(s: Stage1) -> Term | None:
+def add_fragments(s: PlanModel) -> Term | None:
     """Soft: every holder assignment costs `fragments`: whole roles, few pieces."""
     weight = s.facts.instance.weight("fragments")
     if not weight:
@@ -118,7 +118,7 @@ def add_fragments(s: Stage1) -> Term | None:
     return _term("fragments", sum(s.holds.values()), weight)
 
 
-def add_backup_continuity(s: Stage2) -> Term | None:
+def add_backup_continuity(s: PlanModel | BackupModel) -> Term | None:
     """Soft: every previous backup assignment not repeated costs `continuity`."""
     weight = s.facts.instance.weight("continuity")
     if not weight:
@@ -131,7 +131,7 @@ def add_backup_continuity(s: Stage2) -> Term | None:
     return _term("continuity", expr, weight)
 
 
-def add_backup_spread(s: Stage2) -> Term | None:
+def add_backup_spread(s: BackupModel) -> Term | None:
     """Soft: the largest share of one person's held work that one colleague stands
     in for, per started 0.1 fte, costs `backup_spread` per unit."""
     weight = s.facts.instance.weight("backup_spread")

@@ -4,19 +4,17 @@ The plan is optimised lexicographically, in this order (earlier levels always wi
 
 1. coverage of critical roles (uncovered fte units of critical roles),
 2. coverage of all other roles (uncovered fte units),
-3. backup candidates kept free: a role's holders never use up the eligible colleagues
-   it needs as backups (a stage-1 proxy for 5),
-4. the weighted holder and learner terms below (want ... fragments),
-5. backups: missing backups of critical roles, then of other roles,
-6. the weighted backup terms below (continuity of backups, backup_spread).
+3. missing backups of critical roles, then
+4. of other roles,
+5. the weighted soft terms below (want ... fragments, continuity of holders and
+   backups) in one joint model of holders, learners and backups,
+6. backup_spread (and backup continuity again) with the holders fixed.
 
-Levels 1-2 and 5 are solved as their own CP-SAT stage whose optimum is then fixed as a
-constraint (staged lexicographic solving): exact priorities without giant weights that
-would overflow the 53 bits CP-SAT's objective keeps exact at 600 roles x 10,000 units.
-Level 3 sits inside level 4 with a weight larger than all of level 4 together.
-Holders and learners (levels 1-4) are solved before backups (levels 5-6): backups only
-need eligibility, not-holder and a load cap, and the decomposition is about ten times
-faster than one monolithic model (measured: 11 s vs 0.08 s + 0.9 s).
+Levels 1-4 are the shortfall: solve.py first asks for a plan with each at its proven
+lower bound as a hard constraint, and only when that fails minimises them one by one,
+each then bounded on its own (no weighted sum that could trade one for another, and
+no giant weights that would overflow the 53 bits CP-SAT's objective keeps exact).
+backup_spread is linear only once the shares are known, hence level 6.
 
 A weight of 0 switches a term off. Weights are integers per unit named below.
 """
@@ -49,14 +47,3 @@ TERM_LABELS: dict[str, str] = {
     "per begonnen 0,1 fte",
 }
 """Dutch label of every term, for explanations and the review screens."""
-
-STAGE1_TERMS = (
-    "want",
-    "avoid",
-    "score",
-    "learn",
-    "continuity",
-    "fairness",
-    "fragments",
-)
-STAGE2_TERMS = ("continuity", "backup_spread")

@@ -19,7 +19,8 @@ from ..extensions import db
 from ..models import PlanningRound, Proposal, WorkPlan
 from ..services import approval, exports
 from ..services.base import ServiceError
-from ..services.exports.common import current_plans
+from ..services.exports.common import current_plans, proposal_filename, safe_filename
+from ..services.exports.instance_export import round_instance_json
 from .access import access
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -32,8 +33,13 @@ JSON = "application/json"
 
 
 def _send(data: bytes, filename: str, mimetype: str) -> Response:
+    """A download; its name is sanitised whatever it was built from (a round's
+    name is typed by people)."""
     response = send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=safe_filename(filename),
     )
     response.headers["Cache-Control"] = "no-store"  # personal data
     return response
@@ -173,15 +179,10 @@ def _json(data: dict[str, Any]) -> bytes:
 @bp.route("/rondes/<int:round_id>/instance.json")
 @access("secretary")
 def round_instance(round_id: int) -> Response:
-    """The round as it stands now, as solver instance format v1."""
-    from ..services.solver_bridge import build_instance
-
-    round_ = _round_or_404(round_id)
-    data = _json(build_instance(round_id))
-    exports.record_export(
-        current_user, "json", object_type="planning_round", object_id=round_id
-    )
-    return _send(data, f"instance-{round_.label}.json", JSON)
+    """The round as it stands now, as solver instance format v1 with every
+    employee named by username: the file imports back without duplicates."""
+    _round_or_404(round_id)
+    return _round_file(round_id, round_instance_json, "json", JSON)
 
 
 @bp.route("/voorstellen/<int:proposal_id>/instance.json")
@@ -209,5 +210,5 @@ def _proposal_json(proposal_id: int, part: str) -> Response:
     exports.record_export(
         current_user, "json", object_type="proposal", object_id=proposal_id
     )
-    label = proposal.round.label
-    return _send(_json(data), f"{part}-{label}-voorstel-{proposal.number}.json", JSON)
+    filename = proposal_filename(proposal.round.label, part, proposal.number)
+    return _send(_json(data), filename, JSON)

@@ -1,5 +1,6 @@
 """Import for the secretaris: upload -> map columns -> preview with every row's
-errors -> commit all or nothing."""
+errors -> commit all or nothing; a planning round from an instance file goes
+upload -> preview -> commit the same way."""
 
 from __future__ import annotations
 
@@ -29,7 +30,14 @@ from ..forms.imports import (
 )
 from ..services import imports
 from ..services.imports import ImportRefused
-from ..services.imports.instance_json import import_round
+from ..services.imports.instance_json import (
+    RoundPreview,
+    StagedRound,
+    import_round,
+    load_round,
+    preview_round,
+    stage_round,
+)
 from .access import access
 
 bp = Blueprint("imports", __name__, url_prefix="/beheer/import")
@@ -200,11 +208,37 @@ def cancel() -> Response:
     return redirect(url_for("imports.upload"))
 
 
+ROUND_SESSION_KEY = "round_import_token"
+
+
+def _staged_round() -> StagedRound | None:
+    token = session.get(ROUND_SESSION_KEY)
+    if not token:
+        return None
+    try:
+        return load_round(_folder(), token, current_user)
+    except ImportRefused:
+        session.pop(ROUND_SESSION_KEY, None)
+        return None
+
+
+def _forget_round() -> None:
+    token = session.pop(ROUND_SESSION_KEY, None)
+    if token:
+        imports.discard(_folder(), token)
+
+
+def _start_round_over() -> Response:
+    flash("Er is geen bestand om te importeren. Kies eerst een bestand.", "warning")
+    return redirect(url_for("imports.round_from_instance"))
+
+
 @bp.route("/ronde", methods=["GET", "POST"])
 @access("secretary")
 def round_from_instance() -> Response | tuple[str, int]:
-    """A new planning round from an instance JSON file (another municipality's
-    export, or a round exported here)."""
+    """Step 1 of a round import: name, period and an instance JSON file (another
+    municipality's export, or a round exported here). A file that cannot be read
+    or exceeds the bounds is refused here; otherwise the preview follows."""
     form = RoundImportForm()
     refused: ImportRefused | None = None
     if form.validate_on_submit():
@@ -214,19 +248,92 @@ def round_from_instance() -> Response | tuple[str, int]:
             data = upload_file.stream.read(limits["max_bytes"] + 1)
         finally:
             upload_file.close()
+        label = (form.label.data or "").strip()
         try:
-            result = import_round(
+            preview_round(
                 data,
-                form.label.data or "",
+                label,
                 form.starts_on.data,
                 form.ends_on.data,
                 current_user,
                 max_bytes=limits["max_bytes"],
             )
+            staged = stage_round(
+                _folder(),
+                upload_file.filename or "",
+                data,
+                label,
+                form.starts_on.data,
+                form.ends_on.data,
+                current_user,
+            )
         except ImportRefused as exc:
             refused = exc
         else:
-            flash(result.describe(), "success")
-            return redirect(url_for("imports.upload"))
+            _forget_round()
+            session[ROUND_SESSION_KEY] = staged.token
+            return redirect(url_for("imports.round_preview"))
     status = 400 if refused is not None else 200
     return render_template("imports/round.html", form=form, refused=refused), status
+
+
+@bp.route("/ronde/voorbeeld")
+@access("secretary")
+def round_preview() -> str | Response:
+    """Step 2: every employee and role of the file with what the import would do
+    and all errors; import only when there are none."""
+    staged = _staged_round()
+    if staged is None:
+        return _start_round_over()
+    try:
+        preview = _preview(staged)
+    except ImportRefused as exc:  # the database changed since the upload
+        _forget_round()
+        details = " ".join(str(e) for e in exc.errors[:10])
+        flash(f"{exc} {details}".strip(), "error")
+        return redirect(url_for("imports.round_from_instance"))
+    return render_template("imports/round_preview.html", staged=staged, p=preview)
+
+
+def _preview(staged: StagedRound) -> RoundPreview:
+    return preview_round(
+        staged.data,
+        staged.label,
+        staged.starts_on,
+        staged.ends_on,
+        current_user,
+        max_bytes=_limits()["max_bytes"],
+    )
+
+
+@bp.route("/ronde/vastleggen", methods=["POST"])
+@access("secretary")
+def round_commit() -> Response:
+    """Step 3: create the round with everything in the file, or nothing at all."""
+    staged = _staged_round()
+    if staged is None:
+        return _start_round_over()
+    try:
+        result = import_round(
+            staged.data,
+            staged.label,
+            staged.starts_on,
+            staged.ends_on,
+            current_user,
+            max_bytes=_limits()["max_bytes"],
+        )
+    except ImportRefused as exc:
+        flash(f"{exc} Verbeter het bestand en probeer het opnieuw.", "error")
+        return redirect(url_for("imports.round_preview"))
+    _forget_round()
+    flash(result.describe(), "success")
+    return redirect(url_for("planning.round_detail", round_id=result.round_id))
+
+
+@bp.route("/ronde/annuleren", methods=["POST"])
+@access("secretary")
+def round_cancel() -> Response:
+    """Forget the uploaded round file."""
+    _forget_round()
+    flash("De import is geannuleerd; er is niets gewijzigd.", "info")
+    return redirect(url_for("imports.round_from_instance"))

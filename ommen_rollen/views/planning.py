@@ -27,7 +27,6 @@ from ..models import (
 )
 from ..services import adjust, approval, jobs, review, rounds
 from ..services.base import ServiceError
-from ..services.solver_bridge import activate_proposal
 from .access import access
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
@@ -150,13 +149,34 @@ def open_round() -> str | Response:
 def round_detail(round_id: int) -> str:
     """A round: who gave preferences, proposals, runs and the next steps."""
     round_ = _round(round_id)
+    jobs.check_round(round_id)
     form = OptimiseForm(
         formdata=None, time_limit_s=int(_config_time_limit()), seed=None
     )
+    progress = rounds.preference_progress(round_id)
+    cluster = current_user.cluster if current_user.is_coordinator else None
+    if current_user.is_coordinator:
+        # A spil sees the medewerkers of their own cluster only (home cluster or a
+        # role there, as on Werkplannen); a spil without a cluster sees nobody.
+        plans = (
+            review.current_plan_list(round_id, cluster=cluster.name) if cluster else []
+        )
+        working = {p.employee_id for p in plans}
+
+        def mine(e: Employee) -> bool:
+            return cluster is not None and (
+                e.home_cluster_id == cluster.id or e.id in working
+            )
+
+        progress = rounds.PreferenceProgress(
+            given=[(e, n) for e, n in progress.given if mine(e)],
+            missing=[e for e in progress.missing if mine(e)],
+        )
     return render_template(
         "planning/round.html",
         round=round_,
-        progress=rounds.preference_progress(round_id),
+        progress=progress,
+        spil_cluster=cluster.name if cluster is not None else "",
         proposals=review.round_proposals(round_id),
         jobs=jobs.round_jobs(round_id)[:10],
         form=form,
@@ -170,15 +190,29 @@ def _config_time_limit() -> float:
     return float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
 
 
-@bp.route("/rondes/<int:round_id>/sluiten", methods=["POST"])
+@bp.route("/rondes/<int:round_id>/sluiten", methods=["GET", "POST"])
 @access("secretary")
-def close_round(round_id: int) -> Response:
-    """Close the round for preferences."""
-    _round(round_id)
-    _attempt(
-        lambda: rounds.close_round(round_id, current_user),
-        "De planronde is gesloten voor voorkeuren.",
-    )
+def close_round(round_id: int) -> str | Response:
+    """Close the round for preferences; before its deadline or with medewerkers
+    without preferences only once confirmed. GET: the confirmation page (how many
+    days are left, who gave no preferences)."""
+    round_ = _round(round_id)
+    if request.method == "GET":
+        return render_template(
+            "planning/close_round.html",
+            round=round_,
+            concerns=rounds.close_concerns(round_id),
+        )
+    try:
+        rounds.close_round(
+            round_id, current_user, confirmed=request.form.get("bevestigd") == "1"
+        )
+    except rounds.NeedsConfirmation:
+        return redirect(url_for(".close_round", round_id=round_id))
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("De planronde is gesloten voor voorkeuren.", "success")
     return _to_round(round_id)
 
 
@@ -252,7 +286,7 @@ def _start(round_id: int, continuity: int | None) -> Response:
 def job_detail(job_id: int) -> str:
     """Progress of an optimiser run; polls while it runs (htmx or refresh link)."""
     job = _job(job_id)
-    jobs.reap_if_stale(job)
+    jobs.check_job(job)
     return render_template("planning/job.html", job=job)
 
 
@@ -261,7 +295,7 @@ def job_detail(job_id: int) -> str:
 def job_progress(job_id: int) -> str:
     """The progress block alone, for polling."""
     job = _job(job_id)
-    jobs.reap_if_stale(job)
+    jobs.check_job(job)
     return render_template("planning/_progress.html", job=job)
 
 
@@ -299,11 +333,12 @@ def proposal_detail(proposal_id: int) -> str:
 @bp.route("/voorstellen/<int:proposal_id>/kiezen", methods=["POST"])
 @access("secretary")
 def choose_proposal(proposal_id: int) -> Response:
-    """Make this proposal's werkplannen the current ones."""
-    proposal = _proposal(proposal_id)
+    """Make this proposal's werkplannen the current ones; says whose akkoord
+    lapsed (their werkplan changed) and whose stays."""
+    _proposal(proposal_id)
     _attempt(
-        lambda: activate_proposal(proposal_id, current_user),
-        f"Voorstel {proposal.number} is nu het huidige voorstel.",
+        lambda: approval.choose_proposal(proposal_id, current_user),
+        lambda choice: choice.describe(),
     )
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
 
@@ -411,7 +446,7 @@ def add_pin(round_id: int) -> Response:
         _flash_form_errors(form)
         return back
     try:
-        adjust.add_pin(
+        change = adjust.add_pin(
             round_id,
             form.employee_id.data,
             form.role_id.data,
@@ -420,13 +455,12 @@ def add_pin(round_id: int) -> Response:
             form.fte.data or "",
             current_user,
         )
-        warnings = adjust.check_current(round_id)
     except (ServiceError, ValueError) as exc:
         flash(str(exc), "error")
         return back
     flash("De keuze is vastgelegd voor de volgende optimalisatie.", "success")
-    for warning in warnings:
-        flash(f"Let op: {warning}", "warning")
+    for note in change.notes:
+        flash(f"Let op: {note}", "warning")
     return back
 
 
@@ -456,7 +490,7 @@ def move(round_id: int) -> Response:
         _flash_form_errors(form)
         return back
     try:
-        warnings = adjust.move_holder(
+        change = adjust.move_holder(
             round_id,
             form.role_id.data,
             form.from_employee_id.data,
@@ -467,8 +501,8 @@ def move(round_id: int) -> Response:
         flash(str(exc), "error")
         return back
     flash("De rol is verplaatst.", "success")
-    for warning in warnings:
-        flash(f"Let op: {warning}", "warning")
+    for note in change.notes:
+        flash(f"Let op: {note}", "warning")
     return back
 
 
@@ -477,10 +511,12 @@ def move(round_id: int) -> Response:
 def plans(round_id: int) -> str:
     """The current werkplannen of a round with akkoord, comments and approval."""
     round_ = _round(round_id)
+    plans = review.current_plan_list(round_id, cluster=_spil_cluster())
+    ready: set[int] = set()
+    if current_user.is_secretary and plans:
+        ready = {c.plan.id for c in approval.approval_overview(round_id).ready}
     return render_template(
-        "planning/plans.html",
-        round=round_,
-        plans=review.current_plan_list(round_id, cluster=_spil_cluster()),
+        "planning/plans.html", round=round_, plans=plans, ready=ready
     )
 
 
@@ -496,30 +532,64 @@ def publish(round_id: int) -> Response:
     return _to_round(round_id)
 
 
-@bp.route("/rondes/<int:round_id>/goedkeuren", methods=["POST"])
+@bp.route("/rondes/<int:round_id>/goedkeuren", methods=["GET", "POST"])
 @access("secretary")
-def approve_all(round_id: int) -> Response:
-    """Approve every current werkplan of the round."""
-    _round(round_id)
-    _attempt(
-        lambda: approval.approve_all(round_id, current_user),
-        lambda count: f"{count} werkplannen goedgekeurd.",
-    )
+def approve_all(round_id: int) -> str | Response:
+    """Approve the werkplannen with akkoord, and those chosen with a reason. GET:
+    the confirmation page: who has akkoord (approved in bulk), who has not, who
+    left an open comment, who gave no preferences (approving those takes a
+    reason)."""
+    round_ = _round(round_id)
+    if request.method == "GET":
+        return render_template(
+            "planning/approve_all.html",
+            round=round_,
+            overview=approval.approval_overview(round_id),
+            reason_max=approval.REASON_MAX,
+        )
+    try:
+        count = approval.approve_all(
+            round_id,
+            current_user,
+            also=request.form.getlist("werkplan", type=int),
+            all_listed=request.form.get("alle") == "1",
+            reason=request.form.get("reden", ""),
+        )
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".approve_all", round_id=round_id))
+    flash(f"{count} werkplannen goedgekeurd.", "success")
     return redirect(url_for(".plans", round_id=round_id))
 
 
-@bp.route("/werkplannen/<int:plan_id>/goedkeuren", methods=["POST"])
+@bp.route("/werkplannen/<int:plan_id>/goedkeuren", methods=["GET", "POST"])
 @access("secretary")
-def approve_plan(plan_id: int) -> Response:
-    """Approve one werkplan."""
+def approve_plan(plan_id: int) -> str | Response:
+    """Approve one werkplan: with akkoord at once, else with a typed reason. GET:
+    the confirmation page with the reason to type."""
     plan = db.session.get(WorkPlan, plan_id)
     if plan is None:
         abort(404)
-    _attempt(
-        lambda: approval.approve_plan(plan_id, current_user),
-        f"Het werkplan van {plan.employee.name} is goedgekeurd.",
-    )
-    return redirect(url_for(".plans", round_id=plan.round_id))
+    if request.method == "GET":
+        return render_template(
+            "planning/approve_plan.html",
+            plan=plan,
+            consent=approval.plan_consent(plan_id),
+            reason_max=approval.REASON_MAX,
+        )
+    name, round_id = plan.employee.name, plan.round_id
+    try:
+        approval.approve_plan(
+            plan_id, current_user, reason=request.form.get("reden", "")
+        )
+    except approval.ConsentMissing as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".approve_plan", plan_id=plan_id))
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Het werkplan van {name} is goedgekeurd.", "success")
+    return redirect(url_for(".plans", round_id=round_id))
 
 
 @bp.route("/logboek")

@@ -1,11 +1,14 @@
 """The planning round end to end in a real browser, through the UI only.
 
 A medewerker gives preferences in the open round 2027-H1; the secretaris closes the
-round, optimises (the solver really runs, in the app's background thread), pins a
+round (confirming it, three weeks before the deadline and with medewerkers who gave
+no preferences), optimises (the solver really runs, in the app's background
+thread), tries a move that breaks a hard rule (refused, nothing changes), pins a
 backup for that medewerker, optimises again around the pin, puts the proposal to
-the medewerkers; the medewerker agrees; the secretaris approves every werkplan; the
-medewerker downloads the approved werkplan as PDF. Every page visited is
-screenshotted (numbered) and the main pages are checked with axe-core.
+the medewerkers; the medewerker agrees; the secretaris approves: the confirmation
+page lists who has akkoord and who not, and approving the others takes a typed
+reason; the medewerker downloads the approved werkplan as PDF. Every page visited
+is screenshotted (numbered) and the main pages are checked with axe-core.
 
 The journey gets its own demo organisation: it closes and approves the round, which
 the other browser tests expect open.
@@ -35,9 +38,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EMPLOYEE = "anouk.devries"
 EMPLOYEE_NAME = "Anouk de Vries"
 ROUND = "2027-H1"
+# The demo's Gemeentesecretaris (rompfunctie E) and a Beheerder (C, 22 hours) who
+# may not hold it: moving the role to her breaks hard rules.
+TOP_ROLE = "r01 – Gemeentesecretaris"
+NOT_ELIGIBLE = "Kim Dijkstra"
 # Roles of 0,6 fte Anouk may back up (her competences fit); the pin takes the first
-# one the first proposal does not already give her.
-BACKUP_CANDIDATES = ("r03", "r05", "r06")
+# one the first proposal does not already give her (r04 she would rather not do:
+# a soft rule, last).
+BACKUP_CANDIDATES = ("r03", "r05", "r06", "r04")
 # An optimisation ends within the time limit; this is only how long a broken
 # progress page may keep the test waiting.
 SOLVE_WAIT_MS = 120_000
@@ -170,7 +178,14 @@ def secretary_optimises_pins_and_publishes(page: Any, journey: Journey) -> str:
     page.wait_for_url("**/planning/rondes/*")
     journey.visit(page, "planronde-open")
 
+    # Before the deadline, with medewerkers without preferences: confirm first.
     page.get_by_role("button", name="Ronde sluiten voor voorkeuren").click()
+    page.wait_for_url("**/sluiten")
+    main = page.get_by_role("main").inner_text()
+    assert re.search(r"nog \d+ dagen", main), main
+    assert re.search(r"\d+ van de \d+ medewerkers hebben nog geen voorkeuren", main)
+    journey.visit(page, "planronde-sluiten-bevestigen")
+    page.get_by_role("button", name="Toch sluiten voor voorkeuren").click()
     page.wait_for_load_state()
     assert "De planronde is gesloten voor voorkeuren." in flash(page)
     journey.visit(page, "planronde-gesloten")
@@ -191,6 +206,7 @@ def secretary_optimises_pins_and_publishes(page: Any, journey: Journey) -> str:
     page.get_by_role("main").get_by_role("link", name="Aanpassen", exact=True).click()
     page.wait_for_url("**/aanpassen")
     journey.visit(page, "aanpassen")
+    a_move_that_breaks_a_hard_rule_is_refused(page, journey)
     before = plan_line(page, EMPLOYEE_NAME)
     code = next(c for c in BACKUP_CANDIDATES if not re.search(rf"\b{c}\b", before))
 
@@ -249,6 +265,30 @@ def secretary_optimises_pins_and_publishes(page: Any, journey: Journey) -> str:
     return code
 
 
+def a_move_that_breaks_a_hard_rule_is_refused(page: Any, journey: Journey) -> None:
+    """Gemeentesecretaris to a Beheerder of 22 hours: refused, nothing changes."""
+    holder_line = page.locator("main li", has_text=re.compile(r"(: |, )r01 rolhouder "))
+    assert holder_line.count() == 1
+    holder = holder_line.inner_text().split(" (versie")[0]
+    lines = page.locator("main li", has_text=" (versie ").all_inner_texts()
+    move = page.locator("form", has=page.get_by_role("button", name="Verplaatsen"))
+    move.get_by_label("Rol", exact=True).select_option(label=TOP_ROLE)
+    move.get_by_label("Van medewerker", exact=True).select_option(label=holder)
+    move.get_by_label("Naar medewerker", exact=True).select_option(label=NOT_ELIGIBLE)
+    move.get_by_role("button", name="Verplaatsen").click()
+    page.wait_for_load_state()
+    message = flash(page)
+    assert "Verplaatsen geweigerd" in message and "niets veranderd" in message
+    assert "De rol is verplaatst" not in message
+    # the reason in Dutch: the person, the role and each rule, by name
+    assert f"medewerker {NOT_ELIGIBLE}, rol Gemeentesecretaris" in message
+    assert "rompfunctie C past niet bij de rol" in message
+    assert "meer dan de beschikbare 0,6111 fte" in message
+    assert not re.search(r"\bm\d+\b|\br01\b", message), message
+    assert page.locator("main li", has_text=" (versie ").all_inner_texts() == lines
+    journey.visit(page, "aanpassen-verplaatsen-geweigerd")
+
+
 def employee_agrees(page: Any, journey: Journey, pinned: str) -> None:
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Mijn werkplan"
@@ -273,8 +313,31 @@ def secretary_approves(page: Any, journey: Journey) -> None:
     )
     assert "akkoord" in row.inner_text()
     journey.visit(page, "goedkeuring")
-    page.get_by_role("button", name="Alle werkplannen goedkeuren").click()
-    page.wait_for_load_state()
+
+    # The confirmation page: who has akkoord, who has not, who gave no preferences.
+    page.get_by_role("link", name="Werkplannen goedkeuren", exact=True).click()
+    page.wait_for_url("**/goedkeuren")
+    main = page.get_by_role("main")
+    agreed = main.locator("h2:has-text('Met akkoord') + ul")
+    assert agreed.inner_text().strip() == EMPLOYEE_NAME
+    text = main.inner_text()
+    assert re.search(r"Geen voorkeuren opgegeven \(\d+\)", text), text
+    assert "is nog niet voorbij" in text  # the preference deadline
+    journey.visit(page, "goedkeuren-bevestigen")
+
+    # Approving those without akkoord is a choice with a typed reason.
+    everyone = page.get_by_label(re.compile(r"Alle \d+ werkplannen hierboven toch"))
+    everyone.check()
+    page.get_by_role("button", name="Goedkeuren", exact=True).click()
+    page.wait_for_url("**/goedkeuren")
+    assert "typ een reden" in flash(page)
+    journey.shot(page, "goedkeuren-zonder-reden")
+    everyone.check()
+    page.get_by_label("Reden om toch goed te keuren").fill(
+        "Besproken in het MT; de termijn voor akkoord is verstreken."
+    )
+    page.get_by_role("button", name="Goedkeuren", exact=True).click()
+    page.wait_for_url("**/werkplannen")
     assert re.search(r"\d+ werkplannen goedgekeurd\.", flash(page)), flash(page)
     assert "Status van de ronde: goedgekeurd." in page.get_by_role("main").inner_text()
     assert "goedgekeurd" in row.inner_text()

@@ -19,7 +19,11 @@ def test_two_pins_that_overfill_an_employee_are_infeasible_and_named() -> None:
     )
     plan = solve(parse_instance(data), time_limit_s=2).to_json()
     assert plan["status"] == "infeasible"
-    assert "pins[0], pins[1]" in plan["errors"][0]
+    # both pins are named, by the names of the employee and the roles
+    message = plan["errors"][0]
+    assert "Medewerker m1 als rolhouder van Rol r1" in message
+    assert "Medewerker m1 als rolhouder van Rol r2" in message
+    assert "pins[" not in message
     assert check_plan(data, plan) != []  # nothing to check: the checker says so
 
 
@@ -32,7 +36,9 @@ def test_a_pin_that_is_also_forbidden_is_infeasible() -> None:
     )
     plan = solve(parse_instance(data), time_limit_s=2)
     assert plan.status == "infeasible"
-    assert plan.errors == ["pins[0] (m1 als holder van r1): staat ook in forbid"]
+    assert plan.errors == [
+        "Vastgezet en ook verboden: Medewerker m1 als rolhouder van Rol r1."
+    ]
 
 
 def test_a_pin_on_an_ineligible_employee_is_infeasible() -> None:
@@ -58,7 +64,8 @@ def test_contradicting_pins_found_only_by_the_model_are_named_by_its_core() -> N
     )
     plan = solve(parse_instance(data), time_limit_s=2)
     assert plan.status == "infeasible"
-    assert "pins[0]" in plan.errors[0] and "pins[1]" in plan.errors[0]
+    assert "Medewerker m2 als ontwikkelrol van Rol r1" in plan.errors[0]
+    assert "Medewerker m1 als vervanger van Rol r1" in plan.errors[0]
 
 
 def test_consistent_pins_are_not_infeasible() -> None:

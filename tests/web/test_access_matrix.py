@@ -147,6 +147,7 @@ EXPECTED_REDIRECTS = {
     ("home.index", "secretaris"): "/beheer/",
     ("imports.columns", "secretaris"): "/beheer/import/",  # no file uploaded yet
     ("imports.preview", "secretaris"): "/beheer/import/",
+    ("imports.round_preview", "secretaris"): "/beheer/import/ronde",
     ("medewerker.werkplan", "medewerker"): "/mijn/werkplannen/{plan_id}",
     # the world's proposal has an empty plan: back to the round's downloads
     ("export.proposal_instance", "secretaris"): "/export/rondes/{round_id}",

@@ -29,7 +29,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, message_flashed, template_rendered
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash as hash_password
@@ -1127,6 +1127,8 @@ ELSEWHERE = {
     "imports.columns": "test_every_import_with_a_bad_row_is_refused_whole",
     "imports.commit": "test_every_import_with_a_bad_row_is_refused_whole",
     "imports.cancel": "test_every_import_with_a_bad_row_is_refused_whole",
+    "imports.round_commit": "test_every_round_import_with_a_bad_entry_is_refused_whole",
+    "imports.round_cancel": "test_every_round_import_with_a_bad_entry_is_refused_whole",
     "auth.logout": "takes no input and ends the session by design (test_security)",
 }
 
@@ -1237,6 +1239,71 @@ def test_every_import_with_a_bad_row_is_refused_whole(
     assert_refused(committed, [*sent, *sent_texts(mapping)], "commit")
     assert [c for c, _m in committed.messages] == ["error"]
     cancelled = step("POST", "/beheer/import/annuleren")
+    assert cancelled.status == 302
+
+
+@st.composite
+def round_file_with_a_bad_entry(draw: st.DrawFn) -> dict[str, Any]:
+    """An instance file the format accepts, with hostile text in names and one
+    employee the app must refuse (more than a full contract)."""
+    data = instance_json()
+    for section, key in draw(
+        st.lists(
+            st.sampled_from(
+                [("employees", "name"), ("roles", "name"), ("roles", "cluster")]
+            ),
+            max_size=3,
+        )
+    ):
+        data[section][0][key] = draw(nasty_text())
+    if draw(st.booleans()):
+        data["employees"][0]["competences"] = {
+            draw(nasty_text(10)): draw(st.integers(0, 4))
+        }
+    data["employees"].append(
+        {"id": "gif", "name": "Gif", "fte": 1.5, "base_function": "B"}
+    )
+    return data
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_round_import_with_a_bad_entry_is_refused_whole(
+    world: World, data: st.DataObject
+) -> None:
+    """Upload -> preview -> commit of a round file with one employee the app must
+    refuse: each step answers in Dutch, the preview and the commit change nothing
+    (not even the clusters and competences the file names), cancel forgets it."""
+    raw = data.draw(round_file_with_a_bad_entry(), label="file")
+    label = data.draw(st.one_of(st.just("Dalfsen 2027"), nasty_text()), label="label")
+    sent = sent_texts(raw, label)
+
+    def step(method: str, url: str, **kwargs: Any) -> Answer:
+        answer = send(world, "secretaris", method, url, **kwargs)
+        assert answer.status < 500, f"{method} {url}: {answer.status}"
+        assert answer.changed == [], f"{method} {url}: changed {answer.changed}"
+        return answer
+
+    form = {
+        "label": label,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "file": (io.BytesIO(json.dumps(raw).encode()), "ronde.json"),
+    }
+    upload = step("POST", "/beheer/import/ronde", data=form)
+    if upload.status != 302:  # refused at once: the reason is on the page
+        event("refused at upload")
+        assert_refused(upload, sent, "upload")
+        return
+    event("previewed")
+    assert upload.location == "/beheer/import/ronde/voorbeeld"
+    preview = step("GET", "/beheer/import/ronde/voorbeeld")
+    assert preview.status == 200
+    assert "employees[1].fte" in preview.body
+    committed = step("POST", "/beheer/import/ronde/vastleggen")
+    assert_refused(committed, sent, "commit")
+    assert [c for c, _m in committed.messages] == ["error"]
+    cancelled = step("POST", "/beheer/import/ronde/annuleren")
     assert cancelled.status == 302
 
 

@@ -59,6 +59,10 @@ T = TypeVar("T")
 THREAD_TIMEOUT_S = 120
 EMPLOYEES_AT_ONCE = 25
 BUSY_MESSAGE = "Er loopt een optimalisatie voor deze planronde"
+# Approve every werkplan, also those without akkoord: an explicit choice that takes
+# a typed reason (the form fields of the confirmation page, and the service call).
+EVERYONE = {"alle": "1", "reden": "Besproken in het MT."}
+EVERYONE_KW: dict[str, Any] = {"all_listed": True, "reason": EVERYONE["reden"]}
 
 
 # --- apps on their own database ------------------------------------------------
@@ -426,7 +430,10 @@ def finished(app: Flask, job_id: int) -> Job:
 def closed_with_a_proposal(app: Flask, client: FlaskClient) -> int:
     """Close the demo's open round and optimise it once: werkplannen to approve."""
     round_id, _ = open_round_and_roles(app)
-    assert client.post(f"/planning/rondes/{round_id}/sluiten").status_code == 302
+    closed = client.post(
+        f"/planning/rondes/{round_id}/sluiten", data={"bevestigd": "1"}
+    )
+    assert closed.status_code == 302
     finished(app, start_optimiser(client, round_id))
     return round_id
 
@@ -465,10 +472,14 @@ def test_approving_while_the_optimiser_runs_is_refused_and_never_mixes_proposals
     assert gate.started.wait(THREAD_TIMEOUT_S)
     try:
         everything = secretary.post(
-            f"/planning/rondes/{round_id}/goedkeuren", follow_redirects=True
+            f"/planning/rondes/{round_id}/goedkeuren",
+            data=EVERYONE,
+            follow_redirects=True,
         )
         one = secretary.post(
-            f"/planning/werkplannen/{one_plan}/goedkeuren", follow_redirects=True
+            f"/planning/werkplannen/{one_plan}/goedkeuren",
+            data={"reden": EVERYONE["reden"]},
+            follow_redirects=True,
         )
     finally:
         gate.release.set()
@@ -484,7 +495,7 @@ def test_approving_while_the_optimiser_runs_is_refused_and_never_mixes_proposals
 
     # Now approving works, and every werkplan comes from that one proposal.
     answer = secretary.post(
-        f"/planning/rondes/{round_id}/goedkeuren", follow_redirects=True
+        f"/planning/rondes/{round_id}/goedkeuren", data=EVERYONE, follow_redirects=True
     )
     assert "werkplannen goedgekeurd" in answer.get_data(as_text=True)
     status, plans = round_state(pg_app, round_id)
@@ -507,7 +518,9 @@ def test_approving_and_starting_the_optimiser_at_the_same_moment_only_one_goes_a
     def act(i: int, barrier: threading.Barrier) -> Any:
         barrier.wait()
         if i == 0:
-            return sessions[0].post(f"/planning/rondes/{round_id}/goedkeuren")
+            return sessions[0].post(
+                f"/planning/rondes/{round_id}/goedkeuren", data=EVERYONE
+            )
         return sessions[1].post(
             f"/planning/rondes/{round_id}/optimaliseren",
             data={"time_limit_s": "3", "seed": "2"},
@@ -542,15 +555,17 @@ def test_a_queued_or_running_optimisation_blocks_approval_until_it_ends(
         job.status, job.started_at = status, utcnow()
         db.session.commit()
         with pytest.raises(ServiceError, match=BUSY_MESSAGE):
-            approval.approve_all(round_.id, org.secretary)
+            approval.approve_all(round_.id, org.secretary, **EVERYONE_KW)
         with pytest.raises(ServiceError, match=BUSY_MESSAGE):
-            approval.approve_plan(plan.id, org.secretary)
+            approval.approve_plan(plan.id, org.secretary, reason="Besproken.")
         db.session.refresh(plan)
         assert plan.status == WorkPlanStatus.PROPOSED
     # A run whose worker vanished long ago does not block approval for ever.
     job.started_at = utcnow() - timedelta(seconds=30 + jobs.STALE_GRACE_S + 60)
     db.session.commit()
-    assert approval.approve_all(round_.id, org.secretary) == len(org.employees)
+    assert approval.approve_all(round_.id, org.secretary, **EVERYONE_KW) == len(
+        org.employees
+    )
 
 
 # --- SQLite --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -21,6 +22,7 @@ from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     Assignment,
     AuditEntry,
+    Employee,
     Partner,
     PlanningRound,
     Proposal,
@@ -512,7 +514,16 @@ def test_the_round_and_each_proposal_download_as_json_the_cli_reproduces(
     response = client.get(f"/export/rondes/{round_.id}/instance.json")
     assert response.mimetype == "application/json"
     assert "instance-2027-H2.json" in response.headers["Content-Disposition"]
-    assert json.loads(response.data) == instance_json
+    # the round file names employees by username, the key the import matches on
+    keys = {f"m{e.id}": e.username for e in db.session.scalars(sa.select(Employee))}
+    round_file = json.loads(response.data)
+    assert [e["id"] for e in round_file["employees"]] == [
+        keys[e["id"]] for e in instance_json["employees"]
+    ]
+    assert {**round_file, "employees": []} == {**instance_json, "employees": []}
+    assert (
+        check_plan(round_file, solve_json(round_file, time_limit_s=5, workers=1)) == []
+    )
     instance = json.loads(
         client.get(f"/export/voorstellen/{proposal.id}/instance.json").data
     )
@@ -521,3 +532,46 @@ def test_the_round_and_each_proposal_download_as_json_the_cli_reproduces(
     assert check_plan(instance, plan) == []
     assert check_plan(instance, solve_json(instance, time_limit_s=5, workers=1)) == []
     assert client.get("/export/voorstellen/999999/plan.json").status_code == 404
+
+
+def test_download_names_are_sanitised_whatever_the_round_is_called(
+    planned_round: dict[str, Any], auth: Any, client: Any
+) -> None:
+    from ommen_rollen.services.solver_bridge import build_instance
+
+    round_ = planned_round["round"]
+    round_.label = 'Ronde\r\n"2027"/../ü H1;x=<y>'
+    proposal = db.session.scalars(sa.select(Proposal)).one()
+    proposal.instance = build_instance(round_.id)
+    db.session.commit()
+    plan = planned_round["plans"]["bram"]
+    auth.login("secretaris")
+
+    names = []
+    for url in (
+        f"/export/rondes/{round_.id}/werkplannen.zip",
+        f"/export/rondes/{round_.id}/overzicht.xlsx",
+        f"/export/rondes/{round_.id}/toewijzingen.csv",
+        f"/export/rondes/{round_.id}/instance.json",
+        f"/export/voorstellen/{proposal.id}/instance.json",
+        f"/export/voorstellen/{proposal.id}/plan.json",
+        f"/export/werkplannen/{plan.id}.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        disposition = response.headers["Content-Disposition"]
+        match = re.fullmatch(r"attachment; filename=([A-Za-z0-9._-]+)", disposition)
+        assert match is not None, (url, disposition)
+        names.append(match.group(1))
+    assert names == [
+        "werkplannen-Ronde-2027-H1-x-y.zip",
+        "overzicht-Ronde-2027-H1-x-y.xlsx",
+        "toewijzingen-Ronde-2027-H1-x-y.csv",
+        "instance-Ronde-2027-H1-x-y.json",
+        "instance-Ronde-2027-H1-x-y-voorstel-1.json",
+        "plan-Ronde-2027-H1-x-y-voorstel-1.json",
+        "werkplan-Ronde-2027-H1-x-y-jansen-bram.pdf",
+    ]
+    archive = client.get(f"/export/rondes/{round_.id}/werkplannen.zip").data
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert all(re.fullmatch(r"[A-Za-z0-9._-]+", n) for n in opened.namelist())

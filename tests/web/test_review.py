@@ -54,7 +54,7 @@ def test_a_round_from_preferences_to_the_approved_werkplan(
 
     # The secretaris closes the round and optimises; progress page, then a proposal.
     auth.login("secretaris")
-    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    client.post(f"/planning/rondes/{round_.id}/sluiten", data={"bevestigd": "1"})
     job = run_optimiser(client, f"/planning/rondes/{round_.id}/optimaliseren")
     first = db.session.get(Proposal, job.proposal_id)
     assert first is not None
@@ -120,7 +120,11 @@ def test_a_round_from_preferences_to_the_approved_werkplan(
     assert plan.status.value == "agreed"
     auth.logout()
     auth.login("secretaris")
-    client.post(f"/planning/rondes/{round_.id}/goedkeuren")
+    # Bram has akkoord; the others are approved by explicit choice, with a reason.
+    client.post(
+        f"/planning/rondes/{round_.id}/goedkeuren",
+        data={"alle": "1", "reden": "Besproken in het MT."},
+    )
     db.session.expire_all()
     assert db.session.get(type(round_), round_.id).status == RoundStatus.APPROVED
     auth.logout()
@@ -143,6 +147,7 @@ def test_a_round_from_preferences_to_the_approved_werkplan(
         "round_published",
         "werkplan_agreed",
         "werkplan_approved",
+        "werkplan_approved_without_consent",
         "round_approved",
     } <= actions
 
@@ -150,7 +155,7 @@ def test_a_round_from_preferences_to_the_approved_werkplan(
 def test_the_audit_log_lists_who_did_what(org: Org, auth: Any, client: Any) -> None:
     round_ = open_round_for(org)
     auth.login("secretaris")
-    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    client.post(f"/planning/rondes/{round_.id}/sluiten", data={"bevestigd": "1"})
     page = client.get("/planning/logboek").get_data(as_text=True)
     assert "round_closed" in page and "secretaris" in page
     filtered = client.get("/planning/logboek?actie=round_opened").get_data(as_text=True)

@@ -42,7 +42,7 @@ def test_the_demo_round_from_preferences_to_the_approved_werkplan(
     auth.logout()
 
     auth.login("secretaris", DEMO_PASSWORD)
-    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    client.post(f"/planning/rondes/{round_.id}/sluiten", data={"bevestigd": "1"})
     job = run_optimiser(client, f"/planning/rondes/{round_.id}/optimaliseren")
     progress = client.get(f"/planning/taken/{job.id}").get_data(as_text=True)
     assert "Dekking" in progress and "Doelwaarde" in progress
@@ -79,7 +79,10 @@ def test_the_demo_round_from_preferences_to_the_approved_werkplan(
         for a in second.plan["assignments"]
     )
     client.post(f"/planning/rondes/{round_.id}/voorleggen")
-    client.post(f"/planning/rondes/{round_.id}/goedkeuren")
+    client.post(
+        f"/planning/rondes/{round_.id}/goedkeuren",
+        data={"alle": "1", "reden": "Demo: iedereen besproken."},
+    )
     db.session.expire_all()
     assert db.session.get(PlanningRound, round_.id).status == RoundStatus.APPROVED
     auth.logout()

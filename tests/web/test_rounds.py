@@ -190,11 +190,14 @@ def test_secretary_closes_the_round_and_cannot_close_it_twice(
 ) -> None:
     round_ = open_round_for(org)
     auth.login("secretaris")
-    client.post(f"/planning/rondes/{round_.id}/sluiten")
+    # before the deadline, with no preferences given: closing is confirmed first
+    client.post(f"/planning/rondes/{round_.id}/sluiten", data={"bevestigd": "1"})
     db.session.refresh(round_)
     assert round_.status == RoundStatus.CLOSED
     response = client.post(
-        f"/planning/rondes/{round_.id}/sluiten", follow_redirects=True
+        f"/planning/rondes/{round_.id}/sluiten",
+        data={"bevestigd": "1"},
+        follow_redirects=True,
     )
     assert "Alleen een open planronde kan worden gesloten." in response.get_data(
         as_text=True

@@ -165,6 +165,8 @@ def _csv() -> tuple[io.BytesIO, str]:
     return io.BytesIO(b"Naam;Omschrijving\nJuridisch;Wetgeving\n"), "c.csv"
 
 
+REASON = {"reden": "x"}
+APPROVE_ALL = {"alle": "1", **REASON}
 # (who, URL, form, whether the post changes the database once it has a token)
 CSRF_POSTS = [
     ("", "/inloggen", {"username": "anouk", "password": PASSWORD}, True),
@@ -174,9 +176,10 @@ CSRF_POSTS = [
     ("secretaris", "/beheer/clusters/nieuw", {"name": "Nieuw cluster"}, True),
     ("secretaris", "/beheer/medewerkers/{bram}/actief", {"active": ""}, True),
     ("secretaris", "/beheer/import/", {"kind": "competences", "file": _csv}, False),
-    ("secretaris", "/planning/werkplannen/{bram_plan}/goedkeuren", {}, True),
-    ("secretaris", "/planning/rondes/{published}/goedkeuren", {}, True),
-    ("secretaris", "/planning/rondes/{open}/sluiten", {}, True),
+    # without akkoord, approving takes a typed reason (and "alle" for the round)
+    ("secretaris", "/planning/werkplannen/{bram_plan}/goedkeuren", REASON, True),
+    ("secretaris", "/planning/rondes/{published}/goedkeuren", APPROVE_ALL, True),
+    ("secretaris", "/planning/rondes/{open}/sluiten", {"bevestigd": "1"}, True),
     ("anouk", "/uitloggen", {}, True),
 ]  # fmt: skip
 

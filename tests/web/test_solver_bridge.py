@@ -270,7 +270,7 @@ def test_an_approved_werkplan_stays_current_when_a_new_proposal_arrives(
         )
     )
     assert anouk_plan is not None
-    approval.approve_plan(anouk_plan.id, org.secretary)
+    approval.approve_plan(anouk_plan.id, org.secretary, reason="Besproken.")
     newer = store_plan(round_.id, plan_with(), instance)
     db.session.refresh(anouk_plan)
     assert anouk_plan.current and anouk_plan.status == WorkPlanStatus.APPROVED

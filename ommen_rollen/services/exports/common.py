@@ -54,16 +54,33 @@ def sort_name(name: str) -> str:
     return f"{slug(rest)}-{slug(first)}"
 
 
+def label_slug(round_label: str) -> str:
+    """A round's name as it may appear in a file name: ASCII letters, digits and
+    dashes only ('2027 H1/../x' -> '2027-H1-x')."""
+    label = re.sub(r"[^A-Za-z0-9]+", "-", round_label).strip("-")
+    return label[:60].strip("-") or "ronde"
+
+
+def safe_filename(name: str) -> str:
+    """A download name that no browser, header or file system misreads: ASCII
+    letters, digits, dot, dash and underscore, no leading dot."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return re.sub(r"\.{2,}", ".", cleaned)[:120] or "download"
+
+
 def werkplan_filename(round_label: str, employee_name: str) -> str:
     """werkplan-2027-H1-devries-anouk.pdf"""
-    label = re.sub(r"[^A-Za-z0-9]+", "-", round_label).strip("-") or "ronde"
-    return f"werkplan-{label}-{sort_name(employee_name)}.pdf"
+    return f"werkplan-{label_slug(round_label)}-{sort_name(employee_name)}.pdf"
 
 
 def export_filename(round_label: str, what: str, ext: str) -> str:
     """overzicht-2027-H1.xlsx"""
-    label = re.sub(r"[^A-Za-z0-9]+", "-", round_label).strip("-") or "ronde"
-    return f"{what}-{label}.{ext}"
+    return f"{what}-{label_slug(round_label)}.{ext}"
+
+
+def proposal_filename(round_label: str, part: str, number: int) -> str:
+    """plan-2027-H1-voorstel-2.json"""
+    return f"{part}-{label_slug(round_label)}-voorstel-{number}.json"
 
 
 def get_round(round_id: int) -> PlanningRound:

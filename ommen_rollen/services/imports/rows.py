@@ -15,14 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ...domain import (
-    FTE_SCALE,
-    BaseFunction,
-    FteError,
-    format_fte,
-    hours_to_units,
-    parse_fte,
-)
+from ...domain import BaseFunction, FteError, format_fte
 from ...extensions import db
 from ...models import (
     Cluster,
@@ -34,15 +27,16 @@ from ...models import (
     TaskField,
     User,
 )
+from .. import limits
 from ..base import stamp
 from ..beheer import sync_levels
 from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
 
 Report = Callable[[str, str], None]  # (field key, Dutch message)
 
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,59}$")
-ROLE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-MAX_ROLE_UNITS = 10 * FTE_SCALE
+USERNAME = limits.USERNAME_PATTERN  # matched on the lower-cased cell
+ROLE_CODE = limits.ROLE_CODE_PATTERN
+MAX_ROLE_UNITS = limits.MAX_ROLE_UNITS
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 FALSE = {"nee", "n", "no", "false", "onwaar", "0", ""}
 
@@ -61,22 +55,23 @@ def read_bool(text: str, key: str, report: Report) -> bool | None:
 
 
 def read_int(text: str, key: str, report: Report, low: int, high: int) -> int | None:
+    shown = text if len(text) <= 20 else text[:20] + "…"
     try:
         number = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or number != number.to_integral_value():
-        report(key, f"'{text}' is geen geheel getal.")
+        report(key, f"'{shown}' is geen geheel getal.")
         return None
     if not low <= number <= high:
-        report(key, f"moet tussen {low} en {high} liggen (nu {text}).")
+        report(key, f"moet tussen {low} en {high} liggen (nu {shown}).")
         return None
     return int(number)
 
 
 def read_fte(text: str, key: str, report: Report) -> int | None:
     try:
-        return parse_fte(text)
+        return limits.parse_fte_bounded(text)
     except FteError as exc:
         report(key, f"{exc}; schrijf fte als bijvoorbeeld 0,8889.")
         return None
@@ -84,22 +79,42 @@ def read_fte(text: str, key: str, report: Report) -> int | None:
 
 def read_hours(text: str, key: str, report: Report) -> int | None:
     try:
-        return hours_to_units(text)
+        return limits.hours_to_units_bounded(text)
     except FteError as exc:
         report(key, f"{exc}; schrijf uren per week als bijvoorbeeld 32 of 25,5.")
         return None
 
 
+def read_text(
+    text: str, key: str, report: Report, maximum: int, *, single_line: bool = True
+) -> str | None:
+    """The text when it fits the bounds of services.limits, else None (reported)."""
+    problem = limits.text_problem(text, maximum, single_line=single_line)
+    if problem:
+        report(key, problem)
+        return None
+    return text
+
+
 def read_levels(
-    text: str, key: str, report: Report, competences: dict[str, Competence]
+    text: str,
+    key: str,
+    report: Report,
+    competences: dict[str, Competence],
+    *,
+    maximum: int,
+    what: str,
 ) -> dict[int, int] | None:
-    """'regievoering:2; juridisch:1' -> {competence id: level}."""
+    """'regievoering:2; juridisch:1' -> {competence id: level}, at most ``maximum``
+    competences."""
+    parts = [p for p in re.split(r"[;,|\n]", text) if p.strip()]
+    if problem := limits.count_problem(len(parts), maximum, what):
+        report(key, problem)
+        return None
     levels: dict[int, int] = {}
     ok = True
-    for part in re.split(r"[;,|\n]", text):
+    for part in parts:
         part = part.strip()
-        if not part:
-            continue
         match = re.fullmatch(r"(.+?)\s*(?:[:=]|\(|\s)\s*(\d+)\)?", part)
         if match is None:
             report(key, f"'{part}': schrijf competentie en niveau als 'naam:2'.")
@@ -150,6 +165,8 @@ class Handler:
     kind: Kind
     object_type: str
     labels: dict[str, str] = {}  # value key -> Dutch name in change lines
+    # The model whose number is bounded (services.limits.total_bound).
+    total: type[Any] | None = None
 
     def __init__(self) -> None:
         self.clusters = {c.name.lower(): c for c in db.session.scalars(select(Cluster))}
@@ -218,6 +235,7 @@ class Handler:
 class EmployeeHandler(Handler):
     kind = EMPLOYEES
     object_type = "employee"
+    total = Employee
     labels = {
         "name": "naam",
         "contract_units": "contract",
@@ -260,12 +278,11 @@ class EmployeeHandler(Handler):
         if not name:
             parts = [cells.get(k, "") for k in ("first_name", "infix", "last_name")]
             name = " ".join(p for p in parts if p)
-        if len(name) > 160:
-            report("name", "de naam is langer dan 160 tekens.")
-        elif name:
+        if not name:
+            if new:
+                report("name", "een nieuwe medewerker moet een naam hebben.")
+        elif read_text(name, "name", report, limits.LONG_NAME_LENGTH) is not None:
             values["name"] = name
-        elif new:
-            report("name", "een nieuwe medewerker moet een naam hebben.")
 
         contract = self._contract(cells, report)
         if contract is not None:
@@ -293,7 +310,14 @@ class EmployeeHandler(Handler):
             if cluster is not None:
                 values["home_cluster_id"] = cluster.id
         if text := cells.get("competences", ""):
-            levels = read_levels(text, "competences", report, self.competences)
+            levels = read_levels(
+                text,
+                "competences",
+                report,
+                self.competences,
+                maximum=limits.MAX_COMPETENCES_PER_EMPLOYEE,
+                what="competenties per medewerker",
+            )
             if levels is not None:
                 values["competences"] = levels
         if text := cells.get("active", ""):
@@ -312,8 +336,9 @@ class EmployeeHandler(Handler):
                 found.append(("contract_hours", units))
         if text := cells.get("contract_percent", ""):
             try:
-                fraction = Decimal(text.strip().rstrip("%").replace(",", ".")) / 100
-                units = parse_fte(fraction)
+                units = limits.parse_fte_bounded(
+                    Decimal(text.strip().rstrip("%").replace(",", ".")) / 100
+                )
             except (InvalidOperation, FteError):
                 report("contract_percent", f"'{text}' is geen percentage.")
             else:
@@ -324,7 +349,7 @@ class EmployeeHandler(Handler):
         if any(abs(other - units) > 1 for _k, other in found[1:]):
             report(key, "de kolommen voor het contract spreken elkaar tegen.")
             return None
-        if not 0 < units <= FTE_SCALE:
+        if not 0 < units <= limits.MAX_CONTRACT_UNITS:
             report(
                 key,
                 f"het contract moet meer dan 0 en hoogstens 1 fte zijn "
@@ -390,6 +415,7 @@ class EmployeeHandler(Handler):
 class CompetenceHandler(Handler):
     kind = COMPETENCES
     object_type = "competence"
+    total = Competence
     labels = {"description": "omschrijving", "active": "actief"}
 
     def existing(self, key: str) -> Competence | None:
@@ -398,10 +424,16 @@ class CompetenceHandler(Handler):
     def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
         name = cells.get("name", "")
         desired = Desired(name)
-        if len(name) > 120:
-            report("name", "de naam is langer dan 120 tekens.")
+        read_text(name, "name", report, limits.NAME_LENGTH)
         if text := cells.get("description", ""):
-            desired.values["description"] = text
+            if read_text(
+                text,
+                "description",
+                report,
+                limits.DESCRIPTION_LENGTH,
+                single_line=False,
+            ):
+                desired.values["description"] = text
         if text := cells.get("active", ""):
             active = read_bool(text, "active", report)
             if active is not None:
@@ -424,6 +456,7 @@ class CompetenceHandler(Handler):
 class RoleHandler(Handler):
     kind = ROLES
     object_type = "role"
+    total = Role
     labels = {
         "name": "naam",
         "description": "omschrijving",
@@ -463,14 +496,19 @@ class RoleHandler(Handler):
                 "of streepje).",
             )
         if name := cells.get("name", ""):
-            if len(name) > 160:
-                report("name", "de naam is langer dan 160 tekens.")
-            else:
+            if read_text(name, "name", report, limits.LONG_NAME_LENGTH):
                 values["name"] = name
         elif new:
             report("name", "een nieuwe rol moet een naam hebben.")
         if text := cells.get("description", ""):
-            values["description"] = text
+            if read_text(
+                text,
+                "description",
+                report,
+                limits.ROLE_DESCRIPTION_LENGTH,
+                single_line=False,
+            ):
+                values["description"] = text
         if text := cells.get("cluster", ""):
             cluster = self._lookup(self.clusters, text, "cluster", "cluster", report)
             if cluster is not None:
@@ -495,7 +533,8 @@ class RoleHandler(Handler):
             if not 0 < units <= MAX_ROLE_UNITS:
                 report(
                     "fte" if cells.get("fte") else "hours",
-                    f"de omvang moet meer dan 0 en hoogstens 10 fte zijn "
+                    f"de omvang moet meer dan 0 en hoogstens {limits.MAX_ROLE_FTE} "
+                    "fte zijn "
                     f"(nu {format_fte(units)} fte).",
                 )
             else:
@@ -508,7 +547,7 @@ class RoleHandler(Handler):
         elif new:
             report("base_functions", "geef aan welke rompfuncties deze rol mogen doen.")
         if text := cells.get("backups_needed", ""):
-            n = read_int(text, "backups_needed", report, 0, 5)
+            n = read_int(text, "backups_needed", report, 0, limits.MAX_BACKUPS)
             if n is not None:
                 values["backups_needed"] = n
         for key in ("splittable", "critical", "active"):
@@ -517,7 +556,7 @@ class RoleHandler(Handler):
                 if flag is not None:
                     values[key] = flag
         if text := cells.get("max_holders", ""):
-            n = read_int(text, "max_holders", report, 1, 10)
+            n = read_int(text, "max_holders", report, 1, limits.MAX_HOLDERS)
             if n is not None:
                 values["max_holders"] = n
         if text := cells.get("min_share", ""):
@@ -528,7 +567,14 @@ class RoleHandler(Handler):
                 else:
                     values["min_share_units"] = share
         if text := cells.get("requirements", ""):
-            levels = read_levels(text, "requirements", report, self.competences)
+            levels = read_levels(
+                text,
+                "requirements",
+                report,
+                self.competences,
+                maximum=limits.MAX_REQUIREMENTS_PER_ROLE,
+                what="vereiste competenties per rol",
+            )
             if levels is not None:
                 values["requirements"] = levels
 

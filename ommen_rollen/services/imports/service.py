@@ -14,7 +14,7 @@ from typing import Any
 
 from ...extensions import db
 from ...models import User
-from .. import audit
+from .. import audit, limits
 from .mapping import KINDS, Kind, check_mapping, refuse_personal_data, suggest_mapping
 from .readers import MAX_BYTES, MAX_ROWS, ImportRefused, Table, read_table
 from .rows import HANDLERS, Desired, Handler
@@ -150,7 +150,30 @@ def analyse(kind_key: str, table: Table, mapping: dict[str, str]) -> Analysis:
         else:
             result.changes = handler.changes(desired, obj)
             result.action = "update" if result.changes else "same"
+    _check_total(kind, handler, results, column_of)
     return Analysis(kind=kind, mapping=mapping, rows=results, handler=handler)
+
+
+def _check_total(
+    kind: Kind,
+    handler: Handler,
+    results: list[RowResult],
+    column_of: dict[str, str],
+) -> None:
+    """More new rows than fit under the bound of services.limits: the first row
+    that does not fit gets the error (so the whole file is refused)."""
+    if handler.total is None:
+        return
+    model = handler.total
+    new = [r for r in results if r.action == "new"]
+    problem = limits.room_problem(model, len(new))
+    if problem is None:
+        return
+    maximum, _what = limits.total_bound(model)
+    row = new[max(0, maximum - limits.stored(model))]
+    column = column_of.get(kind.key_field) or kind.field(kind.key_field).label
+    row.errors.append(CellError(row.row, column, problem))
+    row.action = "error"
 
 
 def apply_rows(analysis: Analysis, by: User | None) -> None:
@@ -279,10 +302,7 @@ def stage(
     old uploads nobody finished are removed."""
     kind = kind_or_refuse(kind_key)
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STAGE_TTL_S
-    for old in folder.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    sweep(folder)
     staged = Staged(
         token=secrets.token_urlsafe(24),
         kind=kind.key,
@@ -293,6 +313,17 @@ def stage(
     )
     save(folder, staged)
     return staged
+
+
+def sweep(folder: Path) -> None:
+    """Remove staged uploads nobody finished within a day."""
+    cutoff = time.time() - STAGE_TTL_S
+    for old in folder.glob("*.json"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except OSError:
+            continue  # removed by another request meanwhile
 
 
 def save(folder: Path, staged: Staged) -> None:
@@ -314,6 +345,8 @@ def load(folder: Path, token: str, by: User | None) -> Staged:
     except (OSError, ValueError) as exc:
         raise ImportRefused("Dit importbestand is niet (meer) beschikbaar.") from exc
     if data.get("user_id") != (by.id if by is not None else None):
+        raise ImportRefused("Dit importbestand is niet (meer) beschikbaar.")
+    if data.get("kind") not in KINDS:  # a staged round file (instance_json)
         raise ImportRefused("Dit importbestand is niet (meer) beschikbaar.")
     return Staged(
         token=token,

@@ -1,0 +1,302 @@
+"""The hard rules on the werkplannen of a round, as the solver's independent
+checker (solver/checker.py) sees them, in Dutch with the names of people and
+roles; and the Dutch account of a run that found no plan.
+
+Hard rules refuse, they never warn: a move, pin, publish or approval that breaks
+one raises HardRuleError and changes nothing. Only soft rules give warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import AssignmentKind
+from ..extensions import db
+from ..models import Pin, PinKind, Role, WorkPlanStatus
+from .base import ServiceError
+from .solver_bridge import (
+    build_instance,
+    current_plans,
+    employee_id_of,
+    employee_key,
+    fte_number,
+)
+
+BULLET = "• "  # a line of a message shown as a list item (templates/_message.html)
+MAX_LINES = 15  # a refusal lists at most this many rules; the rest are counted
+
+
+class HardRuleError(ServiceError):
+    """Refused because a hard rule would be broken; ``lines`` names each rule
+    (person, role, rule) in Dutch. Nothing was changed."""
+
+    def __init__(self, headline: str, lines: Iterable[str], advice: str = "") -> None:
+        self.headline = headline
+        self.lines = list(lines)
+        self.advice = advice
+        super().__init__(message_text(headline, self.lines, advice))
+
+
+def message_text(headline: str, lines: list[str], advice: str = "") -> str:
+    """A headline, its lines as list items (at most MAX_LINES), and advice."""
+    shown = lines[:MAX_LINES]
+    if len(lines) > len(shown):
+        shown.append(f"en nog {len(lines) - len(shown)} andere")
+    parts = [headline, *(BULLET + line for line in shown)]
+    if advice:
+        parts.append(advice)
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule of the current werkplannen."""
+
+    text: str  # Dutch, with names
+    employee_ids: frozenset[int]  # whose werkplannen it is about
+
+
+# --- names instead of instance ids ---------------------------------------------------
+
+
+def _names(instance: dict[str, Any]) -> dict[str, str]:
+    """Instance id -> name, for employees ('m12') and roles ('r01')."""
+    names = {
+        str(r["id"]): str(r.get("name") or r["id"]) for r in instance.get("roles", [])
+    }
+    names.update(
+        {
+            str(e["id"]): str(e.get("name") or e["id"])
+            for e in instance.get("employees", [])
+        }
+    )
+    return names
+
+
+def readable(message: str, instance: dict[str, Any]) -> str:
+    """A checker or solver message with names for the instance ids: 'medewerker
+    m12, rol r01 (rolhouder)' becomes 'medewerker Anouk de Vries, rol
+    Gemeentesecretaris (rolhouder)'; mentors and lists of roles too."""
+    names = _names(instance)
+    if not names:
+        return message
+    return _id_pattern(names).sub(lambda m: names[m[1]], message)
+
+
+def _id_pattern(ids: Iterable[str]) -> re.Pattern[str]:
+    """Any of these ids as a whole word (ids may hold '.' and '-')."""
+    alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    return re.compile(r"(?<![\w.-])(" + alternatives + r")(?![\w-])")
+
+
+# --- the current werkplannen against the checker -----------------------------------
+
+
+def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
+    """The current werkplannen as plan format v1, with every shortfall listed (a
+    shortfall is honest, not a violation)."""
+    plans = current_plans(round_id)
+    codes = {r.id: r.code for r in db.session.scalars(select(Role))}
+    assignments: list[dict[str, Any]] = []
+    for plan in plans:
+        for a in plan.assignments:
+            item: dict[str, Any] = {
+                "employee": employee_key(plan.employee_id),
+                "role": codes[a.role_id],
+                "kind": a.kind.value,
+            }
+            if a.kind != AssignmentKind.BACKUP:
+                item["fte"] = fte_number(a.fte_units)
+            if a.kind == AssignmentKind.LEARNER and a.mentor_id is not None:
+                item["mentor"] = employee_key(a.mentor_id)
+            assignments.append(item)
+    uncovered, missing = [], []
+    for role in instance.get("roles", []):
+        held = sum(
+            round(float(a["fte"]) * 10_000)
+            for a in assignments
+            if a["role"] == role["id"] and a["kind"] == "holder"
+        )
+        short = round(float(role["fte"]) * 10_000) - held
+        if short > 0:
+            uncovered.append(
+                {"role": role["id"], "fte": short / 10_000, "reason": "handmatig"}
+            )
+        backups = sum(
+            1 for a in assignments if a["role"] == role["id"] and a["kind"] == "backup"
+        )
+        if backups < int(role.get("backups", 1)):
+            missing.append(
+                {
+                    "role": role["id"],
+                    "missing": int(role.get("backups", 1)) - backups,
+                    "reason": "handmatig",
+                }
+            )
+    return {
+        "version": 1,
+        "status": "feasible",
+        "assignments": assignments,
+        "uncovered": uncovered,
+        "missing_backups": missing,
+        "objective": {"value": 0, "bound": 0, "terms": {}},
+        "metrics": {},
+        "explanations": {},
+        "vulnerability": {},
+    }
+
+
+def round_violations(round_id: int) -> list[Violation]:
+    """Every hard-rule violation of the current werkplannen of a round (pins and
+    forbids included), with names and the medewerkers it is about; [] when every
+    rule holds."""
+    plans = current_plans(round_id)
+    if not plans:
+        return []
+    from ..solver import check_plan
+
+    instance = build_instance(round_id)
+    plan = current_plan_json(round_id, instance)
+    keys = {str(e["id"]) for e in instance.get("employees", [])}
+    role_ids = {str(r["id"]) for r in instance.get("roles", [])}
+    by_role: dict[str, set[int]] = {}
+    for a in plan["assignments"]:
+        emp_id = employee_id_of(a["employee"])
+        if emp_id is not None:
+            by_role.setdefault(a["role"], set()).add(emp_id)
+    everyone = frozenset(p.employee_id for p in plans)
+    ids = _id_pattern(keys | role_ids)
+    found = []
+    for message in check_plan(instance, plan):
+        tokens = set(ids.findall(message))
+        people = {
+            emp_id
+            for token in tokens & keys
+            if (emp_id := employee_id_of(token)) is not None
+        }
+        if not people:
+            for role in tokens & role_ids:
+                people |= by_role.get(role, set())
+        found.append(
+            Violation(readable(message, instance), frozenset(people) or everyone)
+        )
+    return found
+
+
+def check_current(round_id: int) -> list[str]:
+    """The hard-rule violations of the current werkplannen, in Dutch with names
+    ([] when all hold)."""
+    return [v.text for v in round_violations(round_id)]
+
+
+def violations_of(
+    violations: list[Violation], employee_ids: Iterable[int]
+) -> list[Violation]:
+    """The violations about any of these medewerkers' werkplannen."""
+    wanted = set(employee_ids)
+    return [v for v in violations if v.employee_ids & wanted]
+
+
+# --- a run without a plan ------------------------------------------------------------
+
+
+def _labels_in(messages: list[str], labels: Mapping[str, list[str]]) -> list[str]:
+    """The keys of ``labels`` one of whose labels occurs in one of the messages."""
+    return [
+        key
+        for key, texts in labels.items()
+        if any(text in message for text in texts for message in messages)
+    ]
+
+
+def no_plan_message(
+    round_id: int, plan_json: dict[str, Any], instance_json: dict[str, Any]
+) -> str | None:
+    """Why a run gave no plan to store, in Dutch with names and what to do; None
+    when the result has a plan (optimal, feasible, cancelled, or unknown with
+    assignments)."""
+    from ..solver.diagnose import pin_label
+
+    status = str(plan_json.get("status", ""))
+    has_plan = bool(plan_json.get("assignments"))
+    if status not in ("infeasible", "invalid") and (status != "unknown" or has_plan):
+        return None
+    errors = [readable(str(e), instance_json) for e in plan_json.get("errors", [])]
+    if status == "invalid":
+        return message_text(
+            "Er is geen voorstel opgeslagen: de gegevens van de planronde zijn "
+            "ongeldig.",
+            errors,
+            "Herstel de genoemde gegevens bij Beheer en optimaliseer opnieuw.",
+        )
+    if status == "unknown":
+        return message_text(
+            "Er is geen voorstel opgeslagen: binnen de rekentijd is geen plan "
+            "gevonden dat alle vastgezette keuzes en goedgekeurde werkplannen "
+            "aanhoudt.",
+            errors,
+            "Geef meer rekentijd, of zet bij Aanpassen minder vast, en optimaliseer "
+            "opnieuw.",
+        )
+    names = _names(instance_json)
+    codes = {r.id: r.code for r in db.session.scalars(select(Role))}
+
+    def label(employee_id: int, kind: str, role_id: int) -> str:
+        key, code = employee_key(employee_id), codes.get(role_id, "")
+        return pin_label(names.get(key, key), kind, names.get(code, code))
+
+    approved: dict[str, list[str]] = {}
+    for plan in current_plans(round_id):
+        if plan.status == WorkPlanStatus.APPROVED:
+            approved[plan.employee.name] = [
+                label(plan.employee_id, a.kind.value, a.role_id)
+                for a in plan.assignments
+            ]
+    manual = {
+        label(pin.employee_id, pin.kind.value, pin.role_id): [
+            label(pin.employee_id, pin.kind.value, pin.role_id)
+        ]
+        for pin in db.session.scalars(
+            select(Pin).where(Pin.round_id == round_id, Pin.pin_kind == PinKind.PIN)
+        )
+    }
+    advice = []
+    in_approved = _labels_in(errors, approved)
+    in_manual = _labels_in(errors, manual)
+    if in_approved:
+        advice.append(
+            f"Het goedgekeurde werkplan van {_join(in_approved)} hoort erbij: een "
+            "goedgekeurd werkplan blijft bij optimaliseren precies zoals het is. "
+            "Past het niet meer (bijvoorbeeld na een kleiner contract of een hogere "
+            "eis van de rol), verplaats dan bij Aanpassen de rol die niet meer past; "
+            "er komt een nieuwe versie van het werkplan, die opnieuw akkoord en "
+            "goedkeuring nodig heeft."
+        )
+    if in_manual:
+        advice.append(
+            "Verwijder of wijzig bij Aanpassen de vastgezette keuze "
+            f"{_join(in_manual)}."
+        )
+    if not advice:
+        advice.append(
+            "Verwijder of wijzig bij Aanpassen een van de genoemde vastgezette keuzes."
+        )
+    advice.append("Optimaliseer daarna opnieuw.")
+    return message_text(
+        "Er is geen voorstel opgeslagen: de vastgezette keuzes en goedgekeurde "
+        "werkplannen spreken elkaar tegen.",
+        errors,
+        " ".join(advice),
+    )
+
+
+def _join(names: list[str]) -> str:
+    """'A', 'A en B', 'A, B en C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]

@@ -1,0 +1,61 @@
+"""Moving plans in and out of the joint model: hints, extraction, comparison."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .candidate import Candidate
+from .eligibility import Facts
+from .model import PlanModel
+
+
+def hint_plan(s: PlanModel, plan: Candidate) -> None:
+    """Hint every decision variable of ``s`` with ``plan`` (written straight into
+    the proto: add_hint costs microseconds per call, too many at 2,000 people)."""
+    facts = s.facts
+    values: list[tuple[cp_model.IntVar, int]] = []
+    covered: dict[str, int] = {}
+    for pair, holds in s.holds.items():
+        share = plan.holders.get(pair, 0)
+        values.append((holds, 1 if share else 0))
+        covered[pair[1]] = covered.get(pair[1], 0) + share
+        expr = s.share[pair]
+        if isinstance(expr, cp_model.IntVar):
+            values.append((expr, share))
+        load = s.load[pair]
+        if isinstance(load, cp_model.IntVar) and load is not expr:
+            values.append((load, facts.holder_load_ceil(pair[0], pair[1], share)))
+    rest = plan.off_grid(facts)
+    values.extend((v, 1 if pair in rest else 0) for pair, v in s.remainder.items())
+    values.extend((v, 1 if p in plan.learners else 0) for p, v in s.learns.items())
+    count: dict[str, int] = {}
+    for pair, backs in s.backs.items():
+        chosen = pair in plan.backups
+        values.append((backs, 1 if chosen else 0))
+        count[pair[1]] = count.get(pair[1], 0) + chosen
+    for r, var in s.uncovered.items():
+        values.append((var, max(facts.roles[r].fte - covered.get(r, 0), 0)))
+    for r, var in s.missing.items():
+        values.append((var, max(facts.roles[r].backups - count.get(r, 0), 0)))
+    s.model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = s.model.proto.solution_hint
+    hint.vars.extend([v.index for v, _ in values])
+    hint.values.extend([value for _, value in values])
+
+
+def extract_plan(s: PlanModel, solver: cp_model.CpSolver) -> Candidate:
+    holders = {
+        pair: int(solver.value(s.share[pair]))
+        for pair, holds in s.holds.items()
+        if solver.value(holds)
+    }
+    return Candidate(
+        {pair: share for pair, share in holders.items() if share > 0},
+        {pair for pair, v in s.learns.items() if solver.value(v)},
+        {pair for pair, v in s.backs.items() if solver.value(v)},
+    )
+
+
+def better(facts: Facts, a: Candidate, b: Candidate) -> Candidate:
+    """The better of two plans in the lexicographic order (ties keep ``a``)."""
+    return b if b.key(facts) < a.key(facts) else a

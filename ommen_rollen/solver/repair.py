@@ -1,0 +1,140 @@
+"""Large-neighbourhood repair of shortfalls: free a few people, keep the rest.
+
+When no complete plan is found in one go (tight or large organisations), each round
+picks roles that are still short (uncovered fte or missing backups), frees every
+employee who could hold or back them up plus the people who share their current
+roles, fixes everyone else at the current plan, and lets CP-SAT minimise the
+shortfall in that neighbourhood. A neighbourhood is small, so each round takes a
+fraction of a second; a better plan (in the lexicographic order) is kept.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .candidate import Candidate
+from .eligibility import Facts
+from .hints import better, extract_plan, hint_plan
+from .model import PlanModel
+from .runner import Runner
+
+NEIGHBOURHOOD = 40  # employees freed per round
+ROUND_S = 2.0  # at most this long per round
+SEED_ROLES = 3  # short roles a neighbourhood starts from
+
+
+STALE_ROUNDS = 8  # stop after this many rounds in a row without a better plan
+
+
+def _short_roles(facts: Facts, plan: Candidate, forced: dict[str, int]) -> list[str]:
+    """Roles with more uncovered fte than ``forced`` or with missing backups."""
+    covered: dict[str, int] = defaultdict(int)
+    for (_, r), share in plan.holders.items():
+        covered[r] += share
+    count: dict[str, int] = defaultdict(int)
+    for _, r in plan.backups:
+        count[r] += 1
+    return [
+        r
+        for r, role in facts.roles.items()
+        if role.fte - covered[r] > forced.get(r, 0) or count[r] < role.backups
+    ]
+
+
+def repair(
+    s: PlanModel,
+    runner: Runner,
+    plan: Candidate,
+    budget: float,
+    forced: dict[str, int],
+) -> Candidate:
+    """Rounds of neighbourhood search until ``budget`` is used, nothing is short
+    beyond ``forced`` (units no plan can cover), or rounds stop paying off."""
+    facts = s.facts
+    rng = random.Random(runner.seed)
+    candidates: dict[str, list[str]] = defaultdict(list)
+    for e, r in {*facts.holder_pairs, *facts.backup_pairs}:
+        candidates[r].append(e)
+    for people in candidates.values():
+        people.sort()
+    pair_vars: dict[str, list[tuple[cp_model.IntVar, tuple[str, str]]]] = defaultdict(
+        list
+    )
+    for pair, var in s.holds.items():
+        pair_vars[pair[0]].append((var, pair))
+        share = s.share[pair]
+        if isinstance(share, cp_model.IntVar):
+            pair_vars[pair[0]].append((share, pair))
+    for pair, var in s.learns.items():
+        pair_vars[pair[0]].append((var, pair))
+    for pair, var in s.backs.items():
+        pair_vars[pair[0]].append((var, pair))
+    sf = s.shortfall()
+    backups_total = sum(r.backups for r in facts.roles.values()) + 1
+    objective = (10 * sf.uncovered_critical + sf.uncovered_other) * (
+        10 * backups_total
+    ) + (10 * sf.missing_critical + sf.missing_other)
+    spent = 0.0
+    rounds = stale = 0
+    while spent < budget and runner.remaining() > 0.2 and not runner.cancelled:
+        short = _short_roles(facts, plan, forced)
+        if not short or stale >= STALE_ROUNDS:
+            break
+        seeds = rng.sample(short, min(SEED_ROLES, len(short)))
+        freed: set[str] = set()
+        for r in seeds:
+            freed.update(candidates[r])
+        # the people who share the freed people's roles can make room too
+        held_by: dict[str, set[str]] = defaultdict(set)
+        for e, r in plan.holders:
+            held_by[r].add(e)
+        for e, r in list(plan.holders):
+            if e in freed:
+                freed |= held_by[r]
+        if len(freed) > NEIGHBOURHOOD:
+            must = {e for r in seeds for e in candidates[r]}
+            rest = sorted(freed - must)
+            freed = set(rng.sample(sorted(must), min(len(must), NEIGHBOURHOOD)))
+            freed |= set(rng.sample(rest, max(NEIGHBOURHOOD - len(freed), 0)))
+        hint_plan(s, plan)
+        model = s.model.clone()
+        variables = model.proto.variables
+        hinted = model.proto.solution_hint
+        values = dict(zip(hinted.vars, hinted.values, strict=True))
+        for e, items in pair_vars.items():
+            if e in freed:
+                continue
+            for var, _ in items:
+                value = values.get(var.index)
+                if value is not None:
+                    domain = variables[var.index].domain
+                    domain.clear()
+                    domain.extend([value, value])
+        model.minimize(objective)
+        budget_left = budget - spent
+        result = runner.run(
+            "repair",
+            model,
+            min(ROUND_S, budget_left),
+            uncovered=list(s.uncovered.values()),
+            missing=list(s.missing.values()),
+            seed_offset=rounds,
+        )
+        rounds += 1
+        spent += max(
+            result.solver.deterministic_time if runner.deterministic else result.wall_s,
+            0.01,
+        )
+        if result.status in ("INFEASIBLE", "MODEL_INVALID"):
+            break  # the pins contradict each other: solve.py names them
+        stale += 1
+        if result.has_solution:
+            found = better(facts, plan, extract_plan(s, result.solver))
+            if found is not plan:
+                plan, stale = found, 0
+        if len(freed) >= len(facts.employees):
+            break  # the whole organisation was free: another round finds no more
+    return plan
