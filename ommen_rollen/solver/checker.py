@@ -91,7 +91,7 @@ class _Instance:
     forbids: set[tuple[str, str, str | None]]  # kind None: every kind
     effort: dict[tuple[str, str], int]  # units to hold the whole role
     max_backup_share: Fraction
-    split_step_minutes: int = 60  # split shares in whole steps of a 36-hour week
+    split_step_minutes: int = 0  # split shares in whole steps of a 36-hour week
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,7 @@ def _read_instance(data: object) -> _Instance:
         raise _Refused(f"settings.max_backup_share: {exc}") from exc
     if max_backup_share < 0:
         raise _Refused("settings.max_backup_share: mag niet negatief zijn")
-    step = settings.get("split_step_minutes", 60)
+    step = settings.get("split_step_minutes", 0)
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise _Refused("settings.split_step_minutes: moet een geheel getal >= 0 zijn")
     return _Instance(employees, roles, pins, forbids, effort, max_backup_share, step)

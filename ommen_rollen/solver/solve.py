@@ -120,23 +120,36 @@ def search_joint(
             best = better(facts, best, extract_plan(s, a.solver))
             proven = bounds.exact
         elif a.status == "INFEASIBLE":
-            # missing backups cannot reach the relaxation's bound: keep everything
-            # covered and minimise them
+            # missing backups cannot reach the relaxation's bound: first a plan that
+            # covers everything (restarts again), then as few missing as possible
             covered = s.model.clone()
             for r, var in s.uncovered.items():
                 covered.add(var == bounds.uncovered_by_role.get(r, 0))
-            weight = sum(r.backups for r in facts.roles.values()) + 1
-            covered.minimize(weight * sf.missing_critical + sf.missing_other)
-            b = runner.run(
-                "missing",
+            c = runner.restarts(
+                "covered",
                 covered,
-                runner.remaining() * SHORTFALL_SHARE,
+                runner.remaining() * COMPLETE_SHARE,
                 uncovered=uncovered,
                 missing=missing,
             )
-            if b.has_solution:
-                best = better(facts, best, extract_plan(s, b.solver))
-                proven = b.status == "OPTIMAL"
+            if c.has_solution:
+                best = better(facts, best, extract_plan(s, c.solver))
+                hint_plan(s, best)
+                fewest = s.model.clone()
+                for r, var in s.uncovered.items():
+                    fewest.add(var == bounds.uncovered_by_role.get(r, 0))
+                weight = sum(r.backups for r in facts.roles.values()) + 1
+                fewest.minimize(weight * sf.missing_critical + sf.missing_other)
+                b = runner.run(
+                    "missing",
+                    fewest,
+                    runner.remaining() * SHORTFALL_SHARE,
+                    uncovered=uncovered,
+                    missing=missing,
+                )
+                if b.has_solution:
+                    best = better(facts, best, extract_plan(s, b.solver))
+                    proven = b.status == "OPTIMAL"
     done = best.complete(facts) and best.keeps_pins(facts)
     if not proven and not done and not runner.cancelled:
         best = repair(

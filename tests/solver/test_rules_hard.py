@@ -64,7 +64,6 @@ def test_a_split_role_is_covered_by_shares_of_at_least_min_share() -> None:
 def test_max_holders_limits_how_many_people_share_a_role() -> None:
     people = [employee(f"m{i}", 0.4) for i in range(3)]
     data = instance(people, [role("r1", 1.0, max_holders=3, min_share=0.2)])
-    data["settings"] = {"split_step_minutes": 0}  # any share: 0.4 + 0.4 + 0.2
     assert solved(data)["uncovered"] == []
     data["roles"][0]["max_holders"] = 2
     plan = solved(data)
@@ -213,6 +212,7 @@ def test_a_split_role_is_split_in_whole_hours_with_one_remainder_share() -> None
     data = instance(
         [employee("m1", 0.4), employee("m2", 0.4), employee("m3", 0.4)],
         [role("r1", 0.85, max_holders=3, min_share=0.1)],
+        settings={"split_step_minutes": 60},
     )
     shares = held(solved(data))
     assert sum(shares.values()) == 0.85
@@ -223,7 +223,11 @@ def test_a_split_role_is_split_in_whole_hours_with_one_remainder_share() -> None
 
 def test_without_a_step_a_share_may_be_any_unit() -> None:
     people = [employee("m1", 0.4), employee("m2", 0.4)]
-    data = instance(people, [role("r1", 0.8, max_holders=2, min_share=0.1)])
+    data = instance(
+        people,
+        [role("r1", 0.8, max_holders=2, min_share=0.1)],
+        settings={"split_step_minutes": 60},
+    )
     assert uncovered(solved(data)) == {"r1": 0.0222}  # 14 h + 14 h of 28,8 h
-    data.setdefault("settings", {})["split_step_minutes"] = 0
+    data["settings"]["split_step_minutes"] = 0
     assert solved(data)["uncovered"] == []

@@ -67,7 +67,7 @@ def test_the_soft_level_never_trades_one_shortfall_component_for_another() -> No
         ],
         preferences=[{"employee": "m1", "role": "o", "choice": "avoid"}],
     )
-    data["settings"] = {"split_step_minutes": 0, "weights": {"avoid": 1000}}
+    data["settings"] = {"weights": {"avoid": 1000}}
     facts = facts_of(parse_instance(data))
     start = Candidate({("m1", "o"): 4000, ("m2", "c"): 4000}, set(), set())
     assert start.shortfall(facts)[:2] == (1000, 0)
@@ -117,6 +117,7 @@ def test_the_checker_refuses_two_shares_off_the_hour_grid() -> None:
     data = instance(
         [employee("m1"), employee("m2")],
         [role("r1", 0.5, max_holders=2, min_share=0.1)],
+        settings={"split_step_minutes": 60},
     )
     plan = solve(parse_instance(data), time_limit_s=2, workers=1).to_json()
     assert check_plan(data, plan) == []
