@@ -53,6 +53,7 @@ COMPLETE_SHARE = 0.4  # the search for a complete plan
 REPAIR_SHARE = 0.6  # neighbourhood repair when no complete plan was found
 SHORTFALL_SHARE = 0.3  # each shortfall level when no complete plan was found
 SOFT_SHARE = 0.8  # the soft terms (the backup polish gets the rest)
+AGAIN_S = 1.0  # another soft round when at least this much budget is left
 BOUNDS_S = 2.0  # at most this long for the backup relaxation
 DIAGNOSE_S = 5.0  # at most this long to name contradicting pins
 
@@ -220,28 +221,34 @@ def _free_later_levels(
 def _optimise_soft(
     s: PlanModel, runner: Runner, best: Candidate, shortfall_proven: bool
 ) -> SearchResult:
-    """Soft terms with the shortfall bounded, then the backup polish."""
+    """Soft terms with the shortfall bounded, then the backup polish; again from
+    the polished plan while time is left (the polish rarely needs its share)."""
     facts = s.facts
-    hint_plan(s, best)
-    model = _bounded(s, best)
-    model.minimize(s.soft_objective())
-    soft = runner.run(
-        "soft",
-        model,
-        runner.remaining() * SOFT_SHARE,
-        uncovered=list(s.uncovered.values()),
-        missing=list(s.missing.values()),
-    )
     soft_bound: float | None = None
     soft_proven = False
-    if soft.has_solution:
-        best = better(facts, best, extract_plan(s, soft.solver))
-        soft_bound = soft.bound
-        soft_proven = soft.status == "OPTIMAL"
-    if runner.cancelled:
-        return SearchResult(best, shortfall_proven, False, soft_bound)
-    polished, polish = polish_backups(facts, runner, best)
-    best = better(facts, best, polished)
+    polish: LevelResult | None = None
+    while True:
+        hint_plan(s, best)
+        model = _bounded(s, best)
+        model.minimize(s.soft_objective())
+        soft = runner.run(
+            "soft",
+            model,
+            runner.remaining() * SOFT_SHARE,
+            uncovered=list(s.uncovered.values()),
+            missing=list(s.missing.values()),
+        )
+        if soft.has_solution:
+            best = better(facts, best, extract_plan(s, soft.solver))
+            if soft.bound is not None:
+                soft_bound = max(soft.bound, soft_bound or soft.bound)
+            soft_proven = soft.status == "OPTIMAL"
+        if runner.cancelled:
+            return SearchResult(best, shortfall_proven, False, soft_bound)
+        polished, polish = polish_backups(facts, runner, best)
+        best = better(facts, best, polished)
+        if soft_proven or runner.cancelled or runner.remaining() < AGAIN_S:
+            break
     return SearchResult(
         best,
         shortfall_proven,
