@@ -79,6 +79,15 @@ def _bounded(s: PlanModel, plan: Candidate) -> cp_model.CpModel:
     return model
 
 
+def _covered(s: PlanModel, bounds: Bounds) -> cp_model.CpModel:
+    """A copy of the model in which every role is covered but for what no plan can
+    cover (the structural lower bound)."""
+    model = s.model.clone()
+    for r, var in s.uncovered.items():
+        model.add(var == bounds.uncovered_by_role.get(r, 0))
+    return model
+
+
 def search_joint(
     facts: Facts,
     runner: Runner,
@@ -105,9 +114,7 @@ def search_joint(
     if best.shortfall(facts) == target and bounds.exact and best.keeps_pins(facts):
         proven = True  # the warm start is already complete
     else:
-        complete = s.model.clone()
-        for r, var in s.uncovered.items():
-            complete.add(var == bounds.uncovered_by_role.get(r, 0))
+        complete = _covered(s, bounds)
         complete.add(sf.missing_critical <= bounds.missing_critical)
         complete.add(sf.missing_other <= bounds.missing_other)
         a = runner.restarts(
@@ -123,12 +130,9 @@ def search_joint(
         elif a.status == "INFEASIBLE":
             # missing backups cannot reach the relaxation's bound: first a plan that
             # covers everything (restarts again), then as few missing as possible
-            covered = s.model.clone()
-            for r, var in s.uncovered.items():
-                covered.add(var == bounds.uncovered_by_role.get(r, 0))
             c = runner.restarts(
                 "covered",
-                covered,
+                _covered(s, bounds),
                 runner.remaining() * COMPLETE_SHARE,
                 uncovered=uncovered,
                 missing=missing,
@@ -136,9 +140,7 @@ def search_joint(
             if c.has_solution:
                 best = better(facts, best, extract_plan(s, c.solver))
                 hint_plan(s, best)
-                fewest = s.model.clone()
-                for r, var in s.uncovered.items():
-                    fewest.add(var == bounds.uncovered_by_role.get(r, 0))
+                fewest = _covered(s, bounds)
                 weight = sum(r.backups for r in facts.roles.values()) + 1
                 fewest.minimize(weight * sf.missing_critical + sf.missing_other)
                 b = runner.run(
