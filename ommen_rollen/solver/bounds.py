@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .eligibility import Facts
+from .model import missing_goal
 
 Pair = tuple[str, str]
 
@@ -122,15 +123,11 @@ def lower_bounds(
         model.add(sum(per_role[r]) + missing[r] >= role.backups)
         model.add(sum(per_role[r]) <= max(room, 0))
     if hint is not None:
-        count: dict[str, int] = defaultdict(int)
         for pair, var in backs.items():
-            chosen = pair in hint and count[pair[1]] < len(per_role[pair[1]])
             model.add_hint(var, 1 if pair in hint else 0)
-            count[pair[1]] += chosen
     critical = sum(m for r, m in missing.items() if facts.roles[r].critical)
     other = sum(m for r, m in missing.items() if not facts.roles[r].critical)
-    weight = sum(facts.roles[r].backups for r in missing) + 1
-    model.minimize(weight * critical + other)
+    model.minimize(missing_goal(facts, critical, other))
     solver = cp_model.CpSolver()
     if deterministic:
         solver.parameters.max_deterministic_time = time_limit_s

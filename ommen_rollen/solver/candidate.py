@@ -21,18 +21,29 @@ class Candidate:
     learners: set[Pair] = field(default_factory=set)
     backups: set[Pair] = field(default_factory=set)
 
-    def shortfall(self, facts: Facts) -> tuple[int, int, int, int]:
-        """(uncovered critical, uncovered other, missing critical, missing other)."""
+    def lacking(self, facts: Facts) -> tuple[dict[str, int], dict[str, int]]:
+        """Per role: the fte units nobody holds, and the backups it lacks."""
         covered: dict[str, int] = defaultdict(int)
         for (_, r), share in self.holders.items():
             covered[r] += share
         count: dict[str, int] = defaultdict(int)
         for _, r in self.backups:
             count[r] += 1
+        uncovered = {
+            r: max(role.fte - covered[r], 0) for r, role in facts.roles.items()
+        }
+        missing = {
+            r: max(role.backups - count[r], 0) for r, role in facts.roles.items()
+        }
+        return uncovered, missing
+
+    def shortfall(self, facts: Facts) -> tuple[int, int, int, int]:
+        """(uncovered critical, uncovered other, missing critical, missing other)."""
+        uncovered, missing = self.lacking(facts)
         result = [0, 0, 0, 0]
         for r, role in facts.roles.items():
-            result[0 if role.critical else 1] += max(role.fte - covered[r], 0)
-            result[2 if role.critical else 3] += max(role.backups - count[r], 0)
+            result[0 if role.critical else 1] += uncovered[r]
+            result[2 if role.critical else 3] += missing[r]
         return result[0], result[1], result[2], result[3]
 
     def soft(self, facts: Facts) -> int:

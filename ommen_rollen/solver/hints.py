@@ -14,11 +14,9 @@ def hint_plan(s: PlanModel, plan: Candidate) -> None:
     the proto: add_hint costs microseconds per call, too many at 2,000 people)."""
     facts = s.facts
     values: list[tuple[cp_model.IntVar, int]] = []
-    covered: dict[str, int] = {}
     for pair, holds in s.holds.items():
         share = plan.holders.get(pair, 0)
         values.append((holds, 1 if share else 0))
-        covered[pair[1]] = covered.get(pair[1], 0) + share
         expr = s.share[pair]
         if isinstance(expr, cp_model.IntVar):
             values.append((expr, share))
@@ -28,15 +26,10 @@ def hint_plan(s: PlanModel, plan: Candidate) -> None:
     rest = plan.off_grid(facts)
     values.extend((v, 1 if pair in rest else 0) for pair, v in s.remainder.items())
     values.extend((v, 1 if p in plan.learners else 0) for p, v in s.learns.items())
-    count: dict[str, int] = {}
-    for pair, backs in s.backs.items():
-        chosen = pair in plan.backups
-        values.append((backs, 1 if chosen else 0))
-        count[pair[1]] = count.get(pair[1], 0) + chosen
-    for r, var in s.uncovered.items():
-        values.append((var, max(facts.roles[r].fte - covered.get(r, 0), 0)))
-    for r, var in s.missing.items():
-        values.append((var, max(facts.roles[r].backups - count.get(r, 0), 0)))
+    values.extend((v, 1 if p in plan.backups else 0) for p, v in s.backs.items())
+    uncovered, missing = plan.lacking(facts)
+    values.extend((var, uncovered[r]) for r, var in s.uncovered.items())
+    values.extend((var, missing[r]) for r, var in s.missing.items())
     s.model.clear_hints()  # type: ignore[no-untyped-call]
     hint = s.model.proto.solution_hint
     hint.vars.extend([v.index for v, _ in values])

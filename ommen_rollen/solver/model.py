@@ -104,6 +104,12 @@ class BackupModel:
         return sum(t.weight * t.expr for t in self.terms)
 
 
+def missing_goal(facts: Facts, critical: LinearExpr, other: LinearExpr) -> LinearExpr:
+    """Missing backups with critical ones first: one critical missing backup
+    outweighs every other missing backup together."""
+    return (sum(r.backups for r in facts.roles.values()) + 1) * critical + other
+
+
 def _shortfall(
     facts: Facts,
     uncovered: dict[str, cp_model.IntVar],

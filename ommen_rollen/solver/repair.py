@@ -31,17 +31,8 @@ STALE_ROUNDS = 8  # stop after this many rounds in a row without a better plan
 
 def _short_roles(facts: Facts, plan: Candidate, forced: dict[str, int]) -> list[str]:
     """Roles with more uncovered fte than ``forced`` or with missing backups."""
-    covered: dict[str, int] = defaultdict(int)
-    for (_, r), share in plan.holders.items():
-        covered[r] += share
-    count: dict[str, int] = defaultdict(int)
-    for _, r in plan.backups:
-        count[r] += 1
-    return [
-        r
-        for r, role in facts.roles.items()
-        if role.fte - covered[r] > forced.get(r, 0) or count[r] < role.backups
-    ]
+    uncovered, missing = plan.lacking(facts)
+    return [r for r in facts.roles if uncovered[r] > forced.get(r, 0) or missing[r] > 0]
 
 
 def repair(

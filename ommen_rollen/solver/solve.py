@@ -38,8 +38,8 @@ from .candidate import Candidate, warm_start
 from .diagnose import core_message, pin_conflicts
 from .eligibility import Facts, facts_of
 from .hints import better, extract_plan, hint_plan
-from .instance import Instance, InstanceError, parse_instance
-from .model import PlanModel, build_backup_model, build_plan_model
+from .instance import Instance, InstanceError, fte_number, parse_instance
+from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
 from .plan import Plan
 from .repair import repair
 from .runner import LevelResult, Progress, Runner
@@ -141,8 +141,9 @@ def search_joint(
                 best = better(facts, best, extract_plan(s, c.solver))
                 hint_plan(s, best)
                 fewest = _covered(s, bounds)
-                weight = sum(r.backups for r in facts.roles.values()) + 1
-                fewest.minimize(weight * sf.missing_critical + sf.missing_other)
+                fewest.minimize(
+                    missing_goal(facts, sf.missing_critical, sf.missing_other)
+                )
                 b = runner.run(
                     "missing",
                     fewest,
@@ -269,21 +270,18 @@ def polish_backups(
         return plan, None
     for pair, var in b.backs.items():
         b.model.add_hint(var, 1 if pair in plan.backups else 0)
-    count: dict[str, int] = {}
-    for _, r in plan.backups:
-        count[r] = count.get(r, 0) + 1
+    _, lacking = plan.lacking(facts)
     for r, var in b.missing.items():
-        b.model.add_hint(var, max(facts.roles[r].backups - count.get(r, 0), 0))
+        b.model.add_hint(var, lacking[r])
     sf = b.shortfall()
     _, _, critical, other = plan.shortfall(facts)
     if not isinstance(sf.missing_critical, int):
         b.model.add(sf.missing_critical <= critical)
-    weight = sum(r.backups for r in facts.roles.values()) + 1
-    missing_goal = weight * sf.missing_critical + sf.missing_other
+    goal = missing_goal(facts, sf.missing_critical, sf.missing_other)
     terms_bound = sum(
         t.weight * _term_ceiling(facts, t.name) for t in b.terms
     )  # the soft part can never outweigh one missing backup
-    b.model.minimize((terms_bound + 1) * missing_goal + b.soft_objective())
+    b.model.minimize((terms_bound + 1) * goal + b.soft_objective())
     result = runner.run(
         "backups",
         b.model,
@@ -338,8 +336,6 @@ def _infeasible(facts: Facts, errors: list[str], runner: Runner) -> Plan:
 
 def _bounds_metrics(facts: Facts, bounds: Bounds, plan: Candidate) -> dict[str, Any]:
     """The lower bounds as the plan reports them (fte units as numbers)."""
-    from .instance import fte_number
-
     return {
         "uncovered_fte": fte_number(bounds.uncovered),
         "uncovered_critical_fte": fte_number(bounds.uncovered_critical),
