@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from .bounds import lower_bounds
+from .candidate import Candidate, warm_start
 from .eligibility import Facts, facts_of
 from .instance import Assignment, Effort, Forbid, Instance, Preference
-
-if TYPE_CHECKING:
-    from .candidate import Candidate
-    from .runner import Runner
+from .runner import Runner
+from .search import polish_backups, search_joint
 
 BLOCK_EMPLOYEES = 120  # about the size the joint model completes in a second or two
 BLOCKS_FROM = 250  # employees from which an organisation is solved in blocks
@@ -137,9 +136,6 @@ def sub_instance(instance: Instance, people: set[str], roles: set[str]) -> Insta
 def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate:
     """Join the blocks' plans (pins across blocks stay with the whole-organisation
     search); falls back to ``start`` where a block finds nothing better."""
-    from .bounds import lower_bounds
-    from .candidate import Candidate, warm_start
-    from .solve import polish_backups, search_joint
 
     instance = facts.instance
     blocks = _with_pins(partition(facts, start), instance)

@@ -15,7 +15,7 @@ from ommen_rollen.solver.eligibility import facts_of
 from ommen_rollen.solver.model import build_plan_model
 from ommen_rollen.solver.plan import Plan
 from ommen_rollen.solver.runner import Runner
-from ommen_rollen.solver.solve import _optimise_soft
+from ommen_rollen.solver.search import _optimise_soft
 
 from .factories import employee, instance, role
 from .test_properties import instances

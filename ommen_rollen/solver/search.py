@@ -1,0 +1,269 @@
+"""The search on one joint model: a complete plan first, else repair and the
+shortfall level by level, then the soft terms (steps 3 and 4 of solve.py's
+docstring). Used by solve.py for the whole organisation and by blocks.py for each
+block."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .bounds import Bounds
+from .candidate import Candidate
+from .eligibility import Facts
+from .hints import better, extract_plan, hint_plan
+from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
+from .repair import repair
+from .runner import LevelResult, Runner
+
+# Shares of the budget left when each step starts (the rest rolls on).
+COMPLETE_SHARE = 0.4  # the search for a complete plan
+REPAIR_SHARE = 0.6  # neighbourhood repair when no complete plan was found
+SHORTFALL_SHARE = 0.3  # each shortfall level when no complete plan was found
+SOFT_SHARE = 0.8  # the soft terms (the backup polish gets the rest)
+AGAIN_S = 1.0  # another soft round when at least this much budget is left
+
+
+@dataclass
+class SearchResult:
+    """The best plan found and what was proven about it."""
+
+    plan: Candidate
+    shortfall_proven: bool
+    soft_proven: bool
+    soft_bound: float | None
+
+
+def _bounded(s: PlanModel, plan: Candidate) -> cp_model.CpModel:
+    """A copy of the model with every shortfall component at most ``plan``'s."""
+    model = s.model.clone()
+    shortfall = plan.shortfall(s.facts)
+    kept = plan.keeps_pins(s.facts)  # else its values bound nothing that is allowed
+    for expr, value in zip(s.shortfall().components(), shortfall, strict=True):
+        if kept and not isinstance(expr, int):
+            model.add(expr <= value)
+    return model
+
+
+def _covered(s: PlanModel, bounds: Bounds) -> cp_model.CpModel:
+    """A copy of the model in which every role is covered but for what no plan can
+    cover (the structural lower bound)."""
+    model = s.model.clone()
+    for r, var in s.uncovered.items():
+        model.add(var == bounds.uncovered_by_role.get(r, 0))
+    return model
+
+
+def search_joint(
+    facts: Facts,
+    runner: Runner,
+    bounds: Bounds,
+    start: Candidate,
+    *,
+    soft: bool = True,
+) -> SearchResult:
+    """Steps 3 and 4 of the module docstring on one joint model (step 3 only
+    without ``soft``)."""
+    s = build_plan_model(facts)
+    hint_plan(s, start)
+    uncovered = list(s.uncovered.values())
+    missing = list(s.missing.values())
+    sf = s.shortfall()
+    best = start
+    proven = False
+    target = (
+        bounds.uncovered_critical,
+        bounds.uncovered_other,
+        bounds.missing_critical,
+        bounds.missing_other,
+    )
+    if best.shortfall(facts) == target and bounds.exact and best.keeps_pins(facts):
+        proven = True  # the warm start is already complete
+    else:
+        complete = _covered(s, bounds)
+        complete.add(sf.missing_critical <= bounds.missing_critical)
+        complete.add(sf.missing_other <= bounds.missing_other)
+        a = runner.restarts(
+            "complete",
+            complete,
+            runner.remaining() * COMPLETE_SHARE,
+            uncovered=uncovered,
+            missing=missing,
+        )
+        if a.has_solution:
+            best = better(facts, best, extract_plan(s, a.solver))
+            proven = bounds.exact
+        elif a.status == "INFEASIBLE":
+            # missing backups cannot reach the relaxation's bound: first a plan that
+            # covers everything (restarts again), then as few missing as possible
+            c = runner.restarts(
+                "covered",
+                _covered(s, bounds),
+                runner.remaining() * COMPLETE_SHARE,
+                uncovered=uncovered,
+                missing=missing,
+            )
+            if c.has_solution:
+                best = better(facts, best, extract_plan(s, c.solver))
+                hint_plan(s, best)
+                fewest = _covered(s, bounds)
+                fewest.minimize(
+                    missing_goal(facts, sf.missing_critical, sf.missing_other)
+                )
+                b = runner.run(
+                    "missing",
+                    fewest,
+                    runner.remaining() * SHORTFALL_SHARE,
+                    uncovered=uncovered,
+                    missing=missing,
+                )
+                if b.has_solution:
+                    best = better(facts, best, extract_plan(s, b.solver))
+                    proven = b.status == "OPTIMAL"
+    done = best.complete(facts) and best.keeps_pins(facts)
+    if not proven and not done and not runner.cancelled:
+        best = repair(
+            s,
+            runner,
+            best,
+            runner.remaining() * REPAIR_SHARE,
+            bounds.uncovered_by_role,
+        )
+        done = best.complete(facts) and best.keeps_pins(facts)
+    if not proven and not done and not runner.cancelled:
+        best, proven = _minimise_shortfall(s, runner, best)
+        if best is None:
+            return SearchResult(start, False, False, None)
+    if runner.cancelled or not soft:
+        return SearchResult(best, proven, False, None)
+    return _optimise_soft(s, runner, best, proven)
+
+
+def _minimise_shortfall(
+    s: PlanModel, runner: Runner, best: Candidate
+) -> tuple[Candidate | None, bool]:
+    """Shortfall levels one component at a time (critical uncovered first), each
+    fixed by its own bound before the next; None when pins contradict."""
+    facts = s.facts
+    uncovered = list(s.uncovered.values())
+    missing = list(s.missing.values())
+    components = s.shortfall().components()
+    proven = True
+    for level, expr in enumerate(components):
+        if isinstance(expr, int):
+            continue
+        result = runner.run(
+            f"shortfall-{level + 1}",
+            _free_later_levels(s, best, level, expr),
+            runner.remaining() * SHORTFALL_SHARE,
+            uncovered=uncovered,
+            missing=missing,
+        )
+        if result.status == "INFEASIBLE":
+            return None, False
+        if result.has_solution:
+            best = better(facts, best, extract_plan(s, result.solver))
+            proven = proven and result.status == "OPTIMAL"
+        else:
+            proven = False
+        if runner.cancelled:
+            break
+    return best, proven
+
+
+def _free_later_levels(
+    s: PlanModel, best: Candidate, level: int, objective: cp_model.LinearExpr
+) -> cp_model.CpModel:
+    """The model with the shortfall components before ``level`` bounded by
+    ``best``'s values and ``objective`` minimised, hinted with ``best``."""
+    hint_plan(s, best)
+    model = s.model.clone()
+    values = best.shortfall(s.facts)
+    kept = best.keeps_pins(s.facts)  # else its values bound nothing that is allowed
+    for i, expr in enumerate(s.shortfall().components()[:level]):
+        if kept and not isinstance(expr, int):
+            model.add(expr <= values[i])
+    model.minimize(objective)
+    return model
+
+
+def _optimise_soft(
+    s: PlanModel, runner: Runner, best: Candidate, shortfall_proven: bool
+) -> SearchResult:
+    """Soft terms with the shortfall bounded, then the backup polish; again from
+    the polished plan while time is left (the polish rarely needs its share)."""
+    facts = s.facts
+    soft_bound: float | None = None
+    soft_proven = False
+    polish: LevelResult | None = None
+    while True:
+        hint_plan(s, best)
+        model = _bounded(s, best)
+        model.minimize(s.soft_objective())
+        soft = runner.run(
+            "soft",
+            model,
+            runner.remaining() * SOFT_SHARE,
+            uncovered=list(s.uncovered.values()),
+            missing=list(s.missing.values()),
+        )
+        if soft.has_solution:
+            best = better(facts, best, extract_plan(s, soft.solver))
+            if soft.bound is not None:
+                soft_bound = max(soft.bound, soft_bound or soft.bound)
+            soft_proven = soft.status == "OPTIMAL"
+        if runner.cancelled:
+            return SearchResult(best, shortfall_proven, False, soft_bound)
+        polished, polish = polish_backups(facts, runner, best)
+        best = better(facts, best, polished)
+        if soft_proven or runner.cancelled or runner.remaining() < AGAIN_S:
+            break
+    return SearchResult(
+        best,
+        shortfall_proven,
+        soft_proven and (polish is None or polish.status == "OPTIMAL"),
+        soft_bound,
+    )
+
+
+def polish_backups(
+    facts: Facts, runner: Runner, plan: Candidate, *, budget: float | None = None
+) -> tuple[Candidate, LevelResult | None]:
+    """Re-choose the backups with the holders fixed: missing backups minimised
+    without ever exceeding ``plan``'s, then the backup terms."""
+    b = build_backup_model(facts, plan.holders, plan.learners)
+    if not b.backs and not b.missing:
+        return plan, None
+    for pair, var in b.backs.items():
+        b.model.add_hint(var, 1 if pair in plan.backups else 0)
+    _, lacking = plan.lacking(facts)
+    for r, var in b.missing.items():
+        b.model.add_hint(var, lacking[r])
+    sf = b.shortfall()
+    _, _, critical, other = plan.shortfall(facts)
+    if not isinstance(sf.missing_critical, int):
+        b.model.add(sf.missing_critical <= critical)
+    goal = missing_goal(facts, sf.missing_critical, sf.missing_other)
+    terms_bound = sum(
+        t.weight * _term_ceiling(facts, t.name) for t in b.terms
+    )  # the soft part can never outweigh one missing backup
+    b.model.minimize((terms_bound + 1) * goal + b.soft_objective())
+    result = runner.run(
+        "backups",
+        b.model,
+        runner.remaining() if budget is None else budget,
+        missing=list(b.missing.values()),
+    )
+    if not result.has_solution:
+        return plan, result
+    backups = {pair for pair, v in b.backs.items() if result.solver.value(v)}
+    return Candidate(plan.holders, plan.learners, backups), result
+
+
+def _term_ceiling(facts: Facts, name: str) -> int:
+    """The largest raw value a backup term can take."""
+    if name == "continuity":
+        return sum(1 for p in facts.instance.previous if p.kind == "backup")
+    total = sum(r.fte for r in facts.roles.values())
+    return -(-total // 1000)  # backup_spread per started 0.1 fte
