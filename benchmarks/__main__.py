@@ -6,6 +6,9 @@ python -m benchmarks run --tier S [--budgets 2,10,60] [--seeds 0,1]
 python -m benchmarks report results.json [more.json ...]
 python -m benchmarks generate --tier M --seed 0 [--variant tight] -o inst.json
 python -m benchmarks determinism --tier S [--seed 0] [--budget 10]
+python -m benchmarks gap [--set small|medium|large|all] [--budget 60]
+    [--methods product,naive,mip] [--only d10100,e20200] [--json out.json]
+    (GAP instances from the literature against their best-known costs: gap.py)
 python -m benchmarks load [--users 50] [--duration 60] [--max-requests 5000]
     (the web app under load: see benchmarks/load.py and docs/load.md)
 """
@@ -72,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     det.add_argument("--seed", type=int, default=0)
     det.add_argument("--budget", type=float, default=10.0)
 
+    gap = sub.add_parser("gap", help="GAP instances against their best-known costs")
+    gap.add_argument("--set", choices=["small", "medium", "large", "all"],
+                     default="medium")  # fmt: skip
+    gap.add_argument("--only", type=_words, default=[], help="these files only")
+    gap.add_argument("--budget", type=float, default=60.0)
+    gap.add_argument("--methods", type=_words, default=["product", "naive", "mip"])
+    gap.add_argument("--workers", type=int, default=None)
+    gap.add_argument("--json", help="also write every measurement to this file")
+
     sub.add_parser(
         "load",
         add_help=False,
@@ -85,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "determinism":
         return _determinism(args.tier, args.seed, args.budget)
+    if args.command == "gap":
+        return _gap(args)
 
     from . import report
     from .runner import run_tier
@@ -141,6 +155,34 @@ def _print(results, budgets: list[float], meta: dict | None) -> None:
         for line in report.verdicts([r for r in results if r.tier == tier], budgets):
             print(line)
         print()
+
+
+def _gap(args: argparse.Namespace) -> int:
+    from . import gap
+
+    if args.only:
+        names = args.only
+    elif args.set == "all":
+        names = [n for names in gap.SETS.values() for n in names]
+    else:
+        names = gap.SETS[args.set]
+    unknown = set(args.methods) - set(gap.METHOD_LABELS)
+    if unknown:
+        print(f"unknown methods: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    rows = gap.run(names, args.budget, args.methods, args.workers)
+    command = "python -m benchmarks " + " ".join(sys.argv[1:])
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"command": command, "started": started, "rows": rows}, fh,
+                      indent=1)  # fmt: skip
+    print()
+    print(f"`{command}` ({machine}; {started} to {time.strftime('%H:%M:%S')})")
+    print()
+    print(gap.table(rows))
+    return 0
 
 
 def _determinism(tier: str, seed: int, budget: float) -> int:

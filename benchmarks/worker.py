@@ -147,6 +147,8 @@ def run(job: dict) -> dict[str, Any]:
             out["eval_total"] = product_eval.get("total")
         except Exception as exc:  # noqa: BLE001 - report, never crash the run
             out["eval_total"] = f"error: {exc}"
+        if job.get("keep_plan"):  # the GAP benchmark checks the plan itself
+            out["plan"] = plan
     return out
 
 

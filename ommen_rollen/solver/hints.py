@@ -30,10 +30,16 @@ def hint_plan(s: PlanModel, plan: Candidate) -> None:
     uncovered, missing = plan.lacking(facts)
     values.extend((var, uncovered[r]) for r, var in s.uncovered.items())
     values.extend((var, missing[r]) for r, var in s.missing.items())
+    # One value per variable: OR-Tools folds ``1 * holds`` into ``holds`` itself, so a
+    # one-unit role's share (or a one-unit effort's load) is the holds variable again,
+    # and CP-SAT refuses a hint that names a variable twice (MODEL_INVALID).
+    by_index: dict[int, int] = {}
+    for var, value in values:
+        by_index.setdefault(var.index, value)
     s.model.clear_hints()  # type: ignore[no-untyped-call]
     hint = s.model.proto.solution_hint
-    hint.vars.extend([v.index for v, _ in values])
-    hint.values.extend([value for _, value in values])
+    hint.vars.extend(by_index.keys())
+    hint.values.extend(by_index.values())
 
 
 def extract_plan(s: PlanModel, solver: cp_model.CpSolver) -> Candidate:

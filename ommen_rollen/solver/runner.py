@@ -46,6 +46,10 @@ class Progress:
     missing_lower_bound: int | None = None
 
 
+class ModelInvalid(RuntimeError):
+    """CP-SAT refused a model the solver built: a programming error, not an outcome."""
+
+
 @dataclass
 class LevelResult:
     name: str
@@ -224,6 +228,8 @@ class Runner:
             watcher.join()
         self.deterministic_used += solver.deterministic_time
         status_name = solver.status_name(status)
+        if status_name == "MODEL_INVALID":  # a bug in the model, never a plan to report
+            raise ModelInvalid(f"{name}: {model.validate()}")
         has = status_name in ("OPTIMAL", "FEASIBLE")
         result = LevelResult(
             name,

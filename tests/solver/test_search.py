@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ommen_rollen.solver import check_plan, parse_instance, solve
@@ -138,3 +139,36 @@ def test_one_worker_and_one_seed_give_the_same_plan_twice() -> None:
     first = solve(parse_instance(data), time_limit_s=2, workers=1, seed=5)
     second = solve(parse_instance(data), time_limit_s=2, workers=1, seed=5)
     assert first.to_json()["assignments"] == second.to_json()["assignments"]
+
+
+def test_a_model_cp_sat_refuses_raises_instead_of_passing_for_no_plan() -> None:
+    """MODEL_INVALID is a bug in the model: it must surface, never read as 'no
+    solution in time' (a duplicated hint once made every level silently invalid)."""
+    from ortools.sat.python import cp_model
+
+    from ommen_rollen.solver.runner import ModelInvalid
+
+    model = cp_model.CpModel()
+    x = model.new_bool_var("x")
+    model.add_hint(x, 1)
+    model.add_hint(x, 0)
+    runner = Runner(5, 1, 0, None, None)
+    with pytest.raises(ModelInvalid, match="duplicate"):
+        runner.run("level", model, 1)
+
+
+def test_one_unit_roles_and_efforts_give_a_valid_hint() -> None:
+    """``1 * holds`` is ``holds`` itself in OR-Tools: share and load then name the
+    holds variable, and the hint must still name each variable once."""
+    data = {
+        "version": 1,
+        "employees": [{"id": "a", "fte": "0.0002", "base_function": "X"}],
+        "roles": [
+            {"id": f"r{i}", "fte": "0.0001", "base_functions": ["X"], "backups": 0}
+            for i in range(2)
+        ],
+        "effort": [{"employee": "a", "role": "r0", "fte": "0.0001"}],
+    }
+    plan = solve(parse_instance(data), time_limit_s=5, workers=1, seed=0).to_json()
+    assert plan["uncovered"] == []
+    assert plan["status"] == "optimal"
