@@ -10,6 +10,7 @@ LABELS = {
     "product": "product (solve)",
     "naive": "naive CP-SAT",
     "mip": "MIP (HiGHS)",
+    "timefold": "Timefold Solver",
     "lp": "LP relaxation",
     "greedy": "greedy",
     "previous": "previous plan",
@@ -51,7 +52,7 @@ def j_at(res: InstanceResult, method: str, budget: float) -> float | None:
     runs = _runs(res, method)
     if not runs:
         return None
-    if method in ("naive", "mip"):
+    if method in ("naive", "mip", "timefold"):
         # The time limit runs from the solver's start, as the product's does; the
         # trace's clock starts before the model is built.
         result = runs[0].result
@@ -73,7 +74,7 @@ def first_full(res: InstanceResult, method: str) -> str:
     runs = _runs(res, method)
     if not runs:
         return "-"
-    if method in ("product", "naive", "mip"):
+    if method in ("product", "naive", "mip", "timefold"):
         times = []
         for run in runs:
             if run.reused:

@@ -32,9 +32,11 @@ from typing import Any
 
 from .generate import generate, utilisation
 
-METHODS = ("product", "naive", "mip", "lp", "greedy", "previous", "planted")
+METHODS = (
+    "product", "naive", "mip", "timefold", "lp", "greedy", "previous", "planted",
+)  # fmt: skip
 PER_BUDGET = ("product",)
-ONCE_AT_MAX = ("naive", "mip", "lp")
+ONCE_AT_MAX = ("naive", "mip", "timefold", "lp")
 
 
 @dataclass
