@@ -1,8 +1,9 @@
 """Timefold Solver as a peer: the planning problem modelled as a Timefold user would.
 
 Timefold (the engine a municipality could pick instead of this product) solves with
-a construction heuristic followed by local search on planning entities. The model
-here, read from the instance JSON on its own (no code from ommen_rollen.solver):
+a construction heuristic followed by local search on planning entities. The model,
+read here from the instance JSON on its own (no code from ommen_rollen.solver) and
+solved by the Java engine in ``timefold/StaffPeer.java``:
 
 - a **holder slot** per role (one per allowed piece of a split role: a role with
   ``max_holders`` 2 and ``min_share`` at most half its fte gets two half slots, which
@@ -12,187 +13,77 @@ here, read from the instance JSON on its own (no code from ommen_rollen.solver):
 - pins as pinned slots;
 - a bendable score: hard (capacity with effort, backup cap, ``max_roles``, a backup
   is not the holder, one backup slot per person and role), then three soft levels in
-  the issue's order: uncovered units (critical x 10), missing backups (critical x 10),
-  then the soft terms want, avoid, score, continuity and fragments with the
-  product's weights.
+  the product's order: uncovered units (critical x 10), missing backups (critical x
+  10), then the soft terms want, avoid, score, learn (as held), continuity and
+  fragments with the product's weights.
 
 Not modelled (a Timefold user would need custom moves or more entities): learners
-(every learn wish counts as not granted unless the role is held), ``fairness`` and
+(a learn wish counts as granted only when the role is held), ``fairness`` and
 ``backup_spread``. Every plan is scored with score.py's J and passes the checker in
 the worker like any other method, so what is not modelled costs J, never hides.
 
-Needs ``pip install timefold`` (the ``bench`` extra) and Java 17.
+The Java engine comes from PyPI: the ``timefold`` package (the ``bench`` extra) ships
+Timefold Solver's jars, compiled against here with the machine's JDK 17 (``javac``).
+Its Python API is not used: its constraint lambdas ran at ~500 move evaluations a
+second on these instances, too slow to be a fair peer.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Annotated, Any
-
-from timefold.solver import SolverFactory
-from timefold.solver.config import (
-    Duration,
-    ScoreDirectorFactoryConfig,
-    SolverConfig,
-    TerminationConfig,
-)
-from timefold.solver.domain import (
-    PlanningEntityCollectionProperty,
-    PlanningId,
-    PlanningPin,
-    PlanningScore,
-    PlanningVariable,
-    ProblemFactCollectionProperty,
-    ValueRangeProvider,
-    planning_entity,
-    planning_solution,
-)
-from timefold.solver.score import (
-    BendableScore,
-    ConstraintCollectors,
-    ConstraintFactory,
-    Joiners,
-    constraint_provider,
-)
+from pathlib import Path
+from typing import Any
 
 from ommen_rollen.domain import FTE_SCALE
 
 from .score import CRITICAL, DEFAULT_MAX_BACKUP_SHARE, units, weights_of
 
-HARD, SOFT = 1, 3
-COVER, BACKUP, TERMS = 0, 1, 2
-
-
-def _soft(level: int) -> BendableScore:
-    return BendableScore.of_soft(HARD, SOFT, level, 1)
-
-
-HARD_ONE = BendableScore.of_hard(HARD, SOFT, 0, 1)
+SOURCE = Path(__file__).resolve().parent / "timefold" / "StaffPeer.java"
 
 
 @dataclass
 class Person:
-    id: Annotated[str, PlanningId]
+    id: str
     capacity: int  # fte units for holding (contract minus reserved)
     backup_capacity: int  # fte units of roles this person may back up
     max_roles: int  # distinct roles held (a large number when uncapped)
 
 
-@planning_entity
 @dataclass
 class HolderSlot:
-    id: Annotated[str, PlanningId]
+    id: str
     role: str
     share: int  # fte units this slot covers
     weight: int  # per uncovered unit (critical roles count CRITICAL times)
     load: dict[str, int]  # per eligible person: capacity this slot costs them
     hold_cost: dict[str, int]  # per eligible person: soft cost of holding the role
-    eligible: Annotated[list[Person], ValueRangeProvider(id="holders")]
-    pinned: Annotated[bool, PlanningPin] = False
-    person: Annotated[
-        Person | None,
-        PlanningVariable(value_range_provider_refs=["holders"], allows_unassigned=True),
-    ] = field(default=None)
+    eligible: list[Person]
+    pinned: bool = False
+    person: Person | None = field(default=None)
 
 
-@planning_entity
 @dataclass
 class BackupSlot:
-    id: Annotated[str, PlanningId]
+    id: str
     role: str
     fte: int  # the role's fte (the backup cap counts it)
     weight: int  # per missing backup
     back_cost: dict[str, int]  # per eligible person: soft cost of backing up
-    eligible: Annotated[list[Person], ValueRangeProvider(id="backups")]
-    pinned: Annotated[bool, PlanningPin] = False
-    person: Annotated[
-        Person | None,
-        PlanningVariable(value_range_provider_refs=["backups"], allows_unassigned=True),
-    ] = field(default=None)
+    eligible: list[Person]
+    pinned: bool = False
+    person: Person | None = field(default=None)
 
 
-@planning_solution
 @dataclass
 class Staffing:
-    people: Annotated[list[Person], ProblemFactCollectionProperty]
-    holders: Annotated[list[HolderSlot], PlanningEntityCollectionProperty]
-    backups: Annotated[list[BackupSlot], PlanningEntityCollectionProperty]
-    score: Annotated[
-        BendableScore | None,
-        PlanningScore(bendable_hard_levels_size=HARD, bendable_soft_levels_size=SOFT),
-    ] = field(default=None)
-
-
-@constraint_provider
-def constraints(f: ConstraintFactory) -> list:
-    return [
-        f.for_each(HolderSlot)
-        .group_by(
-            lambda s: s.person, ConstraintCollectors.sum(lambda s: s.load[s.person.id])
-        )
-        .filter(lambda p, used: used > p.capacity)
-        .penalize(HARD_ONE, lambda p, used: used - p.capacity)
-        .as_constraint("capacity"),
-        f.for_each(BackupSlot)
-        .group_by(lambda s: s.person, ConstraintCollectors.sum(lambda s: s.fte))
-        .filter(lambda p, used: used > p.backup_capacity)
-        .penalize(HARD_ONE, lambda p, used: used - p.backup_capacity)
-        .as_constraint("backup cap"),
-        f.for_each(HolderSlot)
-        .group_by(
-            lambda s: s.person, ConstraintCollectors.count_distinct(lambda s: s.role)
-        )
-        .filter(lambda p, n: n > p.max_roles)
-        .penalize(HARD_ONE, lambda p, n: n - p.max_roles)
-        .as_constraint("max roles"),
-        f.for_each(BackupSlot)
-        .join(
-            HolderSlot,
-            Joiners.equal(lambda b: b.role, lambda h: h.role),
-            Joiners.equal(lambda b: b.person, lambda h: h.person),
-        )
-        .penalize(HARD_ONE)
-        .as_constraint("backup is not the holder"),
-        f.for_each_unique_pair(
-            BackupSlot,
-            Joiners.equal(lambda b: b.role),
-            Joiners.equal(lambda b: b.person),
-        )
-        .penalize(HARD_ONE)
-        .as_constraint("one backup slot per person"),
-        f.for_each_including_unassigned(HolderSlot)
-        .filter(lambda s: s.person is None)
-        .penalize(_soft(COVER), lambda s: s.share * s.weight)
-        .as_constraint("uncovered"),
-        f.for_each_including_unassigned(BackupSlot)
-        .filter(lambda s: s.person is None)
-        .penalize(_soft(BACKUP), lambda s: s.weight)
-        .as_constraint("missing backup"),
-        # the soft terms of holding: once per (person, role), however many slots
-        f.for_each(HolderSlot)
-        .group_by(
-            lambda s: s.person,
-            lambda s: s.role,
-            ConstraintCollectors.min(lambda s: s.hold_cost[s.person.id]),
-        )  # fmt: skip
-        .filter(lambda p, r, cost: cost > 0)
-        .penalize(_soft(TERMS), lambda p, r, cost: cost)
-        .as_constraint("holding costs"),
-        f.for_each(HolderSlot)
-        .group_by(
-            lambda s: s.person,
-            lambda s: s.role,
-            ConstraintCollectors.min(lambda s: s.hold_cost[s.person.id]),
-        )  # fmt: skip
-        .filter(lambda p, r, cost: cost < 0)
-        .reward(_soft(TERMS), lambda p, r, cost: -cost)
-        .as_constraint("holding gains"),
-        f.for_each(BackupSlot)
-        .filter(lambda s: s.back_cost[s.person.id] < 0)
-        .reward(_soft(TERMS), lambda s: -s.back_cost[s.person.id])
-        .as_constraint("backup continuity"),
-    ]
+    people: list[Person]
+    holders: list[HolderSlot]
+    backups: list[BackupSlot]
 
 
 def _fte(units_: int) -> str:
@@ -359,16 +250,18 @@ def build(instance: dict) -> Staffing:
     return Staffing(list(reader.people.values()), holders, backups)
 
 
-def to_plan(solution: Staffing) -> dict[str, Any]:
-    """The solution as a plan v1 (shares of one person on one role summed), with
-    its shortfalls computed from the assignments."""
+def to_plan(
+    problem: Staffing, holders: list[int], backups: list[int]
+) -> dict[str, Any]:
+    """A solution (a person index or -1 per slot) as a plan v1: shares of one person
+    on one role summed, shortfalls computed from the assignments."""
     shares: dict[tuple[str, str], int] = {}
     role_fte: dict[str, int] = {}
-    for s in solution.holders:
-        role_fte[s.role] = role_fte.get(s.role, 0) + s.share
-        if s.person is not None:
-            key = (s.person.id, s.role)
-            shares[key] = shares.get(key, 0) + s.share
+    for slot, who in zip(problem.holders, holders, strict=True):
+        role_fte[slot.role] = role_fte.get(slot.role, 0) + slot.share
+        if who >= 0:
+            key = (problem.people[who].id, slot.role)
+            shares[key] = shares.get(key, 0) + slot.share
     assignments = [
         {"employee": e, "role": r, "kind": "holder", "fte": _fte(u)}
         for (e, r), u in sorted(shares.items())
@@ -378,12 +271,13 @@ def to_plan(solution: Staffing) -> dict[str, Any]:
         covered[r] = covered.get(r, 0) + u
     needed: dict[str, int] = {}
     backed: dict[str, set[str]] = {}
-    for b in solution.backups:
-        needed[b.role] = needed.get(b.role, 0) + 1
-        if b.person is not None and b.person.id not in backed.setdefault(b.role, set()):
-            backed[b.role].add(b.person.id)
+    for slot, who in zip(problem.backups, backups, strict=True):
+        needed[slot.role] = needed.get(slot.role, 0) + 1
+        person = problem.people[who].id if who >= 0 else None
+        if person is not None and person not in backed.setdefault(slot.role, set()):
+            backed[slot.role].add(person)
             assignments.append(
-                {"employee": b.person.id, "role": b.role, "kind": "backup"}
+                {"employee": person, "role": slot.role, "kind": "backup"}
             )
     uncovered = [
         {"role": r, "fte": _fte(fte - covered.get(r, 0)), "reason": "Niet gedekt."}
@@ -404,45 +298,90 @@ def to_plan(solution: Staffing) -> dict[str, Any]:
     }
 
 
+def problem_text(problem: Staffing) -> str:
+    """The slots in the whitespace-separated layout StaffPeer.java reads."""
+    index = {p.id: k for k, p in enumerate(problem.people)}
+    out = [str(len(problem.people))]
+    out += [f"{p.capacity} {p.backup_capacity} {p.max_roles}" for p in problem.people]
+    out.append(str(len(problem.holders)))
+    for h in problem.holders:
+        pinned = index[h.person.id] if h.pinned and h.person else -1
+        pairs = " ".join(
+            f"{index[p.id]} {h.load[p.id]} {h.hold_cost[p.id]}" for p in h.eligible
+        )
+        out.append(f"{_role_number(h.role)} {h.share} {h.weight} {pinned} "
+                   f"{len(h.eligible)} {pairs}")  # fmt: skip
+    out.append(str(len(problem.backups)))
+    for b in problem.backups:
+        pinned = index[b.person.id] if b.pinned and b.person else -1
+        pairs = " ".join(f"{index[p.id]} {b.back_cost[p.id]}" for p in b.eligible)
+        out.append(f"{_role_number(b.role)} {b.fte} {b.weight} {pinned} "
+                   f"{len(b.eligible)} {pairs}")  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+_ROLES: dict[str, int] = {}
+
+
+def _role_number(role: str) -> int:
+    return _ROLES.setdefault(role, len(_ROLES))
+
+
+def jars() -> Path:
+    """Timefold Solver's jars, as the ``timefold`` package from PyPI ships them."""
+    spec = importlib.util.find_spec("timefold")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Timefold is not installed: pip install -e '.[bench]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "solver" / "jars"
+
+
+def compiled(workdir: Path) -> str:
+    """The class path with StaffPeer compiled into ``workdir``."""
+    classpath = os.pathsep.join(str(j) for j in sorted(jars().glob("*.jar")))
+    subprocess.run(
+        ["javac", "-nowarn", "-cp", classpath, "-d", str(workdir), str(SOURCE)],
+        check=True,
+        capture_output=True,
+    )
+    return classpath + os.pathsep + str(workdir)
+
+
 def solve(instance: dict, time_limit_s: float) -> dict[str, Any]:
     """Build, solve for ``time_limit_s`` of Timefold's own clock, trace every best."""
     t0 = time.monotonic()
     problem = build(instance)
-    config = SolverConfig(
-        solution_class=Staffing,
-        entity_class_list=[HolderSlot, BackupSlot],
-        score_director_factory_config=ScoreDirectorFactoryConfig(
-            constraint_provider_function=constraints
-        ),
-        termination_config=TerminationConfig(
-            spent_limit=Duration(milliseconds=int(time_limit_s * 1000))
-        ),
-    )
-    solver = SolverFactory.create(config).build_solver()
-    build_s = time.monotonic() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        classpath = compiled(work)
+        (work / "problem.txt").write_text(problem_text(problem), encoding="ascii")
+        build_s = time.monotonic() - t0
+        subprocess.run(
+            ["java", "-Xmx4g", "-cp", classpath, "StaffPeer", str(work / "problem.txt"),
+             str(time_limit_s), str(work / "out.txt")],
+            check=True, capture_output=True, timeout=time_limit_s * 3 + 120,
+        )  # fmt: skip
+        lines = (work / "out.txt").read_text(encoding="ascii").splitlines()
+    meta = dict(line.split(" ", 1) for line in lines[:3])
+    jvm_build_s = int(meta["build_ms"]) / 1000
     bests: list[tuple[float, dict[str, Any]]] = []
-
-    def on_best(event: Any) -> None:
-        # Local search improves thousands of times: keep the newest best per quarter
-        # second, so J at any budget that is a multiple of 0.25 s is exact.
-        if not event.is_new_best_solution_initialized:
-            return
-        at = time.monotonic() - t1
-        point = (build_s + at, to_plan(event.new_best_solution))
-        if bests and int(bests[-1][0] * 4) == int(point[0] * 4):
-            bests[-1] = point
+    final: dict[str, Any] = {}
+    for k in range(3, len(lines), 3):
+        kind, ms, _score = lines[k].split(" ", 2)
+        holders = [int(v) for v in lines[k + 1].split()[1:]]
+        backups = [int(v) for v in lines[k + 2].split()[1:]]
+        plan = to_plan(problem, holders, backups)
+        if kind == "best":
+            bests.append((build_s + jvm_build_s + int(ms) / 1000, plan))
         else:
-            bests.append(point)
-
-    solver.add_event_listener(on_best)
-    t1 = time.monotonic()
-    solution = solver.solve(problem)
+            final = plan
     return {
-        "build_s": build_s,
-        "solve_s": time.monotonic() - t1,
+        "build_s": build_s + jvm_build_s,
+        "solve_s": int(meta["solve_ms"]) / 1000,
         "wall_s": time.monotonic() - t0,
-        "termination": "feasible" if solution.score.is_feasible else "infeasible",
-        "score": str(solution.score),
+        "termination": "feasible"
+        if meta["score"].startswith("[0]hard")
+        else "infeasible",
+        "score": meta["score"],
         "bests": bests,
-        "plan": to_plan(solution),
+        "plan": final,
     }

@@ -76,9 +76,11 @@ def run_naive(instance: dict, job: dict, solver: str) -> dict[str, Any]:
 
 def run_timefold(instance: dict, job: dict) -> dict[str, Any]:
     """Timefold Solver on its own model (timefold_peer.py); J at every best."""
+    from . import timefold_peer
+
     try:
-        from . import timefold_peer
-    except ImportError as exc:  # the bench extra is not installed
+        timefold_peer.jars()
+    except RuntimeError as exc:  # the bench extra is not installed
         return {"status": "not installed", "error": str(exc)}
     out = timefold_peer.solve(instance, job["budget"])
     trace = []
