@@ -30,6 +30,10 @@ class Employee(Tracked, db.Model):
     base_function: Mapped[BaseFunction] = mapped_column(enum_column(BaseFunction))
     home_cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # When the employee was deactivated (left); the retention period runs from here.
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the personal data were erased (pseudonymised); see services/privacy.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version_id: Mapped[int] = mapped_column(default=1)
 
     home_cluster: Mapped[Cluster | None] = relationship()
