@@ -29,14 +29,10 @@ class AuditEntry(db.Model):
     object_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The address the request came from (downloads of personal data, logins).
-    remote_addr: Mapped[str] = mapped_column(
-        String(64), default="", server_default=""
-    )
+    remote_addr: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Hash chain: a random salt and the digest of the details as written, the
     # previous entry's hash and this entry's hash (hex SHA-256).
-    details_salt: Mapped[str] = mapped_column(
-        String(32), default="", server_default=""
-    )
+    details_salt: Mapped[str] = mapped_column(String(32), default="", server_default="")
     details_digest: Mapped[str] = mapped_column(
         String(64), default="", server_default=""
     )

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import BaseFunction, UserRole
 from ..extensions import db
-from .base import Tracked
+from .base import Tracked, utcnow
 from .organisation import Cluster, Competence, enum_column
 
 
@@ -48,6 +55,18 @@ class Employee(Tracked, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username}>"
+
+
+@event.listens_for(Employee.active, "set")
+def _left_at_follows_active(
+    employee: Employee, active: bool, was: object, _initiator: object
+) -> None:
+    """However an employee is deactivated (beheer, import), the day they left is
+    kept: the retention period of their personal data runs from it."""
+    if active:
+        employee.left_at = None
+    elif was is not False and employee.left_at is None:
+        employee.left_at = utcnow()
 
 
 class EmployeeCompetence(db.Model):

@@ -191,7 +191,9 @@ def verify_entries(entries: Iterable[Any]) -> Iterator[Problem]:
         elif details_digest(entry.details_salt, entry.details) != entry.details_digest:
             yield Problem(entry.id, "de details zijn gewijzigd")
         if entry.action == ERASURE_ACTION:
-            rewritten.update(int(i) for i in (entry.details or {}).get(REWRITTEN_KEY, []))
+            rewritten.update(
+                int(i) for i in (entry.details or {}).get(REWRITTEN_KEY, [])
+            )
         previous = entry.hash
     for entry_id in pseudonymised:
         if entry_id not in rewritten:
