@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .access import access
@@ -18,3 +22,23 @@ def index() -> str | Response:
     if current_user.is_secretary:
         return redirect(url_for("beheer.index"))
     return render_template("home/index.html", user=current_user)
+
+
+PRIVACY_TEXT = Path(__file__).resolve().parent.parent / "templates/home/privacy.md"
+
+
+@cache
+def privacy_html() -> Markup:
+    """docs/privacy.md (the verwerkingsregister entry) as HTML; the text is ours,
+    raw HTML in it is not passed through."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return Markup(parser.render(PRIVACY_TEXT.read_text(encoding="utf-8")))  # nosec B704
+
+
+@bp.route("/privacy")
+@access("public")
+def privacy() -> str:
+    """Privacyverklaring: which personal data, why, how long, who sees what."""
+    return render_template("home/privacy.html", body=privacy_html())
