@@ -29,6 +29,7 @@ from ...models import (
     PlanningRound,
     Preference,
     Proposal,
+    Role,
     User,
     WorkPlan,
 )
@@ -51,8 +52,12 @@ ACCOUNT_FIELDS: dict[str, Callable[[Employee], Any]] = {
 }
 # Free text the person wrote: emptied, whatever it says.
 COMMENT_COLUMNS = ((Preference, "comment"), (WorkPlan, "employee_comment"))
-# Columns where the person's name or username may appear inside other data.
+# Columns where the person's name or username may appear inside other data
+# (colleagues' comments too).
 SCRUBBED_COLUMNS = (
+    (Preference, "comment"),
+    (WorkPlan, "employee_comment"),
+    (Role, "description"),
     (Proposal, "instance"),
     (Proposal, "plan"),
     (Proposal, "note"),
