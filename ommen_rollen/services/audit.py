@@ -43,7 +43,9 @@ def record(
 def verify() -> list[audit_chain.Problem]:
     """Every break in the audit log's hash chain (empty: the log is intact)."""
     entries = db.session.execute(
-        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=500)
+        select(AuditEntry)
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=500, populate_existing=True)
     ).scalars()
     return list(audit_chain.verify_entries(entries))
 

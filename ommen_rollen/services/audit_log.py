@@ -532,13 +532,14 @@ def sentence(entry: AuditEntry, names: Names) -> str:
     reads as a sentence (the action and its details), never a Python dict."""
     build = SENTENCES.get(entry.action)
     if build is not None:
-        return build(entry, names) + "."
-    details = "; ".join(f"{k}: {v}" for k, v in sorted((entry.details or {}).items()))
-    return (
-        f"{names.actor(entry)}: {entry.action}"
-        + (f" ({details})" if details else "")
-        + "."
-    )
+        text = build(entry, names)
+    else:
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(entry.details.items()))
+        text = f"{names.actor(entry)}: {entry.action}" + (
+            f" ({details})" if details else ""
+        )
+    # a username starts the sentence in lower case ("secretaris heeft ...")
+    return text[:1].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,12 @@ def _history(org: Org) -> Any:
     preferences.save_preferences(
         round_.id,
         anouk.id,
-        {org.roles["r01"].id: (Choice.WANT.value, "Anouk de Vries wil regie blijven doen")},
+        {
+            org.roles["r01"].id: (
+                Choice.WANT.value,
+                "Anouk de Vries wil regie blijven doen",
+            )
+        },
         org.users["anouk"],
     )
     preferences.save_preferences(
@@ -62,7 +67,10 @@ def _history(org: Org) -> Any:
     store_plan(round_.id, plan, instance, by=org.secretary, activate=False)
     approval.publish(round_.id, org.secretary)
     approval.comment(
-        plan_of(org, "anouk").id, anouk.id, "Ik (anouk) wil minder uren", org.users["anouk"]
+        plan_of(org, "anouk").id,
+        anouk.id,
+        "Ik (anouk) wil minder uren",
+        org.users["anouk"],
     )
     approval.approve_plan(
         plan_of(org, "anouk").id, org.secretary, reason="Besproken met Anouk de Vries"
@@ -119,9 +127,17 @@ def test_the_inzage_pdf_is_readable_and_every_download_is_logged(
     response = client.get("/privacy/mijn-gegevens.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    for expected in ("Inzage persoonsgegevens Anouk de Vries", "Competenties",
-                     "regievoering", "Voorkeuren", "Werkplannen", "Aanmeldingen"):
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    )
+    for expected in (
+        "Inzage persoonsgegevens Anouk de Vries",
+        "Competenties",
+        "regievoering",
+        "Voorkeuren",
+        "Werkplannen",
+        "Aanmeldingen",
+    ):
         assert expected in text  # fmt: skip
     entry = db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "privacy_inzage")
@@ -213,11 +229,14 @@ def _export_texts(round_id: int) -> dict[str, str]:
     )
     data, _ = exports.overview_csv(round_id)
     texts["csv"] = " ".join(
-        ";".join(row) for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+        ";".join(row)
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
     )
     data, _ = round_instance_json(round_id)
     texts["instance.json"] = data.decode()
-    for proposal in db.session.scalars(select(Proposal).where(Proposal.round_id == round_id)):
+    for proposal in db.session.scalars(
+        select(Proposal).where(Proposal.round_id == round_id)
+    ):
         texts[f"voorstel {proposal.number}"] = json.dumps(
             [proposal.instance, proposal.plan], ensure_ascii=False
         )
@@ -294,9 +313,12 @@ def test_an_active_employee_is_not_erased_and_nothing_changes(org: Org) -> None:
         erasure.erase(anouk.id, org.secretary)
     db.session.expire_all()
     assert db.session.get(Employee, anouk.id).name == "Anouk de Vries"
-    assert db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "privacy_erased")
-    ) is None
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "privacy_erased")
+        )
+        is None
+    )
 
 
 def test_leaving_sets_the_date_the_retention_period_runs_from(org: Org) -> None:
