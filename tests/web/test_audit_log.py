@@ -45,13 +45,14 @@ def recorded_actions() -> set[str]:
         text = path.read_text(encoding="utf-8")
         for match in re.finditer(r"audit\.record\(\s*", text):
             rest = text[match.end() :]
-            depth, end = 0, 0
-            for end, char in enumerate(rest):
+            depth, end = 0, len(rest)
+            for index, char in enumerate(rest):
                 if char in "([{":
                     depth += 1
                 elif char in ")]}":
                     depth -= 1
                 elif char == "," and depth == 0:
+                    end = index
                     break
             first = rest[:end].strip()
             if first.startswith('f"'):
@@ -266,7 +267,8 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
         "Anouk de Vries is akkoord gegaan met het eigen werkplan voor ronde 2027-H1."
     )
     assert sentences["werkplan_approved"] == (
-        "Secretaris heeft het werkplan van Anouk de Vries voor ronde 2027-H1 goedgekeurd."
+        "Secretaris heeft het werkplan van Anouk de Vries voor ronde 2027-H1 "
+        "goedgekeurd."
     )
     assert "van Anouk de Vries naar Bram Jansen" in sentences["assignment_moved"]
     assert sentences["beheer.deactivate"] == (
@@ -278,7 +280,7 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
 def test_the_logboek_shows_sentences_and_filters_by_person_round_and_kind(
     org: Org, auth: Any, client: Any
 ) -> None:
-    round_ = proposed_round(org)
+    proposed_round(org)
     other = PlanningRound(
         label="2027-H2",
         starts_on=date(2027, 7, 1),
@@ -321,7 +323,7 @@ def test_the_logboek_pages_through_every_entry(
     org: Org, auth: Any, client: Any
 ) -> None:
     for number in range(120):
-        audit.record("round_show_names", org.secretary, object_type="planning_round", object_id=None, show_names=bool(number % 2))  # fmt: skip
+        audit.record("round_show_names", org.secretary, show_names=bool(number % 2))
     db.session.commit()
     total = db.session.scalar(select(sa.func.count()).select_from(AuditEntry))
     selection = audit_log.Selection()
@@ -420,7 +422,8 @@ def test_verify_finds_a_changed_field_a_removed_entry_and_a_fake_pseudonymisatio
         conn.execute(sa.text("DELETE FROM audit_entry WHERE id = :i"), {"i": ids[2]})
         conn.execute(
             sa.text(
-                "UPDATE audit_entry SET pseudonymised = 1, details_salt = '' WHERE id = :i"
+                "UPDATE audit_entry SET pseudonymised = 1, details_salt = '' "
+                "WHERE id = :i"
             ),
             {"i": ids[1]},
         )
@@ -428,7 +431,5 @@ def test_verify_finds_a_changed_field_a_removed_entry_and_a_fake_pseudonymisatio
     problems = [str(p) for p in audit.verify()]
     assert f"logregel {ids[0]}: de regel is gewijzigd (hash klopt niet)" in problems
     assert any(p.startswith(f"logregel {ids[3]}: de verwijzing") for p in problems)
-    assert (
-        f"logregel {ids[1]}: gemarkeerd als gepseudonimiseerd zonder vastgelegde wissing"
-        in problems
-    )
+    fake = "gemarkeerd als gepseudonimiseerd zonder vastgelegde wissing"
+    assert f"logregel {ids[1]}: {fake}" in problems
