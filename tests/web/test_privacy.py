@@ -396,3 +396,16 @@ def test_the_privacy_page_is_public_and_shows_the_verwerkingsregister(
     for word in ("Grondslag", "Bewaartermijn", "Wie ziet wat"):
         assert word in html
     assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_raw_html_in_the_privacy_text_is_escaped(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    from ommen_rollen.views import home
+
+    source = tmp_path / "privacy.md"
+    source.write_text("# Kop\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    monkeypatch.setattr(home, "PRIVACY_TEXT", source)
+    html = home.privacy_html.__wrapped__()
+    assert "<h1>Kop</h1>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
