@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from math import ceil
 from typing import Any
 
@@ -727,6 +728,8 @@ def selection_csv(selection: Selection, batch: int = 500) -> bytes:
             break
         for line in describe_entries(entries):
             at = line.entry.at
+            if at is not None and at.tzinfo is not None:
+                at = at.astimezone(UTC)
             rows.append(
                 [
                     line.entry.id,

@@ -409,3 +409,28 @@ def test_raw_html_in_the_privacy_text_is_escaped(
     html = home.privacy_html.__wrapped__()
     assert "<h1>Kop</h1>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_colleague_whose_name_contains_the_username_keeps_her_name(
+    org: Org, make_employee: Any
+) -> None:
+    """Erasing username "anouk" does not rename Anouk Bakker anywhere."""
+    other = make_employee("abakker", name="Anouk Bakker")
+    round_ = proposed_round(org)
+    beheer.set_active(Employee, other.id, False, org.secretary)
+    beheer.set_active(Employee, org.employees["anouk"].id, False, org.secretary)
+    erasure.erase(org.employees["anouk"].id, org.secretary)
+    db.session.expire_all()
+    names = [e["name"] for e in db.session.scalar(
+        select(Proposal.instance).where(Proposal.round_id == round_.id)
+    )["employees"]]  # fmt: skip
+    assert f"medewerker {org.employees['anouk'].id}" in names
+    assert "Anouk de Vries" not in names
+    details = db.session.scalars(
+        select(AuditEntry.details).where(
+            AuditEntry.action == "beheer.deactivate",
+            AuditEntry.object_id == other.id,
+        )
+    ).all()
+    assert details == [{"name": "Anouk Bakker"}]
+    assert audit.verify() == []

@@ -105,10 +105,22 @@ def due(now: datetime | None = None) -> list[Employee]:
 
 
 class Scrubber:
-    """Replaces a person's identifiers (whole words, any case) in text and JSON."""
+    """Replaces a person's identifiers in text and JSON: inside text as whole
+    words in any case; an identifier in ``exact_only`` (a username that is also a
+    word of a colleague's name, like "anouk") only where it is the whole value,
+    so a colleague called Anouk keeps her name."""
 
-    def __init__(self, replacements: dict[str, str]) -> None:
-        found = {k.strip(): v for k, v in replacements.items() if k and k.strip()}
+    def __init__(
+        self, replacements: dict[str, str], exact_only: frozenset[str] = frozenset()
+    ) -> None:
+        self.exact = {
+            k.strip().casefold(): v for k, v in replacements.items() if k.strip()
+        }
+        found = {
+            k.strip(): v
+            for k, v in replacements.items()
+            if k.strip() and k.strip().casefold() not in exact_only
+        }
         # longest first, so a full name goes before a username that is part of it
         self.replacements = dict(sorted(found.items(), key=lambda kv: -len(kv[0])))
         self.lookup = {k.casefold(): v for k, v in self.replacements.items()}
@@ -120,6 +132,8 @@ class Scrubber:
         )
 
     def text(self, value: str) -> str:
+        if value.strip().casefold() in self.exact:
+            return self.exact[value.strip().casefold()]
         if self.pattern is None:
             return value
         return self.pattern.sub(lambda m: self.lookup[m.group(0).casefold()], value)
@@ -152,6 +166,19 @@ class ErasureResult:
     comments: int
     audit_entries: int
     other_rows: int
+
+
+def _scrubber(employee: Employee, account: User | None) -> Scrubber:
+    """The scrubber for this person; a username that is also a word in a
+    colleague's name is replaced only where it stands alone."""
+    words: set[str] = set()
+    for name in db.session.scalars(
+        select(Employee.name).where(Employee.id != employee.id)
+    ):
+        words.update(re.findall(r"\w+", name.casefold()))
+    identifiers = _identifiers(employee, account)
+    shared = frozenset(k.casefold() for k in identifiers if k.casefold() in words)
+    return Scrubber(identifiers, shared)
 
 
 def _identifiers(employee: Employee, account: User | None) -> dict[str, str]:
@@ -216,7 +243,7 @@ def _comments(employee: Employee) -> list[tuple[Any, str]]:
 def preview(employee_id: int) -> ErasurePreview:
     employee = get_employee(employee_id)
     account = account_of(employee)
-    scrub = Scrubber(_identifiers(employee, account))
+    scrub = _scrubber(employee, account)
     return ErasurePreview(
         employee=employee,
         pseudonym=pseudonym(employee),
@@ -240,7 +267,7 @@ def erase(
     if blocked := _blocked(employee):
         raise ServiceError(blocked)
     account = account_of(employee)
-    scrub = Scrubber(_identifiers(employee, account))
+    scrub = _scrubber(employee, account)
     try:
         with db.session.no_autoflush:
             rewrites = _audit_rewrites(employee, account, scrub)
