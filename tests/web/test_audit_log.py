@@ -433,3 +433,61 @@ def test_verify_finds_a_changed_field_a_removed_entry_and_a_fake_pseudonymisatio
     assert any(p.startswith(f"logregel {ids[3]}: de verwijzing") for p in problems)
     fake = "gemarkeerd als gepseudonimiseerd zonder vastgelegde wissing"
     assert f"logregel {ids[1]}: {fake}" in problems
+
+
+def _chain_existing_log(url: str) -> None:
+    """A database at 0002 with a log and a former employee, upgraded to 0003."""
+    from flask_migrate import upgrade
+
+    from ommen_rollen import create_app
+    from tests.conftest import base_config
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        try:
+            upgrade(revision="0002")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO employee (username, name, contract_units, "
+                    "base_function, active, version_id, created_at, updated_at) "
+                    "VALUES ('oud', 'Oud Gediende', 5000, 'B', false, 1, "
+                    "'2024-01-31 10:00:00', '2024-01-31 10:00:00')"
+                ))  # fmt: skip
+                for number in range(3):
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO audit_entry (at, action, object_type, details)"
+                            " VALUES (:at, 'round_opened', 'planning_round', :d)"
+                        ),
+                        {
+                            "at": f"2026-0{number + 1}-01 12:00:00",
+                            "d": '{"label": "x"}',
+                        },
+                    )
+            upgrade()
+            assert audit.verify() == []
+            left = db.session.scalar(select(Employee.left_at))
+            assert left is not None and left.year == 2024
+            audit.record("login", None)
+            db.session.commit()
+            assert audit.verify() == []
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_migration_chains_the_entries_already_there_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    _chain_existing_log(f"sqlite:///{tmp_path}/chain.sqlite")
+
+
+@pytest.mark.postgres
+def test_the_migration_chains_the_entries_already_there_on_postgresql() -> None:
+    from tests.conftest import PG_URL_ENV, require_service, scratch_postgres_database
+
+    url, drop = scratch_postgres_database(require_service("PostgreSQL", PG_URL_ENV))
+    try:
+        _chain_existing_log(url)
+    finally:
+        drop()
