@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.cli import with_appcontext
 
 
@@ -41,6 +44,97 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(export_instance_command)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(privacy_group)
+
+
+@contextmanager
+def _app_context() -> Iterator[None]:
+    """The running app's context (flask CLI), or the configured app's."""
+    if has_app_context():
+        yield
+        return
+    with _app().app_context():
+        yield
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit log (logboek)."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the hash chain of the audit log; name every entry that was changed,
+    removed or inserted."""
+    from .extensions import db
+    from .models import AuditEntry
+    from .services.audit import verify
+
+    with _app_context():
+        problems = verify()
+        total = db.session.query(AuditEntry).count()
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"Het logboek is aangetast: {len(problems)} probleem/problemen in "
+            f"{total} regels."
+        )
+    click.echo(f"Het logboek is intact ({total} regels, de hashketen klopt).")
+
+
+@click.group("privacy")
+def privacy_group() -> None:
+    """Erasure of personal data after the retention period (AVG)."""
+
+
+def _describe_due(employees: list[Any]) -> None:
+    for e in employees:
+        left = e.left_at.strftime("%d-%m-%Y") if e.left_at else "?"
+        click.echo(f"  {e.id}: {e.name} ({e.username}), uit dienst sinds {left}")
+
+
+@privacy_group.command("due")
+def privacy_due_command() -> None:
+    """List who is due for erasure (the retention period after leaving is over)."""
+    from .services.privacy.erasure import due, retention_days
+
+    with _app_context():
+        employees = due()
+        days = retention_days()
+        if not employees:
+            click.echo(f"Niemand te wissen (bewaartermijn {days} dagen na uit dienst).")
+            return
+        click.echo(f"Te wissen na de bewaartermijn van {days} dagen: {len(employees)}")
+        _describe_due(employees)
+
+
+@privacy_group.command("erase")
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wie gewist zou worden.")
+def privacy_erase_command(dry_run: bool) -> None:
+    """Erase (pseudonymise) everyone whose retention period is over."""
+    from .services.base import ServiceError
+    from .services.privacy.erasure import due, erase_due
+
+    with _app_context():
+        employees = due()
+        if dry_run:
+            click.echo(
+                f"Proefdraai: {len(employees)} medewerker(s) zou(den) worden gewist."
+            )
+            _describe_due(employees)
+            return
+        try:
+            results = erase_due()
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from exc
+        for result in results:
+            click.echo(
+                f"  gewist: {result.pseudonym} ({result.audit_entries} logregels, "
+                f"{result.comments} opmerkingen aangepast)"
+            )
+        click.echo(f"{len(results)} medewerker(s) gewist.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,6 +164,10 @@ def solve_command(args: tuple[str, ...]) -> None:
 def check_command(args: tuple[str, ...]) -> None:
     """Check PLAN.json against INSTANCE.json with the independent checker."""
     _solver_cli("check", args)
+
+
+main.add_command(audit_group)
+main.add_command(privacy_group)
 
 
 @main.command("demo")

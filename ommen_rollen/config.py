@@ -24,6 +24,10 @@ PROXY_COUNT = 0
 SOLVER_TIME_LIMIT_S = 30
 MUNICIPALITY = "Gemeente Ommen"
 
+# Privacy: personal data of someone who left are erased (pseudonymised) this many
+# days after they left (`ommen-rollen privacy erase`); default two years.
+PRIVACY_RETENTION_DAYS = 730
+
 
 def from_environment() -> dict[str, object]:
     """Settings taken from environment variables, only those that are set."""

@@ -178,3 +178,67 @@ def test_the_readme_links_the_architecture() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text()
     for topic in ("solver", "RQ", "PostgreSQL", "SQLite", "akkoord", "spil"):
         assert topic in text, topic
+
+
+# --- public code: licence, publiccode.yml, contributing guide --------------------
+
+
+def test_the_licence_is_the_eupl_1_2_everywhere() -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.lstrip().startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")
+    for clause in (
+        "1. Definitions",
+        "5. Obligations of the Licensee",
+        "15. Applicable Law",
+        "Appendix",
+        "Compatible Licences",
+    ):
+        assert clause in licence, clause  # fmt: skip
+    assert "MIT" not in licence
+    import configparser
+
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg")
+    assert setup["metadata"]["license"] == "EUPL-1.2"
+    assert "LICENSE" in setup["metadata"]["license_files"]
+
+
+def test_publiccode_yml_has_what_the_standard_requires() -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "publiccode.yml").read_text(encoding="utf-8"))
+    assert data["publiccodeYmlVersion"] == "0.4"
+    for key in (
+        "name",
+        "url",
+        "platforms",
+        "categories",
+        "developmentStatus",
+        "softwareType",
+        "description",
+        "legal",
+        "maintenance",
+        "localisation",
+    ):
+        assert data.get(key), key  # fmt: skip
+    assert data["legal"]["license"] == "EUPL-1.2"
+    assert data["developmentStatus"] in (
+        "concept", "development", "beta", "stable", "obsolete"
+    )  # fmt: skip
+    standalone = [f"standalone/{k}" for k in ("mobile", "iot", "desktop", "web")]
+    assert data["softwareType"] in (
+        *standalone, "standalone/backend", "standalone/other", "addon", "library",
+        "configurationFiles",
+    )  # fmt: skip
+    assert data["maintenance"]["type"] in ("internal", "contract", "community", "none")
+    dutch = data["description"]["nl"]
+    assert len(dutch["shortDescription"]) <= 150
+    assert 150 <= len(dutch["longDescription"]) <= 10000
+    assert dutch["features"]
+    assert data["localisation"]["availableLanguages"] == ["nl"]
+    assert isinstance(data["localisation"]["localisationReady"], bool)
+
+
+def test_there_is_a_contributing_guide() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "EUPL-1.2" in guide and "docs/architecture.md" in guide

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import BaseFunction, UserRole
 from ..extensions import db
-from .base import Tracked
+from .base import Tracked, utcnow
 from .organisation import Cluster, Competence, enum_column
 
 
@@ -30,6 +37,10 @@ class Employee(Tracked, db.Model):
     base_function: Mapped[BaseFunction] = mapped_column(enum_column(BaseFunction))
     home_cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # When the employee was deactivated (left); the retention period runs from here.
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the personal data were erased (pseudonymised); see services/privacy.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version_id: Mapped[int] = mapped_column(default=1)
 
     home_cluster: Mapped[Cluster | None] = relationship()
@@ -44,6 +55,18 @@ class Employee(Tracked, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username}>"
+
+
+@event.listens_for(Employee.active, "set")
+def _left_at_follows_active(
+    employee: Employee, active: bool, was: object, _initiator: object
+) -> None:
+    """However an employee is deactivated (beheer, import), the day they left is
+    kept: the retention period of their personal data runs from it."""
+    if active:
+        employee.left_at = None
+    elif was is not False and employee.left_at is None:
+        employee.left_at = utcnow()
 
 
 class EmployeeCompetence(db.Model):

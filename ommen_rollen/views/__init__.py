@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = [
     "imports",
     "medewerker",
     "planning",
+    "privacy",
 ]
 
 

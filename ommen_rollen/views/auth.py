@@ -37,7 +37,9 @@ def login() -> str | Response:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        user = accounts.authenticate(
+            form.username.data or "", form.password.data or "", request.remote_addr
+        )
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -49,7 +51,7 @@ def login() -> str | Response:
 @access("login")
 def logout() -> Response:
     """End the session everywhere."""
-    accounts.end_sessions(current_user._get_current_object())
+    accounts.end_sessions(current_user._get_current_object(), request.remote_addr)
     logout_user()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))

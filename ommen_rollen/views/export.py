@@ -10,7 +10,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -86,7 +95,11 @@ def werkplan_pdf(plan_id: int) -> Response:
     except ServiceError:
         abort(404)
     exports.record_export(
-        current_user, "pdf", object_type="work_plan", object_id=plan_id
+        current_user,
+        "pdf",
+        object_type="work_plan",
+        object_id=plan_id,
+        remote_addr=request.remote_addr,
     )
     return _send(pdf, filename, PDF)
 
@@ -126,7 +139,11 @@ def my_werkplan_pdf(plan_id: int) -> Response:
         abort(404)
     pdf, filename = exports.werkplan_pdf(plan.id)
     exports.record_export(
-        current_user, "pdf", object_type="work_plan", object_id=plan_id
+        current_user,
+        "pdf",
+        object_type="work_plan",
+        object_id=plan_id,
+        remote_addr=request.remote_addr,
     )
     return _send(pdf, filename, PDF)
 
@@ -167,7 +184,11 @@ def _round_file(
     """Build a download of a whole round, record it in the audit log, send it."""
     data, filename = build(round_id)
     exports.record_export(
-        current_user, kind, object_type="planning_round", object_id=round_id
+        current_user,
+        kind,
+        object_type="planning_round",
+        object_id=round_id,
+        remote_addr=request.remote_addr,
     )
     return _send(data, filename, mimetype)
 
@@ -208,7 +229,11 @@ def _proposal_json(proposal_id: int, part: str) -> Response:
         flash("Dit voorstel heeft geen plan (de run is mislukt).", "warning")
         return redirect(url_for("export.round_downloads", round_id=proposal.round_id))
     exports.record_export(
-        current_user, "json", object_type="proposal", object_id=proposal_id
+        current_user,
+        "json",
+        object_type="proposal",
+        object_id=proposal_id,
+        remote_addr=request.remote_addr,
     )
     filename = proposal_filename(proposal.round.label, part, proposal.number)
     return _send(_json(data), filename, JSON)

@@ -3,10 +3,20 @@ review, compare, adjust, approve, audit log. The spil may read (level "reader").
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -16,7 +26,6 @@ from ..domain import AssignmentKind, FteError, format_fte, parse_fte
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
 from ..models import (
-    AuditEntry,
     Employee,
     Job,
     PinKind,
@@ -26,6 +35,7 @@ from ..models import (
     WorkPlan,
 )
 from ..services import adjust, approval, jobs, review, rounds
+from ..services import audit_log as audit_log_service
 from ..services.base import ServiceError
 from .access import access
 
@@ -594,11 +604,52 @@ def approve_plan(plan_id: int) -> str | Response:
 
 @bp.route("/logboek")
 @access("secretary")
-def audit_log() -> str:
-    """Who did what when (the newest 300 entries, filterable by action)."""
-    action = request.args.get("actie", "")[:60]
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    entries = db.session.scalars(query).all()
-    return render_template("planning/audit.html", entries=entries, action=action)
+def audit_log() -> str | Response:
+    """Who did what when, as Dutch sentences, filtered by person, round and kind,
+    a page at a time (newest first)."""
+    try:
+        selection = audit_log_service.parse_selection(request.args)
+        number = audit_log_service.parse_page(request.args.get("pagina", ""))
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("planning.audit_log"))
+    return render_template(
+        "planning/audit.html",
+        page=audit_log_service.page(selection, number),
+        selection=selection,
+        kinds=audit_log_service.KINDS,
+        employees=db.session.scalars(select(Employee).order_by(Employee.name)).all(),
+        rounds=db.session.scalars(
+            select(PlanningRound).order_by(PlanningRound.starts_on.desc())
+        ).all(),
+    )
+
+
+@bp.route("/logboek.csv")
+@access("secretary")
+def audit_log_csv() -> Response:
+    """The whole selection (every page) as CSV for Dutch Excel; the download is
+    itself logged."""
+    try:
+        selection = audit_log_service.parse_selection(request.args)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("planning.audit_log"))
+    data = audit_log_service.selection_csv(selection)
+    from ..services import exports
+
+    exports.record_export(
+        current_user,
+        "csv",
+        object_type="audit_log",
+        object_id=None,
+        remote_addr=request.remote_addr,
+    )
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name="logboek.csv",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -704,6 +704,20 @@ for _noun, _path in BEHEER_PATHS.items():
     target(f"beheer.{_noun}_delete")(_confirm(_path, "verwijderen"))
 
 
+@target("privacy.erase")
+def _erase(w: World) -> st.SearchStrategy[Post]:
+    # Anouk and Bram are active: their data are never erased, confirmed or not;
+    # an id that names nobody is no page at all.
+    urls = url_id(w.ids["anouk"], w.ids["bram"]).map(
+        lambda i: f"/privacy/medewerkers/{i}/wissen"
+    )
+    data = st.one_of(
+        _junk(),
+        st.fixed_dictionaries({"bevestigd": st.one_of(st.just("1"), nasty_text())}),
+    )
+    return _as_secretaris(urls, data)
+
+
 # --- imports ---------------------------------------------------------------------
 
 

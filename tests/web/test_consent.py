@@ -135,8 +135,8 @@ def test_approving_without_akkoord_takes_a_typed_reason_and_is_logged(
     assert entry.details["reason"] == "Voorkeuren mondeling besproken."
     assert entry.details["concerns"] == "geen voorkeuren opgegeven"
     log = client.get("/planning/logboek").get_data(as_text=True)
-    assert "werkplan_approved_without_consent" in log
-    assert "Voorkeuren mondeling besproken." in log
+    assert "Carla Smit voor ronde 2027-H1 goedgekeurd zonder akkoord" in log
+    assert "reden: Voorkeuren mondeling besproken." in log
 
     # all the rest at once is just as explicit: a box to tick and a reason
     client.post(

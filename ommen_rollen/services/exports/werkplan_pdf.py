@@ -73,12 +73,23 @@ def round_werkplannen_zip(round_id: int) -> tuple[bytes, str]:
 
 
 def record_export(
-    by: User | None, what: str, *, object_type: str, object_id: int
+    by: User | None,
+    what: str,
+    *,
+    object_type: str,
+    object_id: int | None,
+    remote_addr: str | None = None,
 ) -> None:
-    """Audit who exported which personal data (werkplannen, overviews)."""
+    """Audit who exported which personal data (werkplannen, overviews), and from
+    which address."""
     from ...extensions import db
 
     audit.record(
-        "export", by, object_type=object_type, object_id=object_id, format=what
+        "export",
+        by,
+        object_type=object_type,
+        object_id=object_id,
+        remote_addr=remote_addr,
+        format=what,
     )
     db.session.commit()
