@@ -48,9 +48,7 @@ def ommen(max_fte: float) -> dict[str, Any]:
     return instance(people, roles, settings=dict(demo_data.ROUND_SETTINGS))
 
 
-def test_the_2021_staffing_gets_at_least_4_5_fte_of_hires_that_the_solver_confirms() -> (
-    None
-):
+def test_the_2021_staffing_gets_4_5_fte_of_hires_that_the_solver_confirms() -> None:
     data = ommen(40.0)
     assert round(sum(r["fte"] for r in data["roles"]), 4) == 44.5
     assert round(sum(e["fte"] for e in data["employees"]), 4) <= 40.0
