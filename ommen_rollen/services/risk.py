@@ -5,11 +5,11 @@ names instead of instance ids."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import wording
-from ..domain import parse_fte
+from ..domain import format_fte, parse_fte
 from .solver_bridge import employee_id_of
 
 
@@ -31,6 +31,32 @@ class AbsenceRow:
     lost_last_backup: list[str]
     knock_on_units: int
     knock_on: list[str]  # "Naam laat r12 – Rol liggen: 4 uur"
+    # the role id behind each entry of roles / lost_last_backup / knock_on, and
+    # (units, critical) per uncovered role, so a cluster's part can be cut out
+    role_ids: list[str] = field(default_factory=list)
+    lost_ids: list[str] = field(default_factory=list)
+    knock_ids: list[tuple[str, int]] = field(default_factory=list)
+    units_by_role: dict[str, tuple[int, bool]] = field(default_factory=dict)
+
+    def within(self, role_ids: set[str]) -> AbsenceRow:
+        """Only what concerns these roles (what a spil of their cluster reads)."""
+        units = {r: u for r, u in self.units_by_role.items() if r in role_ids}
+        keep = [i for i, r in enumerate(self.role_ids) if r in role_ids]
+        lost = [i for i, r in enumerate(self.lost_ids) if r in role_ids]
+        knock = [i for i, (r, _) in enumerate(self.knock_ids) if r in role_ids]
+        return replace(
+            self,
+            uncovered_units=sum(u for u, _ in units.values()),
+            uncovered_critical_units=sum(u for u, c in units.values() if c),
+            roles=[self.roles[i] for i in keep],
+            role_ids=[self.role_ids[i] for i in keep],
+            lost_last_backup=[self.lost_last_backup[i] for i in lost],
+            lost_ids=[self.lost_ids[i] for i in lost],
+            knock_on=[self.knock_on[i] for i in knock],
+            knock_ids=[self.knock_ids[i] for i in knock],
+            knock_on_units=sum(self.knock_ids[i][1] for i in knock),
+            units_by_role=units,
+        )
 
     @property
     def employee_id(self) -> int | None:
@@ -108,6 +134,19 @@ class Risk:
             self.roles_without_backup or self.single_eligible or self.only_backup
         )
 
+    @property
+    def remaining_text(self) -> str:
+        """What the advised hires leave open ('' when nothing), in Dutch."""
+        parts = []
+        left = _units(self.remaining_uncovered_fte)
+        if left:
+            parts.append(f"{format_fte(left)} fte ({wording.hours(left)})")
+        if self.remaining_missing_backups:
+            parts.append(
+                wording.count(self.remaining_missing_backups, "ontbrekende vervanger")
+            )
+        return wording.join(parts)
+
     def cell(self, person: str, role: str) -> HeatCell:
         return self.heat.get((person, role), HeatCell("", 0, ""))
 
@@ -119,7 +158,9 @@ class Risk:
             single_eligible=[r for r in self.single_eligible if r in keep],
             only_backup=[],
             clusters=self.clusters,
-            absences=[a for a in self.absences if a.employee in people],
+            absences=[
+                a.within(role_ids) for a in self.absences if a.employee in people
+            ],
             heat_people=[p for p in self.heat_people if p[0] in people],
             heat_roles=[r for r in self.heat_roles if r[0] in role_ids],
             heat=self.heat,
@@ -127,10 +168,21 @@ class Risk:
         )
 
 
-def risk_of(instance: dict[str, Any], plan: dict[str, Any]) -> Risk:
-    """The vulnerability and formation sections of a plan, with names."""
-    names = {e["id"]: e.get("name", e["id"]) for e in instance.get("employees", [])}
-    roles = {r["id"]: r for r in instance.get("roles", [])}
+def risk_of(
+    instance: dict[str, Any],
+    plan: dict[str, Any],
+    *,
+    names: dict[str, str] | None = None,
+    role_names: dict[str, str] | None = None,
+) -> Risk:
+    """The vulnerability and formation sections of a plan, with names (from the
+    instance, else from ``names`` / ``role_names`` by instance id)."""
+    names = dict(names or {}) | {
+        e["id"]: e.get("name", e["id"]) for e in instance.get("employees", [])
+    }
+    roles = {r: {"id": r, "name": n} for r, n in (role_names or {}).items()} | {
+        r["id"]: r for r in instance.get("roles", [])
+    }
 
     def role_label(rid: str) -> str:
         role = roles.get(rid, {})
@@ -151,7 +203,7 @@ def risk_of(instance: dict[str, Any], plan: dict[str, Any]) -> Risk:
         ],
         only_backup=[
             f"{names.get(o['employee'], o['employee'])}: "
-            + ", ".join(role_label(r) for r in o.get("roles", []))
+            + "; ".join(role_label(r) for r in o.get("roles", []))
             for o in spof.get("only_backup", [])
         ],
         clusters=[
@@ -168,6 +220,10 @@ def risk_of(instance: dict[str, Any], plan: dict[str, Any]) -> Risk:
     order = list(v.get("ranking") or sorted(absence))
     for rank, key in enumerate(order, start=1):
         a = absence.get(key) or {}
+        per_role = {
+            str(u.get("role")): (_units(u.get("fte")), bool(u.get("critical")))
+            for u in a.get("uncovered_roles", [])
+        }
         risk.absences.append(
             AbsenceRow(
                 rank=rank,
@@ -183,6 +239,12 @@ def risk_of(instance: dict[str, Any], plan: dict[str, Any]) -> Risk:
                     f"{role_label(k['role'])} liggen: {wording.hours(_units(k['fte']))}"
                     for k in a.get("knock_on", [])
                 ],
+                role_ids=[str(r) for r in a.get("roles", [])],
+                lost_ids=[str(r) for r in a.get("lost_last_backup", [])],
+                knock_ids=[
+                    (str(k["role"]), _units(k["fte"])) for k in a.get("knock_on", [])
+                ],
+                units_by_role=per_role,
             )
         )
     _heat_map(risk, names, roles, plan, role_label)
@@ -225,7 +287,13 @@ def _heat_map(
         key=lambda e: (names.get(e, e), e),
     )
     risk.heat_people = [(e, names.get(e, e)) for e in people]
-    risk.heat_roles = [(rid, role_label(rid)) for rid in roles if rid in holders]
+    risk.heat_roles = [
+        (rid, role_label(rid))
+        for rid in sorted(
+            (r for r in roles if r in holders),
+            key=lambda r: (str(roles[r].get("cluster", "")), r),
+        )
+    ]
     for rid, _ in risk.heat_roles:
         backers = backups.get(rid, set())
         for e in holders.get(rid, set()):

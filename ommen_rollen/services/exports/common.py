@@ -384,7 +384,12 @@ def round_overview(round_id: int) -> RoundOverview:
 
     proposal = _plan_proposal(plans, round_id)
     plan_json = (proposal.plan if proposal else None) or {}
-    overview.risk = risk_of((proposal.instance if proposal else None) or {}, plan_json)
+    overview.risk = risk_of(
+        (proposal.instance if proposal else None) or {},
+        plan_json,
+        names=_employee_names(),
+        role_names={r.code: r.name for r in overview.roles},
+    )
     reasons = {
         u.get("role"): u.get("reason", "") for u in plan_json.get("uncovered", [])
     }
