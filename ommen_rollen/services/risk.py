@@ -135,17 +135,15 @@ class Risk:
         )
 
     @property
+    def gap_text(self) -> str:
+        """The gap the staffing causes, in Dutch ('0,6 fte (21,6 uur) niet gedekt
+        en 2 ontbrekende vervangers')."""
+        return _gap_text(self.gap_uncovered_fte, self.gap_missing_backups)
+
+    @property
     def remaining_text(self) -> str:
         """What the advised hires leave open ('' when nothing), in Dutch."""
-        parts = []
-        left = _units(self.remaining_uncovered_fte)
-        if left:
-            parts.append(f"{format_fte(left)} fte ({wording.hours(left)})")
-        if self.remaining_missing_backups:
-            parts.append(
-                wording.count(self.remaining_missing_backups, "ontbrekende vervanger")
-            )
-        return wording.join(parts)
+        return _gap_text(self.remaining_uncovered_fte, self.remaining_missing_backups)
 
     def cell(self, person: str, role: str) -> HeatCell:
         return self.heat.get((person, role), HeatCell("", 0, ""))
@@ -166,6 +164,16 @@ class Risk:
             heat=self.heat,
             hires=[],
         )
+
+
+def _gap_text(uncovered_fte: Any, missing: int) -> str:
+    parts = []
+    left = _units(uncovered_fte)
+    if left:
+        parts.append(f"{format_fte(left)} fte ({wording.hours(left)}) niet gedekt")
+    if missing:
+        parts.append(wording.count(missing, "ontbrekende vervanger"))
+    return wording.join(parts)
 
 
 def risk_of(

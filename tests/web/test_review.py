@@ -306,6 +306,10 @@ def test_the_review_shows_shortfalls_with_reasons_and_vulnerability(
     assert "Dirk Mulder laat r03 – Beleid economie liggen: 3,6 uur" in page
     # the heat map: Anouk holds r01 without a vervanger
     assert 'title="r01 – Regie ICT: rolhouder zonder vervanger">H!</td>' in page
+    assert (
+        "(niet door het rekenen): 0,4 fte (14,4 uur) niet gedekt en 1 ontbrekende "
+        "vervanger." in page
+    )
     assert "Daarna resteert 1 ontbrekende vervanger." in page
     assert "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte dekt 0,4 fte" in page
     assert "H 0,5" in page  # the coverage matrix cell
