@@ -15,9 +15,11 @@ fte first, then uncovered fte, then missing vervangers, then the smallest fte),
 evaluated exactly against the remaining gap: as holder of uncovered fte it
 qualifies for (critical first, a split role at least its minimum share) within its
 fte, and as vervanger of roles lacking one within the backup duty cap. The fte of a
-hire is what it takes on rounded up to a tenth, at most 1.0. ``solve.verify_advice``
-adds the hires to the instance (``with_hires``) and lets the solver plan again, so
-the gain can be checked by the real search.
+hire is what it takes on rounded up to a tenth, at most 1.0; a hire of at most 0.3
+fte is then folded into another hire of the same rompfunctie where the joint profile
+stays realistic and fits one contract. ``solve.verify_advice`` adds the hires to the
+instance (``with_hires``) and lets the solver plan again, so the gain can be checked
+by the real search.
 """
 
 from __future__ import annotations
@@ -153,6 +155,64 @@ def evaluate(facts: Facts, profile: Profile, gap: Gap) -> Hire:
     return Hire(profile, fte, holds, backs)
 
 
+SMALL = 3 * STEP  # a hire of at most 0.3 fte is merged into another where it fits
+
+
+def _hire_fte(facts: Facts, holds: dict[str, int], backs: list[str]) -> int | None:
+    """The fte a hire needs for this work (tenths, at least 0.1), None over 1.0."""
+    share = facts.instance.settings.max_backup_share
+    held = ceil_div(sum(holds.values()), STEP) * STEP
+    duty = sum(facts.roles[r].fte for r in backs)
+    carried = ceil_div(ceil_div(duty * FTE_SCALE, share), STEP) * STEP if duty else 0
+    fte = max(STEP, held, carried)
+    return fte if fte <= FTE_SCALE else None
+
+
+def merge_small(facts: Facts, hires: list[Hire]) -> list[Hire]:
+    """Fold each small hire into a hire of the same rompfunctie when the joint
+    profile stays realistic (at most MAX_COMPETENCES) and fits one contract: one
+    0,8-fte vacancy instead of a 0,6 and a 0,2."""
+    hires = list(hires)
+    changed = True
+    while changed:
+        changed = False
+        for small in sorted(hires, key=lambda h: h.fte):
+            if small.fte > SMALL:
+                break
+            for big in hires:
+                if (
+                    big is small
+                    or big.profile.base_function != small.profile.base_function
+                ):
+                    continue
+                comps = dict(big.profile.competences)
+                for c, lvl in small.profile.competences:
+                    comps[c] = max(comps.get(c, 0), lvl)
+                if len(comps) > MAX_COMPETENCES:
+                    continue
+                holds = dict(big.holds)
+                for r, u in small.holds.items():
+                    holds[r] = holds.get(r, 0) + u
+                backs = [
+                    r for r in dict.fromkeys(big.backs + small.backs) if r not in holds
+                ]
+                if len(backs) < len(big.backs) + len(small.backs):
+                    continue  # a vervanger may not also hold the role
+                fte = _hire_fte(facts, holds, backs)
+                if fte is None:
+                    continue
+                profile = Profile(
+                    big.profile.base_function, tuple(sorted(comps.items()))
+                )
+                hires[hires.index(big)] = Hire(profile, fte, holds, backs)
+                hires.remove(small)
+                changed = True
+                break
+            if changed:
+                break
+    return hires
+
+
 def _apply(gap: Gap, hire: Hire) -> None:
     for r, units in hire.holds.items():
         gap.uncovered[r] -= units
@@ -202,6 +262,7 @@ def formation_advice(
             )
             hires.append(best)
             _apply(gap, best)
+        hires = merge_small(facts, hires)
     total = sum(h.fte for h in hires)
     return {
         "gap": _gap_json(start),
