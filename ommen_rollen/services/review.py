@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import wording
 from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
@@ -190,7 +191,7 @@ class Review:
 
 
 def _backups_text(count: int) -> str:
-    return "1 vervanger ontbreekt" if count == 1 else f"{count} vervangers ontbreken"
+    return wording.count_verb(count, "vervanger", "ontbreekt")
 
 
 def bound_notes(metrics: dict[str, Any]) -> list[str]:

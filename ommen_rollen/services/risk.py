@@ -40,7 +40,14 @@ class AbsenceRow:
 
     def within(self, role_ids: set[str]) -> AbsenceRow:
         """Only what concerns these roles (what a spil of their cluster reads)."""
-        units = {r: u for r, u in self.units_by_role.items() if r in role_ids}
+        by_role = self.units_by_role
+        if not by_role and self.role_ids:
+            # a plan from before per-role amounts: all of it, or none of it
+            share = (self.uncovered_units, self.uncovered_critical_units > 0)
+            by_role = (
+                {self.role_ids[0]: share} if set(self.role_ids) <= role_ids else {}
+            )
+        units = {r: u for r, u in by_role.items() if r in role_ids}
         keep = [i for i, r in enumerate(self.role_ids) if r in role_ids]
         lost = [i for i, r in enumerate(self.lost_ids) if r in role_ids]
         knock = [i for i, (r, _) in enumerate(self.knock_ids) if r in role_ids]

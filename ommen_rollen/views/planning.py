@@ -48,6 +48,18 @@ def counted(number: object, word: str, verb: str = "") -> str:
     return wording.count_verb(n, word, verb) if verb else wording.count(n, word)
 
 
+@bp.app_template_filter("missing")
+def missing_filter(number: object) -> str:
+    """'1 ontbreekt' / '2 ontbreken' (ommen_rollen.wording)."""
+    return wording.missing(int(number or 0))  # type: ignore[call-overload]
+
+
+@bp.app_template_filter("verb_for")
+def verb_filter(number: object, verb: str) -> str:
+    """The form of a verb that goes with a count: 2|verb_for('ontbreekt')."""
+    return wording.verb(int(number or 0), verb)  # type: ignore[call-overload]
+
+
 @bp.app_template_filter("json_fte")
 def json_fte(value: object) -> str:
     """An fte number from plan JSON in Dutch notation (0.6 -> '0,6')."""
