@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from .. import wording
 from ..domain import RoundStatus
 from ..extensions import db
 from ..models import (
@@ -157,7 +158,7 @@ def _check_no_solve_running(round_id: int) -> None:
 
 
 def _rules(count: int) -> str:
-    return "een harde regel" if count == 1 else f"{count} harde regels"
+    return wording.count(count, "harde regel")
 
 
 # --- consent before approval ---------------------------------------------------

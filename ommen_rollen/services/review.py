@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import wording
 from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
 from .base import ServiceError
+from .risk import Risk, risk_of
 from .solver_bridge import current_plans, employee_key
 
 
@@ -52,6 +54,7 @@ class WerkplanView:
     total_units: int
     contract_units: int
     wishes_not_granted: list[dict[str, Any]]
+    avoids_given: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def over_contract(self) -> bool:
@@ -96,6 +99,7 @@ def werkplan_view(plan: WorkPlan) -> WerkplanView:
             learner.append(line)
             total += a.fte_units
     wishes: list[dict[str, Any]] = []
+    avoids: list[dict[str, Any]] = []
     if plan.proposal is not None and plan.proposal.plan:
         explanations = plan.proposal.plan.get("explanations", {}) or {}
         mine = (explanations.get("employees", {}) or {}).get(
@@ -103,7 +107,7 @@ def werkplan_view(plan: WorkPlan) -> WerkplanView:
         )
         role_names = {r.code: r.name for r in db.session.scalars(select(Role))}
         for item in mine:
-            wishes.append(
+            (avoids if item.get("wish") == "avoid" else wishes).append(
                 {
                     "role": item.get("role", ""),
                     "role_name": role_names.get(item.get("role", ""), ""),
@@ -119,6 +123,7 @@ def werkplan_view(plan: WorkPlan) -> WerkplanView:
         total_units=total,
         contract_units=plan.employee.contract_units,
         wishes_not_granted=wishes,
+        avoids_given=avoids,
     )
 
 
@@ -163,6 +168,7 @@ class Review:
     objective: dict[str, Any]
     role_names: dict[str, str]
     employee_names: dict[str, str]
+    risk: Risk = field(default_factory=Risk)
 
     @property
     def bound_notes(self) -> list[str]:
@@ -185,7 +191,7 @@ class Review:
 
 
 def _backups_text(count: int) -> str:
-    return "1 vervanger ontbreekt" if count == 1 else f"{count} vervangers ontbreken"
+    return wording.count_verb(count, "vervanger", "ontbreekt")
 
 
 def bound_notes(metrics: dict[str, Any]) -> list[str]:
@@ -290,6 +296,7 @@ def review(proposal: Proposal) -> Review:
         objective=plan.get("objective", {}) or {},
         role_names={r["id"]: r.get("name", r["id"]) for r in roles},
         employee_names={k: e.name for k, e in employees.items()},
+        risk=risk_of(instance, plan),
     )
 
 
@@ -313,6 +320,7 @@ def for_cluster(full: Review, cluster: str) -> Review:
         objective=full.objective,
         role_names=full.role_names,
         employee_names=full.employee_names,
+        risk=full.risk.for_cluster(codes, people),
     )
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import wording
+
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_INVALID = 2
@@ -64,14 +66,42 @@ def _solve(data: Any, args: argparse.Namespace) -> int:
         encoding="utf-8",
     )
     m = plan.metrics
+    missing = int(m.get("missing_backups") or 0)
     print(
         f"{plan.status}: {m.get('uncovered_fte')} fte onbezet, "
-        f"{m.get('missing_backups')} vervangers ontbreken, "
+        f"{wording.count_verb(missing, 'vervanger', 'ontbreekt')}, "
         f"{m.get('wall_s')} s -> {args.output}"
     )
+    for line in _summary(plan.to_json()):
+        print(line)
     for error in plan.errors:
         print(error, file=sys.stderr)
     return EXIT_OK
+
+
+def _summary(plan: dict[str, Any]) -> list[str]:
+    """The biggest risk and the formation advice of a plan, as Dutch lines."""
+    lines = []
+    v = plan.get("vulnerability") or {}
+    spof = v.get("single_points") or {}
+    alone = spof.get("roles_without_backup") or []
+    if alone:
+        lines.append(f"Zonder vervanger: {', '.join(alone)}")
+    ranking = v.get("ranking") or []
+    if ranking:
+        worst = (v.get("absence") or {}).get(ranking[0]) or {}
+        if worst.get("uncovered_fte"):
+            lines.append(
+                f"Grootste risico: afwezigheid van {ranking[0]} laat "
+                f"{worst['uncovered_fte']} fte liggen "
+                f"({worst.get('uncovered_critical_fte', 0)} fte kritiek)"
+            )
+    hires = (plan.get("formation") or {}).get("hires") or []
+    if hires:
+        total = plan["formation"].get("total_fte")
+        lines.append(f"Formatieadvies ({total} fte):")
+        lines.extend(f"  {h['text']}" for h in hires)
+    return lines
 
 
 def _check(instance_data: Any, plan_path: str) -> int:

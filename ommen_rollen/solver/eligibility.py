@@ -6,6 +6,7 @@ analysis so that all of them apply the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -157,6 +158,14 @@ def facts_of(instance: Instance) -> Facts:
 def qualified_pairs(instance: Instance) -> list[tuple[str, str]]:
     """(employee, role) for every available employee qualified for a role, found
     through an index of who has which competence level (not employees x roles)."""
+    pairs: list[tuple[str, str]] = []
+    for role_id, people in qualified_people(instance):
+        pairs.extend((e_id, role_id) for e_id in people)
+    return pairs
+
+
+def qualified_people(instance: Instance) -> Iterator[tuple[str, set[str]]]:
+    """(role id, the available employees qualified for it) for every role."""
     by_base: dict[str, set[str]] = {}
     at_least: dict[tuple[str, int], set[str]] = {}
     for e in instance.employees:
@@ -166,7 +175,6 @@ def qualified_pairs(instance: Instance) -> list[tuple[str, str]]:
         for name, level in e.competences.items():
             for lower in range(1, level + 1):
                 at_least.setdefault((name, lower), set()).add(e.id)
-    pairs: list[tuple[str, str]] = []
     for r in instance.roles:
         people: set[str] = set()
         for base in r.base_functions:
@@ -174,5 +182,4 @@ def qualified_pairs(instance: Instance) -> list[tuple[str, str]]:
         for name, level in sorted(r.requires.items()):
             if level > 0:
                 people = people & at_least.get((name, level), set())
-        pairs.extend((e_id, r.id) for e_id in people)
-    return pairs
+        yield r.id, people

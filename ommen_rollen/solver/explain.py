@@ -1,13 +1,16 @@
-"""Explanations in Dutch: why a role is uncovered, why a backup is missing, and why
-an employee did not get a role they wanted or wanted to learn."""
+"""Explanations in Dutch (addressing the employee as u): why a role is uncovered,
+why a backup is missing, why an employee did not get a role they wanted or wanted
+to learn, and why they hold a role they would rather not have. Texts never name a
+colleague or a colleague's wish; numbers and plurals come from ``wording``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from ..domain import format_fte
+from .. import wording
 from .eligibility import Facts, base_fits, missing_competences, qualified
+from .instance import Role
 
 Pair = tuple[str, str]
 
@@ -26,6 +29,7 @@ class Usage:
         self.roles: dict[str, set[str]] = defaultdict(set)
         self.backup_load: dict[str, int] = defaultdict(int)
         self.holders_of: dict[str, list[str]] = defaultdict(list)
+        self.shares = dict(holders)
         for (e, r), share in holders.items():
             self.load[e] += facts.holder_load_ceil(e, r, share)
             self.roles[e].add(r)
@@ -46,9 +50,17 @@ class Usage:
 
 def _competence_text(facts: Facts, e: str, r: str) -> str:
     missing = missing_competences(facts.employees[e], facts.roles[r])
-    return ", ".join(
-        f"{name} niveau {have} (rol vraagt {need})" for name, need, have in missing
+    return wording.join(
+        [f"{name} niveau {have} (rol vraagt {need})" for name, need, have in missing]
     )
+
+
+def _requirement_text(role: Role) -> str:
+    bases = "/".join(role.base_functions)
+    needs = wording.join(
+        [f"{c} niveau {lvl}" for c, lvl in sorted(role.requires.items())]
+    )
+    return f"rompfunctie {bases}" + (f" met {needs}" if needs else "")
 
 
 def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
@@ -57,12 +69,9 @@ def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
     people = facts.instance.employees
     fits = [e for e in people if qualified(e, role)]
     if not fits:
-        bases = "/".join(role.base_functions)
-        needs = ", ".join(f"{c} {lvl}" for c, lvl in sorted(role.requires.items()))
         return "no_eligible", (
-            f"Geen enkele medewerker is inzetbaar: rompfunctie {bases}"
-            + (f" met {needs}" if needs else "")
-            + " heeft niemand."
+            f"Geen enkele medewerker is inzetbaar: {_requirement_text(role)} "
+            "heeft niemand."
         )
     available = [e for e in fits if e.available]
     if not available:
@@ -73,13 +82,18 @@ def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
     holders = usage.holders_of[r]
     if len(holders) >= role.max_holders:
         return "max_holders", (
-            f"Het maximum van {role.max_holders} rolhouder(s) is bereikt en die "
-            "hebben geen ruimte voor meer."
+            f"Het maximum van {wording.count(role.max_holders, 'rolhouder')} is "
+            "bereikt en die hebben geen ruimte voor meer."
+        )
+    need = wording.hours(role.min_share or role.fte)
+    if len(allowed) == 1:
+        return "capacity", (
+            f"De enige inzetbare medewerker heeft geen {need} meer vrij (of heeft "
+            "het maximum aantal rollen)."
         )
     return "capacity", (
-        f"Alle {len(allowed)} inzetbare medewerkers zijn vol: niemand heeft nog "
-        f"minstens {format_fte(role.min_share)} fte vrij (of het maximum aantal "
-        "rollen is bereikt)."
+        f"Er zijn {wording.count(len(allowed), 'inzetbare collega')} en niemand "
+        f"heeft nog {need} vrij (of het maximum aantal rollen is bereikt)."
     )
 
 
@@ -94,8 +108,8 @@ def missing_backup_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]
     ]
     if not fits:
         return "no_candidate", (
-            "Er is geen inzetbare collega (rompfunctie en competenties) naast de "
-            "rolhouder(s)."
+            f"Naast de {wording.noun(len(holders), 'rolhouder')} is er geen inzetbare "
+            f"collega ({_requirement_text(role)})."
         )
     if not [e for e in fits if e.available]:
         return "unavailable", "Alle inzetbare collega's zijn niet beschikbaar."
@@ -105,81 +119,115 @@ def missing_backup_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]
     if not allowed:
         return "forbidden", "Alle inzetbare collega's zijn als vervanger uitgesloten."
     return "backup_load", (
-        f"Alle {len(allowed)} inzetbare collega's zitten aan hun maximale "
-        "vervangingslast of maximum aantal rollen."
+        f"{wording.count(len(allowed), 'inzetbare collega').capitalize()} "
+        f"{wording.verb(len(allowed), 'is')} al vervanger tot de maximale "
+        "vervangingslast of het maximum aantal rollen."
+    )
+
+
+PINNED = "door de secretaris of in een goedgekeurd werkplan"
+
+
+def _pinned_holders(facts: Facts, r: str) -> set[str]:
+    return {
+        p.employee for p in facts.instance.pins if p.role == r and p.kind == "holder"
+    }
+
+
+def _want_or_learn_reason(
+    facts: Facts, e: str, r: str, wish: str, usage: Usage
+) -> tuple[str, str]:
+    employee, role = facts.employees[e], facts.roles[r]
+    kind = "holder" if wish == "want" else "learner"
+    if wish == "want":
+        need = facts.holder_load_ceil(e, r, role.min_share)
+    else:
+        need = facts.instance.learner_units(role)
+    holders = [h for h in usage.holders_of[r] if h != e]
+    free = usage.free(facts, e)
+    if not employee.available:
+        return "unavailable", "U bent in deze periode niet beschikbaar."
+    if not base_fits(employee, role):
+        return "not_eligible", (
+            f"Uw rompfunctie {employee.base_function} past niet bij deze rol "
+            f"(rompfunctie {'/'.join(role.base_functions)})."
+        )
+    if wish == "want" and missing_competences(employee, role):
+        return "not_eligible", f"Competentie te laag: {_competence_text(facts, e, r)}."
+    if (e, r, kind) in facts.forbidden:
+        return "forbidden", "Deze toewijzing is voor u uitgesloten."
+    if wish == "want" and _pinned_holders(facts, r) - {e}:
+        return "pinned", f"De rol is bij een collega vastgezet ({PINNED})."
+    if wish == "learn" and not holders:
+        return "no_mentor", (
+            "Niemand houdt deze rol, dus er is geen begeleider om van te leren."
+        )
+    if free < need:
+        return "capacity", (
+            f"Uw uren zijn vol: u heeft {wording.hours_free(free)} en dit vraagt "
+            f"minstens {wording.hours(need)}."
+        )
+    if usage.roles_full(facts, e, r):
+        return "max_roles", (
+            "U heeft al het maximum van "
+            f"{wording.count(employee.max_roles or 0, 'rol')}."
+        )
+    if wish == "want" and holders:
+        return "taken", (
+            "De rol is gegeven aan een collega met een sterkere aanspraak (een eigen "
+            "wens, ervaring met de rol of minder andere mogelijkheden)."
+        )
+    return "priority", (
+        "Niet toegewezen: dat zou de dekking van andere rollen of de wensen van "
+        "collega's meer kosten."
+    )
+
+
+def _avoid_reason(facts: Facts, e: str, r: str, usage: Usage) -> tuple[str, str]:
+    """Why employee e holds role r although they would rather not."""
+    if any(
+        p.employee == e and p.role == r and p.kind == "holder"
+        for p in facts.instance.pins
+    ):
+        return "pinned", f"Deze rol is voor u vastgezet ({PINNED})."
+    others = [o for o, role in facts.holder_pairs if role == r and o != e]
+    if not others:
+        return "too_few", (
+            "U bent de enige inzetbare collega voor deze rol (rompfunctie, "
+            "competenties en beschikbaarheid)."
+        )
+    share = sum(s for (h, role), s in usage.shares.items() if h == e and role == r)
+    room = [
+        o for o in others if usage.free(facts, o) >= facts.holder_load_ceil(o, r, share)
+    ]
+    if not room:
+        free = sum(max(usage.free(facts, o), 0) for o in others)
+        return "others_full", (
+            f"Naast u {wording.verb(len(others), 'is')} er "
+            f"{wording.colleagues(len(others), other=True)} en "
+            + ("die heeft " if len(others) == 1 else "die hebben samen ")
+            + f"{wording.hours_free(free)}; uw deel vraagt {wording.hours(share)}."
+        )
+    return "stronger_claim", (
+        "Een collega die de rol ook kan doen, heeft een sterkere aanspraak om hem "
+        "niet te krijgen of is elders nodig; zo is het plan voor iedereen samen het "
+        "best."
     )
 
 
 def wish_reason(
     facts: Facts, e: str, r: str, wish: str, usage: Usage
 ) -> dict[str, Any]:
-    """Why employee e did not get role r as holder (want) or learner (learn)."""
-    employee, role = facts.employees[e], facts.roles[r]
+    """Why employee e did not get role r as holder (want) or learner (learn), or
+    why they hold a role they would rather not have (avoid)."""
     out: dict[str, Any] = {"role": r, "wish": wish}
-    kind = "holder" if wish == "want" else "learner"
-    need = role.min_share if wish == "want" else facts.instance.learner_units(role)
-    if wish == "want":
-        need = facts.holder_load_ceil(e, r, role.min_share)
-    holders = [h for h in usage.holders_of[r] if h != e]
-    free = usage.free(facts, e)
-    if not employee.available:
-        code, reason = "unavailable", "Je bent in deze periode niet beschikbaar."
-    elif not base_fits(employee, role):
-        code, reason = (
-            "not_eligible",
-            (
-                f"Je rompfunctie {employee.base_function} past niet bij deze rol "
-                f"({'/'.join(role.base_functions)})."
-            ),
-        )
-    elif wish == "want" and missing_competences(employee, role):
-        code, reason = (
-            "not_eligible",
-            (f"Competentie te laag: {_competence_text(facts, e, r)}."),
-        )
-    elif (e, r, kind) in facts.forbidden:
-        code, reason = "forbidden", "Deze toewijzing is uitgesloten."
-    elif wish == "learn" and not holders:
-        code, reason = (
-            "no_mentor",
-            ("Niemand houdt deze rol, dus er is geen begeleider om van te leren."),
-        )
-    elif wish == "want" and holders:
-        names = ", ".join(facts.employees[h].name for h in holders)
-        also = [h for h in holders if facts.choice.get((h, r)) == "want"]
-        why = (
-            f"je fte is al vol (nog {format_fte(max(free, 0))} fte vrij)"
-            if free < need
-            else "zo waren dekking en wensen van iedereen samen het best te vervullen"
-        )
-        code, reason = (
-            "taken",
-            f"De rol is gegeven aan {names}"
-            + (" (die de rol ook graag wilde)" if also else "")
-            + f"; {why}.",
-        )
-        out["given_to"] = holders
-    elif free < need:
-        code, reason = (
-            "capacity",
-            (
-                f"Je fte is vol: nog {format_fte(max(free, 0))} fte vrij, "
-                f"dit vraagt minstens {format_fte(need)} fte."
-            ),
-        )
-    elif usage.roles_full(facts, e, r):
-        code, reason = (
-            "max_roles",
-            (f"Je hebt al het maximum van {employee.max_roles} rollen."),
-        )
+    if wish == "avoid":
+        code, reason = _avoid_reason(facts, e, r, usage)
     else:
-        code, reason = (
-            "priority",
-            (
-                "Niet toegewezen: dat zou de dekking van andere rollen of wensen van "
-                "collega's meer kosten."
-            ),
-        )
+        code, reason = _want_or_learn_reason(facts, e, r, wish, usage)
+        holders = [h for h in usage.holders_of[r] if h != e]
+        if wish == "want" and holders:
+            out["given_to"] = holders  # for the secretaris; never in the text
     out["reason_code"] = code
     out["reason"] = reason
     return out
@@ -192,10 +240,15 @@ def explanations(
     usage: Usage,
     uncovered: dict[str, tuple[str, str]],
 ) -> dict[str, Any]:
-    """{"employees": {id: [unfulfilled wishes]}, "roles": {id: uncovered reason}}."""
+    """{"employees": {id: [unfulfilled wishes and overridden avoids]},
+    "roles": {id: uncovered reason}}."""
     per_employee: dict[str, list[dict[str, Any]]] = {}
     for (e, r), choice in sorted(facts.choice.items()):
         if (e, r) in holders:
+            if choice == "avoid":
+                per_employee.setdefault(e, []).append(
+                    wish_reason(facts, e, r, choice, usage)
+                )
             continue
         if choice == "want" or (choice == "learn" and (e, r) not in learners):
             per_employee.setdefault(e, []).append(

@@ -48,6 +48,7 @@ class Plan:
     metrics: dict[str, Any] = field(default_factory=dict)
     explanations: dict[str, Any] = field(default_factory=dict)
     vulnerability: dict[str, Any] = field(default_factory=dict)
+    formation: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
     def holders(self, role: str) -> list[PlanAssignment]:
@@ -76,6 +77,7 @@ class Plan:
             "metrics": self.metrics,
             "explanations": self.explanations,
             "vulnerability": self.vulnerability,
+            "formation": self.formation,
         }
         if self.errors:
             data["errors"] = list(self.errors)
@@ -137,5 +139,6 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         metrics=dict(data.get("metrics", {})),
         explanations=dict(data.get("explanations", {})),
         vulnerability=dict(data.get("vulnerability", {})),
+        formation=dict(data.get("formation", {})),
         errors=list(data.get("errors", [])),
     )

@@ -25,7 +25,7 @@ names them), "cancelled" (should_stop ended the run; the best plan so far) and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -36,6 +36,7 @@ from .bounds import Bounds, lower_bounds
 from .candidate import Candidate, warm_start
 from .diagnose import core_message, pin_conflicts
 from .eligibility import Facts, facts_of
+from .formation import formation_advice, with_hires
 from .hints import better
 from .instance import Instance, InstanceError, fte_number, parse_instance
 from .model import build_plan_model
@@ -194,8 +195,18 @@ def solve(
             "shortfall_proven": result.shortfall_proven,
         },
     )
+    plan.formation = formation_advice(
+        facts, plan, final_bounds, proven=bool(result.shortfall_proven)
+    )
     plan.metrics.update(_run_metrics(runner))
     return plan
+
+
+def verify_advice(
+    instance: Instance, advice: Mapping[str, Any], **solve_kwargs: Any
+) -> Plan:
+    """Plan again with the advised hires on board, so the solver checks the gain."""
+    return solve(with_hires(instance, list(advice.get("hires", []))), **solve_kwargs)
 
 
 def solve_json(data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from .. import wording
 from ..domain import AssignmentKind, FteError, format_fte, parse_fte
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
@@ -36,10 +37,37 @@ from ..models import (
 )
 from ..services import adjust, approval, jobs, review, rounds
 from ..services import audit_log as audit_log_service
+from ..services import employee_page as employee_pages
 from ..services.base import ServiceError
+from ..services.solver_bridge import employee_id_of
 from .access import access
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
+
+
+@bp.app_template_filter("employee_id")
+def employee_id_filter(key: object) -> int | None:
+    """The database id behind an instance key ("m12" -> 12), or None."""
+    return employee_id_of(str(key))
+
+
+@bp.app_template_filter("counted")
+def counted(number: object, word: str, verb: str = "") -> str:
+    """'1 vervanger ontbreekt' / '2 vervangers ontbreken' (ommen_rollen.wording)."""
+    n = int(number or 0)  # type: ignore[call-overload]
+    return wording.count_verb(n, word, verb) if verb else wording.count(n, word)
+
+
+@bp.app_template_filter("missing")
+def missing_filter(number: object) -> str:
+    """'1 ontbreekt' / '2 ontbreken' (ommen_rollen.wording)."""
+    return wording.missing(int(number or 0))  # type: ignore[call-overload]
+
+
+@bp.app_template_filter("verb_for")
+def verb_filter(number: object, verb: str) -> str:
+    """The form of a verb that goes with a count: 2|verb_for('ontbreekt')."""
+    return wording.verb(int(number or 0), verb)  # type: ignore[call-overload]
 
 
 @bp.app_template_filter("json_fte")
@@ -338,6 +366,19 @@ def proposal_detail(proposal_id: int) -> str:
         proposal=proposal,
         form=OptimiseForm(formdata=None, time_limit_s=int(_config_time_limit())),
     )
+
+
+@bp.route("/medewerkers/<int:employee_id>")
+@access("secretary")
+def employee_page(employee_id: int) -> str:
+    """One medewerker: werkplan, wishes and how each was answered, load against
+    the contract, history over the rounds."""
+    round_id = request.args.get("ronde", type=int)
+    try:
+        page = employee_pages.employee_page(employee_id, round_id)
+    except ServiceError:
+        abort(404)
+    return render_template("planning/employee.html", page=page)
 
 
 @bp.route("/voorstellen/<int:proposal_id>/kiezen", methods=["POST"])

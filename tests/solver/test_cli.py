@@ -54,3 +54,34 @@ def test_check_exits_1_and_lists_violations_of_a_tampered_plan(
     }
     assert main(["check", source, write(tmp_path / "p.json", plan)]) == 1
     assert "m1" in capsys.readouterr().out
+
+
+def test_solve_prints_the_biggest_risk_and_the_formation_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = instance(
+        [employee("m1", competences={"omgevingsrecht": 2})],
+        [
+            role("r1", 0.6, requires={"omgevingsrecht": 2}, backups=1, critical=True),
+            role("r2", 0.8, requires={"omgevingsrecht": 2}),
+        ],
+    )
+    source = write(tmp_path / "i.json", data)
+    target = str(tmp_path / "p.json")
+    assert (
+        main(["solve", source, "-o", target, "--time-limit", "2", "--workers", "1"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "0.8 fte onbezet, 1 vervanger ontbreekt" in out
+    assert "Zonder vervanger: r1" in out
+    assert (
+        "Grootste risico: afwezigheid van m1 laat 0.6 fte liggen (0.6 fte kritiek)"
+        in out
+    )
+    assert "Formatieadvies (0.8 fte):" in out
+    assert (
+        "  1 Regisseur/adviseur (B), omgevingsrecht niveau 2, 0,8 fte dekt 0,8 fte en "
+        "1 ontbrekende vervanger" in out
+    )
+    assert main(["check", source, target]) == 0

@@ -169,7 +169,8 @@ def test_coverage_comes_before_preferences() -> None:
     )
     plan = solved(data)
     assert held(plan) == {("m1", "r1"): 0.5, ("m2", "r2"): 0.5}
-    assert plan["explanations"]["employees"]["m2"][0]["reason_code"] == "taken"
+    # m2 is full with r2, which only m2 can do
+    assert plan["explanations"]["employees"]["m2"][0]["reason_code"] == "capacity"
     assert plan["explanations"]["employees"]["m2"][0]["given_to"] == ["m1"]
 
 

@@ -96,10 +96,56 @@ def planned_round(
             "missing_backups": [
                 {"role": "r03", "missing": 1, "reason": "Te weinig geschikten."}
             ],
+            "assignments": [
+                {"employee": "anouk", "role": "r01", "kind": "holder", "fte": 0.5},
+                {"employee": "bram", "role": "r01", "kind": "backup"},
+                {"employee": "bram", "role": "r02", "kind": "holder", "fte": 0.4},
+            ],
             "vulnerability": {
                 "single_eligible_roles": ["r03"],
-                "absence": {"anouk": {"uncovered_fte": 0.7, "roles": ["r01", "r02"]}},
+                "single_points": {
+                    "roles_without_backup": ["r02"],
+                    "single_eligible_roles": ["r03"],
+                    "only_backup": [{"employee": "bram", "roles": ["r01", "r03"]}],
+                },
+                "clusters": [
+                    {
+                        "cluster": "Regie en Coördinatie",
+                        "bus_factor": 1,
+                        "roles_on_one_person": 1,
+                        "roles": 3,
+                    },
+                ],
+                "absence": {
+                    "anouk": {
+                        "uncovered_fte": 0.7,
+                        "uncovered_critical_fte": 0.5,
+                        "roles": ["r01", "r02"],
+                        "lost_last_backup": ["r03"],
+                        "knock_on_fte": 0.1,
+                        "knock_on": [{"employee": "bram", "role": "r02", "fte": 0.1}],
+                    },
+                    "bram": {"uncovered_fte": 0.4, "roles": ["r02"]},
+                },
+                "ranking": ["anouk", "bram"],
                 "worst": {"employee": "anouk", "uncovered_fte": 0.7},
+            },
+            "formation": {
+                "gap": {"uncovered_fte": 0.2, "missing_backups": 1},
+                "hires": [
+                    {
+                        "base_function": "B",
+                        "competences": {"participatie": 2},
+                        "fte": 0.2,
+                        "covers_fte": 0.2,
+                        "roles": {"r04": 0.2},
+                        "backup_roles": ["r03"],
+                        "text": "1 Regisseur/adviseur (B), participatie niveau 2, "
+                        "0,2 fte dekt 0,2 fte en 1 ontbrekende vervanger",
+                    },
+                ],
+                "total_fte": 0.2,
+                "remaining": {"uncovered_fte": 0, "missing_backups": 0},
             },
         },
     )
@@ -341,6 +387,9 @@ def test_overview_xlsx_has_matrix_cluster_load_and_shortfall_sheets(
         "Regie en Coördinatie",
         "Belasting",
         "Knelpunten",
+        "Kwetsbaarheid",
+        "Warmtekaart",
+        "Formatieadvies",
     ]
     matrix = wb["Matrix"]
     header = [c.value for c in matrix[1]]
@@ -386,6 +435,31 @@ def test_overview_xlsx_has_matrix_cluster_load_and_shortfall_sheets(
     assert ["r04", "Participatie", "Beleid en Ontwikkeling", 1] in problems
     assert ["Anouk de Vries", 0.7, "r01, r02"] in problems
     assert ["r03"] in problems
+
+    # Kwetsbaarheid: single points of failure first, then bus factor and ranking
+    risk = [
+        [v for v in r if v is not None]
+        for r in wb["Kwetsbaarheid"].iter_rows(values_only=True)
+    ]
+    assert risk[1] == ["Rol zonder vervanger", "r02 – Economie"]
+    assert ["Enige vervanger van meerdere rollen",
+            "Bram Jansen: r01 – Regie vergunningen; r03 – Sport"] in risk  # fmt: skip
+    assert ["Regie en Coördinatie", 1, 1, 3] in risk
+    assert [1, "Anouk de Vries", 0.7, 25.2, 18, "r01 – Regie vergunningen; "
+            "r02 – Economie", "r03 – Sport", 3.6,
+            "Bram Jansen laat r02 – Economie liggen: 3,6 uur"] in risk  # fmt: skip
+    assert [2, "Bram Jansen", 0.4, 14.4, 0, "r02 – Economie", 0] in risk
+
+    heat = list(wb["Warmtekaart"].iter_rows(values_only=True))
+    assert heat[0][:3] == ("Medewerker", "r01", "r02")
+    assert heat[1][:3] == ("Anouk de Vries", "H", None)
+    assert heat[2][:3] == ("Bram Jansen", "V!", "H!")
+
+    hires = list(wb["Formatieadvies"].iter_rows(values_only=True))
+    assert hires[1][:4] == (
+        "1 Regisseur/adviseur (B), participatie niveau 2, 0,2 fte dekt 0,2 fte en "
+        "1 ontbrekende vervanger", 0.2, 0.2, 1,
+    )  # fmt: skip
 
 
 # --- CSV --------------------------------------------------------------------------

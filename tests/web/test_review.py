@@ -191,16 +191,61 @@ def hand_plan(org: Org, *holders: tuple[str, str, float]) -> dict[str, Any]:
         ],
         "vulnerability": {
             "single_eligible_roles": ["r02"],
+            "single_points": {
+                "roles_without_backup": ["r01"],
+                "single_eligible_roles": ["r02"],
+                "only_backup": [],
+            },
+            "clusters": [
+                {
+                    "cluster": "Regie en Coördinatie",
+                    "bus_factor": 1,
+                    "roles_on_one_person": 2,
+                    "roles": 2,
+                }
+            ],
             "absence": {
                 f"m{org.employees['anouk'].id}": {
                     "uncovered_fte": 0.5,
+                    "uncovered_critical_fte": 0,
                     "roles": ["r01"],
-                }
+                    "lost_last_backup": [],
+                    "knock_on_fte": 0.1,
+                    "knock_on": [
+                        {
+                            "employee": f"m{org.employees['dirk'].id}",
+                            "role": "r03",
+                            "fte": 0.1,
+                        }
+                    ],
+                },
+                f"m{org.employees['dirk'].id}": {"uncovered_fte": 0, "roles": []},
             },
+            "ranking": [
+                f"m{org.employees['anouk'].id}",
+                f"m{org.employees['dirk'].id}",
+            ],
             "worst": {
                 "employee": f"m{org.employees['anouk'].id}",
                 "uncovered_fte": 0.5,
             },
+        },
+        "formation": {
+            "gap": {"uncovered_fte": 0.4, "missing_backups": 1},
+            "hires": [
+                {
+                    "base_function": "B",
+                    "competences": {"financiën": 2},
+                    "fte": 0.4,
+                    "covers_fte": 0.4,
+                    "roles": {"r02": 0.4},
+                    "backup_roles": [],
+                    "text": "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte "
+                    "dekt 0,4 fte",
+                }
+            ],
+            "total_fte": 0.4,
+            "remaining": {"uncovered_fte": 0, "missing_backups": 1},
         },
         "metrics": {"covered_fte": 0.8, "uncovered_fte": 0.4},
     }
@@ -254,8 +299,24 @@ def test_the_review_shows_shortfalls_with_reasons_and_vulnerability(
     page = client.get(f"/planning/voorstellen/{first.id}").get_data(as_text=True)
     assert "r02 – Regie financiën: 0,4 fte. Niemand met rompfunctie B vrij." in page
     assert "r01 – Regie ICT: 1 ontbreekt. Geen bekwame vervanger over." in page
-    assert "maar één medewerker in aanmerking komt: r02 – Regie financiën." in page
-    assert "bij afwezigheid van Anouk de Vries blijft 0,5 fte liggen" in page
+    # single points of failure first: r01 has one holder and no vervanger
+    assert "Rollen zonder vervanger</strong> (1): r01 – Regie ICT" in page
+    assert "in aanmerking komt</strong> (1): r02 – Regie financiën" in page
+    anouk = f"/planning/medewerkers/{org.employees['anouk'].id}"
+    assert (
+        f'Grootste risico: bij afwezigheid van <a class="utrecht-link" '
+        f'href="{anouk}">Anouk de Vries</a>: 18 uur blijft liggen; collega&#39;s laten '
+        "3,6 uur eigen werk liggen." in page
+    )
+    assert "Dirk Mulder laat r03 – Beleid economie liggen: 3,6 uur" in page
+    # the heat map: Anouk holds r01 without a vervanger
+    assert 'title="r01 – Regie ICT: rolhouder zonder vervanger">H!</td>' in page
+    assert (
+        "(niet door het rekenen): 0,4 fte (14,4 uur) niet gedekt en 1 ontbrekende "
+        "vervanger." in page
+    )
+    assert "Daarna resteert 1 ontbrekende vervanger." in page
+    assert "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte dekt 0,4 fte" in page
     assert "H 0,5" in page  # the coverage matrix cell
     assert 'value="5000" high="10000"' in page  # Anouk's load bar
 

@@ -74,8 +74,13 @@ def test_the_greatest_risk_a_spil_reads_is_one_of_their_own_cluster(
     auth.logout()
     auth.login("secretaris")
     page = client.get(f"/planning/voorstellen/{first.id}").get_data(as_text=True)
-    assert "Grootste risico: bij afwezigheid van Anouk de Vries" in page
+    # the name links to the secretaris's page of that medewerker
+    anouk = (
+        f'<a class="utrecht-link" href="/planning/medewerkers/'
+        f'{org.employees["anouk"].id}">Anouk de Vries</a>'
+    )
+    assert f"Grootste risico: bij afwezigheid van {anouk}" in page
     regie = client.get(
         f"/planning/voorstellen/{first.id}?cluster=Regie+en+Coördinatie"
     ).get_data(as_text=True)
-    assert "Grootste risico: bij afwezigheid van Anouk de Vries" in regie
+    assert f"Grootste risico: bij afwezigheid van {anouk}" in regie

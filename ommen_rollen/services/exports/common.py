@@ -27,6 +27,7 @@ from ...models import (
     WorkPlan,
 )
 from ..base import ServiceError
+from ..risk import Risk, risk_of
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -308,6 +309,7 @@ class RoundOverview:
     single_eligible: list[str] = field(default_factory=list)
     absences: list[Absence] = field(default_factory=list)
     has_analysis: bool = False
+    risk: Risk = field(default_factory=Risk)  # vulnerability and formation, named
 
     @property
     def employees(self) -> list[Employee]:
@@ -330,21 +332,22 @@ class RoundOverview:
         return sorted({r.cluster.name for r in self.roles})
 
 
-def _plan_json(plans: list[WorkPlan], round_id: int) -> dict[str, Any] | None:
-    """The solver's plan behind the werkplannen (for reasons and vulnerability)."""
+def _plan_proposal(plans: list[WorkPlan], round_id: int) -> Proposal | None:
+    """The proposal whose solver plan is behind the werkplannen (for reasons,
+    vulnerability and formation advice)."""
     ids = {p.proposal_id for p in plans if p.proposal_id is not None}
     proposal = None
     if ids:
         proposal = db.session.get(Proposal, max(ids))
     if proposal is not None and proposal.plan:
-        return proposal.plan
+        return proposal
     for proposal in db.session.scalars(
         select(Proposal)
         .where(Proposal.round_id == round_id)
         .order_by(Proposal.number.desc())
     ):
         if proposal.plan:
-            return proposal.plan
+            return proposal
     return None
 
 
@@ -379,7 +382,14 @@ def round_overview(round_id: int) -> RoundOverview:
     roles = sorted(roles, key=lambda r: (r.cluster.name, r.code))
     overview = RoundOverview(round=round_, plans=plans, roles=list(roles), cells=cells)
 
-    plan_json = _plan_json(plans, round_id) or {}
+    proposal = _plan_proposal(plans, round_id)
+    plan_json = (proposal.plan if proposal else None) or {}
+    overview.risk = risk_of(
+        (proposal.instance if proposal else None) or {},
+        plan_json,
+        names=_employee_names(),
+        role_names={r.code: r.name for r in overview.roles},
+    )
     reasons = {
         u.get("role"): u.get("reason", "") for u in plan_json.get("uncovered", [])
     }

@@ -1,5 +1,6 @@
 """The round overview as an XLSX workbook (openpyxl): the matrix roles x employees,
-a sheet per cluster, load per employee, and shortfalls with vulnerability."""
+a sheet per cluster, load per employee, shortfalls, the vulnerability ranking with
+its single points of failure, the heat map and the formation advice."""
 
 from __future__ import annotations
 
@@ -211,6 +212,128 @@ def _shortfalls(ws: Worksheet, overview: RoundOverview) -> None:
     _widths(ws, maximum=80)
 
 
+HEAT_FILLS = {
+    1: PatternFill("solid", fgColor="DBE9F6"),
+    2: PatternFill("solid", fgColor="F7C873"),
+    3: PatternFill("solid", fgColor="E8A29E"),
+}
+
+
+def _vulnerability(ws: Worksheet, overview: RoundOverview) -> None:
+    """Single points of failure first, then the bus factor and the ranked absences."""
+    risk = overview.risk
+    spof = (
+        [["Rol zonder vervanger", text] for text in risk.roles_without_backup]
+        + [["Maar één medewerker komt in aanmerking", t] for t in risk.single_eligible]
+        + [["Enige vervanger van meerdere rollen", text] for text in risk.only_backup]
+    )
+    row = _table(ws, ["Enkelvoudige afhankelijkheid", "Wat"], spof)
+    if not spof:
+        _put(ws, row, 1, "Geen enkelvoudige afhankelijkheden.")
+        row += 1
+    row = _table(
+        ws,
+        ["Cluster", "Busfactor", "Rollen op één persoon", "Rollen"],
+        [[c.name, c.bus_factor, c.roles_on_one_person, c.roles] for c in risk.clusters],
+        top=row + 1,
+    )
+    _table(
+        ws,
+        [
+            "Rang",
+            "Afwezig",
+            "Niet gedekt fte",
+            "Niet gedekt uur",
+            "Waarvan kritiek uur",
+            "Rollen die blijven liggen",
+            "Verliest laatste vervanger",
+            "Doorschuifwerk uur",
+            "Doorschuifwerk",
+        ],
+        [
+            [
+                a.rank,
+                a.name,
+                decimal_fte(a.uncovered_units),
+                units_to_hours(a.uncovered_units),
+                units_to_hours(a.uncovered_critical_units),
+                "; ".join(a.roles),
+                "; ".join(a.lost_last_backup),
+                units_to_hours(a.knock_on_units),
+                "; ".join(a.knock_on),
+            ]
+            for a in risk.absences
+        ],
+        top=row + 1,
+    )
+    if not risk.absences:
+        _put(ws, ws.max_row + 1, 1, "Geen kwetsbaarheidsanalyse voor deze ronde.")
+    ws.freeze_panes = "A2"
+    _widths(ws, maximum=80)
+
+
+def _heat_map(ws: Worksheet, overview: RoundOverview) -> None:
+    """People x roles: H / V, with ! for a single point of failure."""
+    risk = overview.risk
+    _table(
+        ws,
+        ["Medewerker", *(rid for rid, _ in risk.heat_roles)],
+        [
+            [name, *(risk.cell(key, rid).text for rid, _ in risk.heat_roles)]
+            for key, name in risk.heat_people
+        ],
+        freeze_cols=1,
+    )
+    for row, (key, _) in enumerate(risk.heat_people, start=2):
+        for col, (rid, _) in enumerate(risk.heat_roles, start=2):
+            fill = HEAT_FILLS.get(risk.cell(key, rid).level)
+            if fill is not None:
+                ws.cell(row=row, column=col).fill = fill
+    note = len(risk.heat_people) + 3
+    _put(
+        ws,
+        note,
+        1,
+        "H = rolhouder, V = vervanger; H! = rolhouder zonder vervanger, "
+        "V! = enige vervanger.",
+    )
+    _widths(ws, minimum=4, maximum=30)
+
+
+def _formation(ws: Worksheet, overview: RoundOverview) -> None:
+    risk = overview.risk
+    row = _table(
+        ws,
+        [
+            "Aanname",
+            "Fte",
+            "Dekt fte",
+            "Ontbrekende vervangers",
+            "Rollen",
+            "Vervanger van",
+        ],
+        [
+            [
+                h.text,
+                Decimal(str(h.fte)).quantize(Decimal("0.0001")),
+                Decimal(str(h.covers_fte)).quantize(Decimal("0.0001")),
+                h.backups,
+                "; ".join(h.roles),
+                "; ".join(h.backup_roles),
+            ]
+            for h in risk.hires
+        ],
+    )
+    if not risk.hires:
+        _put(
+            ws,
+            row,
+            1,
+            "Geen aannames nodig: wat ontbreekt komt niet door een tekort aan mensen.",
+        )
+    _widths(ws, maximum=90)
+
+
 def overview_workbook(round_id: int) -> Workbook:
     """The overview of a round as an openpyxl workbook."""
     overview = round_overview(round_id)
@@ -224,6 +347,9 @@ def overview_workbook(round_id: int) -> Workbook:
         _matrix(wb.create_sheet(sheet_title(cluster, used)), overview, cluster)
     _load(wb.create_sheet(sheet_title("Belasting", used)), overview)
     _shortfalls(wb.create_sheet(sheet_title("Knelpunten", used)), overview)
+    _vulnerability(wb.create_sheet(sheet_title("Kwetsbaarheid", used)), overview)
+    _heat_map(wb.create_sheet(sheet_title("Warmtekaart", used)), overview)
+    _formation(wb.create_sheet(sheet_title("Formatieadvies", used)), overview)
     wb.properties.title = f"Overzicht planronde {overview.round.label}"
     return wb
 
