@@ -153,7 +153,7 @@ def test_every_main_page_fits_and_is_accessible(
             )
             screenshot(page, f"layout-{viewport}-{who}-{name}")
             failures += [f"{url}: {p}" for p in problems_on(page, viewport)]
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 def test_the_checks_catch_sideways_scroll_and_a_stacked_menu(
