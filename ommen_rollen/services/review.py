@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
+from ..naming import name_key
 from .base import ServiceError
 from .solver_bridge import current_plans, employee_key
 
@@ -278,7 +279,7 @@ def review(proposal: Proposal) -> Review:
     return Review(
         proposal=proposal,
         roles=roles,
-        employees=sorted(employees.values(), key=lambda e: e.name),
+        employees=sorted(employees.values(), key=lambda e: name_key(e.name)),
         cells=cells,
         uncovered=list(plan.get("uncovered", [])),
         missing_backups=list(plan.get("missing_backups", [])),
@@ -412,10 +413,35 @@ def current_plan_list(round_id: int, *, cluster: str | None = None) -> list[Work
         .order_by(Employee.name)
     )
     if cluster is None:
-        return list(plans)
+        return sorted(plans, key=lambda p: name_key(p.employee.name))
     return [
         plan
-        for plan in plans
+        for plan in sorted(plans, key=lambda p: name_key(p.employee.name))
         if (plan.employee.home_cluster and plan.employee.home_cluster.name == cluster)
         or any(a.role.cluster.name == cluster for a in plan.assignments)
     ]
+
+
+# The filters of the Werkplannen list: key in the query string -> Dutch label.
+PLAN_FILTERS = {
+    "geen-akkoord": "zonder akkoord",
+    "opmerking": "met een open opmerking",
+    "onder-contract": "minder werk dan hun contract",
+}
+
+
+def plan_load(plan: WorkPlan) -> int:
+    """The fte units a werkplan asks of its medewerker (backups cost nothing)."""
+    return sum(a.fte_units for a in plan.assignments if a.kind != AssignmentKind.BACKUP)
+
+
+def plan_matches(plan: WorkPlan, which: str) -> bool:
+    """Whether a werkplan belongs in the Werkplannen list under this filter ('' or
+    an unknown key: every werkplan)."""
+    if which == "geen-akkoord":
+        return plan.status.value == "proposed"
+    if which == "opmerking":
+        return plan.status.value != "approved" and bool(plan.employee_comment.strip())
+    if which == "onder-contract":
+        return plan_load(plan) < plan.employee.contract_units
+    return True

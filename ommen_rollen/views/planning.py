@@ -16,6 +16,7 @@ from ..domain import AssignmentKind, FteError, format_fte, parse_fte
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
 from ..models import (
+    Cluster,
     AuditEntry,
     Employee,
     Job,
@@ -511,12 +512,36 @@ def move(round_id: int) -> Response:
 def plans(round_id: int) -> str:
     """The current werkplannen of a round with akkoord, comments and approval."""
     round_ = _round(round_id)
-    plans = review.current_plan_list(round_id, cluster=_spil_cluster())
+    spil_cluster = _spil_cluster()
+    cluster = spil_cluster or request.args.get("cluster", "")[:120]
+    which = request.args.get("filter", "")
+    which = which if which in review.PLAN_FILTERS else ""
+    everyone = review.current_plan_list(round_id, cluster=cluster or None)
+    plans = [p for p in everyone if review.plan_matches(p, which)]
     ready: set[int] = set()
     if current_user.is_secretary and plans:
         ready = {c.plan.id for c in approval.approval_overview(round_id).ready}
+    clusters = (
+        []
+        if spil_cluster
+        else list(
+            db.session.scalars(
+                select(Cluster.name)
+                .where(Cluster.active.is_(True))
+                .order_by(Cluster.name)
+            )
+        )
+    )
     return render_template(
-        "planning/plans.html", round=round_, plans=plans, ready=ready
+        "planning/plans.html",
+        round=round_,
+        plans=plans,
+        total=len(everyone),
+        ready=ready,
+        filters=review.PLAN_FILTERS,
+        which=which,
+        cluster=cluster,
+        clusters=clusters,
     )
 
 

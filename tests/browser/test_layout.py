@@ -104,6 +104,24 @@ def pages_for(who: str, ids: dict[str, int]) -> list[tuple[str, str]]:
 
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# The outermost elements that stick out on the right: what makes the page scroll.
+CULPRITS = """() => {
+    const width = window.innerWidth;
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.className && typeof el.className === 'string'
+           ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const right = el.getBoundingClientRect().right;
+        const parent = el.parentElement;
+        let clipped = false;
+        for (let a = parent; a && a !== document.body; a = a.parentElement)
+            if (getComputedStyle(a).overflowX !== 'visible') clipped = true;
+        if (!clipped && right > width + 1 && parent
+            && parent.getBoundingClientRect().right <= width + 1) out.push(name(el));
+    }
+    return out.slice(0, 5);
+}"""
 MENU_ROWS = """() => {
     const items = document.querySelectorAll('nav[aria-label="Hoofdmenu"] li');
     return new Set([...items].map(li => Math.round(li.getBoundingClientRect().top))).size;
@@ -116,7 +134,7 @@ def problems_on(page: Any, viewport: str) -> list[str]:
     found = []
     overflow = page.evaluate(OVERFLOW)
     if overflow > 0:
-        found.append(f"scrolt {overflow} px zijwaarts")
+        found.append(f"scrolt {overflow} px zijwaarts: {page.evaluate(CULPRITS)}")
     rows = page.evaluate(MENU_ROWS)
     if rows == 0:
         found.append("geen hoofdmenu")
