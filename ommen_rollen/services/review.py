@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
-from ..naming import name_key
+from ..naming import name_key, word_key
 from .base import ServiceError
 from .solver_bridge import current_plans, employee_key
 
@@ -149,6 +149,25 @@ class ClusterWishes:
 
 
 @dataclass
+class ClusterCoverage:
+    name: str
+    needed_units: int = 0
+    uncovered_units: int = 0
+
+    @property
+    def covered_units(self) -> int:
+        return self.needed_units - self.uncovered_units
+
+
+@dataclass(frozen=True)
+class BackupCover:
+    code: str
+    name: str
+    needed: int
+    present: int
+
+
+@dataclass
 class Review:
     proposal: Proposal
     roles: list[dict[str, Any]]
@@ -179,6 +198,35 @@ class Review:
     @property
     def wants_total(self) -> int:
         return sum(e.wants for e in self.employees)
+
+    @property
+    def cluster_coverage(self) -> list[ClusterCoverage]:
+        """Per cluster the fte its roles need and the fte left uncovered."""
+        uncovered: dict[str, int] = defaultdict(int)
+        for u in self.uncovered:
+            uncovered[u.get("role", "")] += units(u.get("fte"))
+        found: dict[str, ClusterCoverage] = {}
+        for role in self.roles:
+            name = role.get("cluster", "") or "zonder cluster"
+            entry = found.setdefault(name, ClusterCoverage(name))
+            entry.needed_units += units(role.get("fte"))
+            entry.uncovered_units += uncovered.get(role["id"], 0)
+        return sorted(found.values(), key=lambda c: word_key(c.name))
+
+    @property
+    def backup_cover(self) -> list[BackupCover]:
+        """Per role that needs vervangers: how many it needs and how many it has."""
+        missing = {m.get("role"): int(m.get("missing", 0)) for m in self.missing_backups}
+        return [
+            BackupCover(
+                role["id"],
+                role.get("name", role["id"]),
+                int(role.get("backups", 1)),
+                max(int(role.get("backups", 1)) - missing.get(role["id"], 0), 0),
+            )
+            for role in self.roles
+            if int(role.get("backups", 1)) > 0
+        ]
 
     @property
     def wants_granted(self) -> int:
