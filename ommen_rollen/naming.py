@@ -9,7 +9,8 @@ from __future__ import annotations
 import unicodedata
 
 TUSSENVOEGSELS = frozenset(
-    "van de der den het 't ter ten te in op aan bij uit la le du da di del des von vom zu zum".split()
+    "van de der den het 't ter ten te in op aan bij uit la le du da di del des "
+    "von vom zu zum".split()
 )
 
 

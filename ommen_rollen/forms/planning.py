@@ -49,8 +49,11 @@ class OptimiseForm(DutchForm):
         ],
     )
     seed = IntegerField(
-        "Startgetal (optioneel, voor herhaalbare uitkomsten)",
-        validators=[Optional(), NumberRange(0, 2**31 - 1, "Ongeldig startgetal.")],
+        "Variant (optioneel: hetzelfde getal geeft dezelfde uitkomst)",
+        validators=[
+            Optional(),
+            NumberRange(0, 2**31 - 1, "Ongeldige variant: een geheel getal vanaf 0."),
+        ],
     )
     note = StringField("Notitie bij dit voorstel", validators=[Length(max=200)])
     submit = SubmitField("Optimaliseren")

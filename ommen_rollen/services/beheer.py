@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import FTE_SCALE, FteError
 from ..extensions import db
-from ..naming import name_key, word_key
 from ..models import (
     Assignment,
     AuditEntry,
@@ -39,6 +38,7 @@ from ..models import (
     User,
     WorkPlan,
 )
+from ..naming import name_key, word_key
 from . import audit, limits
 from .base import ServiceError, stamp, utcnow
 

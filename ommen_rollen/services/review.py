@@ -216,7 +216,9 @@ class Review:
     @property
     def backup_cover(self) -> list[BackupCover]:
         """Per role that needs vervangers: how many it needs and how many it has."""
-        missing = {m.get("role"): int(m.get("missing", 0)) for m in self.missing_backups}
+        missing = {
+            m.get("role"): int(m.get("missing", 0)) for m in self.missing_backups
+        }
         return [
             BackupCover(
                 role["id"],

@@ -16,8 +16,8 @@ from ..domain import AssignmentKind, FteError, format_fte, parse_fte
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
 from ..models import (
-    Cluster,
     AuditEntry,
+    Cluster,
     Employee,
     Job,
     PinKind,
@@ -26,6 +26,7 @@ from ..models import (
     Role,
     WorkPlan,
 )
+from ..naming import name_key
 from ..services import adjust, approval, jobs, review, rounds
 from ..services.base import ServiceError
 from .access import access
@@ -42,14 +43,6 @@ def json_fte(value: object) -> str:
         return format_fte(parse_fte(str(value)))
     except FteError:
         return str(value)
-
-
-@bp.app_template_filter("nl_number")
-def nl_number(value: object) -> str:
-    """A plain number with a decimal comma (1.5 -> '1,5')."""
-    if value is None or value == "":
-        return "–"
-    return str(value).replace(".", ",")
 
 
 def _attempt(
@@ -376,8 +369,9 @@ def _pin_form(round_id: int, formdata: object = None) -> PinForm:
     form = PinForm(formdata=formdata) if formdata is not None else PinForm()
     form.employee_id.choices = [
         SelectChoice(value=e.id, label=e.name)
-        for e in db.session.scalars(
-            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        for e in sorted(
+            db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+            key=lambda e: name_key(e.name),
         )
     ]
     form.role_id.choices = [
@@ -393,8 +387,9 @@ def _move_form() -> MoveForm:
     form = MoveForm()
     people = [
         SelectChoice(value=e.id, label=e.name)
-        for e in db.session.scalars(
-            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        for e in sorted(
+            db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+            key=lambda e: name_key(e.name),
         )
     ]
     form.from_employee_id.choices = people

@@ -124,7 +124,8 @@ CULPRITS = """() => {
 }"""
 MENU_ROWS = """() => {
     const items = document.querySelectorAll('nav[aria-label="Hoofdmenu"] li');
-    return new Set([...items].map(li => Math.round(li.getBoundingClientRect().top))).size;
+    const tops = [...items].map(li => Math.round(li.getBoundingClientRect().top));
+    return new Set(tops).size;
 }"""
 
 
@@ -187,7 +188,8 @@ def test_the_checks_catch_sideways_scroll_and_a_stacked_menu(
                 document.querySelector('main').insertAdjacentHTML('beforeend',
                     '<div class="app-test-wide">breed</div>');
                 document.querySelector('.app-test-wide').style.width = '3000px';
-                document.querySelector('nav[aria-label="Hoofdmenu"] ul').style.flexDirection = 'column';
+                const menu = 'nav[aria-label="Hoofdmenu"] ul';
+                document.querySelector(menu).style.flexDirection = 'column';
             }"""
         )
         found = problems_on(page, "laptop")
