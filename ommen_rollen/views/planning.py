@@ -350,9 +350,12 @@ def compare(round_id: int) -> str:
         a = proposals[1]
     if b is None and proposals:
         b = proposals[0]
-    changes = (
-        review.compare(a, b, cluster=_spil_cluster())
-        if a is not None and b is not None
+    cluster = _spil_cluster()
+    both = a is not None and b is not None
+    changes = review.compare(a, b, cluster=cluster) if both else []
+    figures = (
+        [review.key_figures(p, cluster=cluster) for p in (a, b) if p is not None]
+        if both
         else []
     )
     return render_template(
@@ -362,6 +365,7 @@ def compare(round_id: int) -> str:
         a=a,
         b=b,
         changes=changes,
+        figures=figures,
     )
 
 
