@@ -29,11 +29,11 @@ class OpenRoundForm(DutchForm):
     )
     starts_on = DateField(
         "Begin van de periode",
-        validators=[InputRequired("Vul een geldige begindatum in (jjjj-mm-dd).")],
+        validators=[InputRequired("Vul een geldige begindatum in (dd-mm-jjjj).")],
     )
     ends_on = DateField(
         "Einde van de periode",
-        validators=[InputRequired("Vul een geldige einddatum in (jjjj-mm-dd).")],
+        validators=[InputRequired("Vul een geldige einddatum in (dd-mm-jjjj).")],
     )
     deadline = DateField("Uiterste datum voor voorkeuren", validators=[Optional()])
     show_names = BooleanField("Namen tonen bij Samen kiezen")
