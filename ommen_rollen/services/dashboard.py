@@ -51,12 +51,17 @@ def _next_step(d: RoundDashboard) -> NextStep:
         )
         return NextStep("Nieuwe planronde openen", "planning.open_round", why=why)
     args = {"round_id": round_.id}
-    if round_.status in (RoundStatus.CONCEPT, RoundStatus.OPEN):
+    if round_.status == RoundStatus.OPEN:
         return NextStep(
             "Ronde sluiten voor voorkeuren",
             "planning.close_round",
             args,
-            f"{len(d.missing)} medewerkers hebben nog geen voorkeuren gegeven."
+            (
+                "1 medewerker heeft"
+                if len(d.missing) == 1
+                else f"{len(d.missing)} medewerkers hebben"
+            )
+            + " nog geen voorkeuren gegeven."
             if d.missing
             else "Iedereen heeft voorkeuren gegeven.",
         )

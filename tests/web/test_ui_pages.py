@@ -28,6 +28,15 @@ def test_the_secretaris_lands_on_the_open_round_with_the_next_step(
     assert 'aria-current="page">Overzicht</a>' in page
 
 
+def test_without_a_round_the_next_step_is_to_open_one(
+    org: Org, auth: Any, client: Any
+) -> None:
+    auth.login("secretaris")
+    page = client.get("/").get_data(as_text=True)
+    assert "Er is nog geen planronde." in page
+    assert 'href="/planning/rondes/nieuw">Nieuwe planronde openen</a>' in page
+
+
 def test_the_dashboard_names_who_lacks_akkoord_and_what_blocks_approval(
     org: Org, auth: Any, client: Any
 ) -> None:
