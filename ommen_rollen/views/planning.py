@@ -531,10 +531,20 @@ def plans(round_id: int) -> str:
             )
         )
     )
+    loads = [
+        review.EmployeeLoad(
+            key=str(p.employee_id),
+            name=p.employee.name,
+            contract_units=p.employee.contract_units,
+            load_units=review.plan_load(p),
+        )
+        for p in plans
+    ]
     return render_template(
         "planning/plans.html",
         round=round_,
         plans=plans,
+        loads=loads,
         total=len(everyone),
         ready=ready,
         filters=review.PLAN_FILTERS,
