@@ -70,6 +70,8 @@ class Form:
     action: str
     method: str
     fields: list[tuple[str, str]] = field(default_factory=list)
+    # every value a radio group offers, checked or not: what a user can pick
+    offered: dict[str, list[str]] = field(default_factory=dict)
 
     def get(self, name: str) -> str | None:
         """The first submitted value of a field."""
@@ -106,6 +108,8 @@ class _FormParser(HTMLParser):
         name = a.get("name")
         if tag == "input" and name and "disabled" not in a:
             kind = a.get("type", "text").lower()
+            if kind == "radio":
+                self._form.offered.setdefault(name, []).append(a.get("value", "on"))
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     self._form.fields.append((name, a.get("value", "on")))
@@ -341,7 +345,10 @@ def simulate_user(
                 return
             role_id = int(rng.choice(form.values("role_id")))
             current = form.get(f"choice-{role_id}")
-            choice = rng.choice([c for c in CHOICES if c != current])
+            # only what the form offers: 'wil ik leren' is not there for a role
+            # the rompfunctie does not allow
+            offered = form.offered.get(f"choice-{role_id}", list(CHOICES))
+            choice = rng.choice([c for c in offered if c != current])
             comment = f"belasting {username} {saves + 1}"
             form.set(f"choice-{role_id}", choice)
             form.set(f"comment-{role_id}", comment)

@@ -29,11 +29,11 @@ class OpenRoundForm(DutchForm):
     )
     starts_on = DateField(
         "Begin van de periode",
-        validators=[InputRequired("Vul een geldige begindatum in (jjjj-mm-dd).")],
+        validators=[InputRequired("Vul een geldige begindatum in (dd-mm-jjjj).")],
     )
     ends_on = DateField(
         "Einde van de periode",
-        validators=[InputRequired("Vul een geldige einddatum in (jjjj-mm-dd).")],
+        validators=[InputRequired("Vul een geldige einddatum in (dd-mm-jjjj).")],
     )
     deadline = DateField("Uiterste datum voor voorkeuren", validators=[Optional()])
     show_names = BooleanField("Namen tonen bij Samen kiezen")
@@ -49,8 +49,11 @@ class OptimiseForm(DutchForm):
         ],
     )
     seed = IntegerField(
-        "Startgetal (optioneel, voor herhaalbare uitkomsten)",
-        validators=[Optional(), NumberRange(0, 2**31 - 1, "Ongeldig startgetal.")],
+        "Variant (optioneel: hetzelfde getal geeft dezelfde uitkomst)",
+        validators=[
+            Optional(),
+            NumberRange(0, 2**31 - 1, "Ongeldige variant: een geheel getal vanaf 0."),
+        ],
     )
     note = StringField("Notitie bij dit voorstel", validators=[Length(max=200)])
     submit = SubmitField("Optimaliseren")

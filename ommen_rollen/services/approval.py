@@ -21,6 +21,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
+from ..naming import name_key
 from . import audit
 from .base import ServiceError, stamp, utcnow
 from .consent import keep_consent
@@ -233,7 +234,9 @@ def approval_overview(round_id: int) -> ApprovalOverview:
     ready: list[PlanConsent] = []
     to_choose: list[PlanConsent] = []
     approved = 0
-    for plan in sorted(current_plans(round_id), key=lambda p: p.employee.name):
+    for plan in sorted(
+        current_plans(round_id), key=lambda p: name_key(p.employee.name)
+    ):
         if plan.status == WorkPlanStatus.APPROVED:
             approved += 1
             continue

@@ -38,6 +38,7 @@ from ..models import (
     User,
     WorkPlan,
 )
+from ..naming import name_key, word_key
 from . import audit, limits
 from .base import ServiceError, stamp, utcnow
 
@@ -330,7 +331,12 @@ def search(
         stmt = stmt.where(or_(*(func.lower(c).like(pattern) for c in columns)))
     if not include_inactive:
         stmt = stmt.where(model.active.is_(True))
-    return list(db.session.scalars(stmt))
+    rows = list(db.session.scalars(stmt))
+    if model is Employee:
+        return sorted(rows, key=lambda e: name_key(e.name))
+    if model is not Role:  # roles keep the order of their codes
+        return sorted(rows, key=lambda r: word_key(r.name))
+    return rows
 
 
 def counts(model: type[Any]) -> tuple[int, int]:

@@ -45,6 +45,24 @@ def ineligibility_reasons(employee: Employee, role: Role) -> list[str]:
     return reasons
 
 
+def base_function_fits(employee: Employee, role: Role) -> bool:
+    """Whether the employee's rompfunctie allows the role: the condition for
+    holding it, and for learning it (solver/eligibility.py, base_fits)."""
+    return not role.base_functions or employee.base_function in role.base_functions
+
+
+def learn_refusal(employee: Employee, role: Role) -> str:
+    """Why this employee cannot choose 'wil ik leren' for this role ('' when they
+    can): learning is for roles the rompfunctie allows."""
+    if base_function_fits(employee, role):
+        return ""
+    letters = ", ".join(str(b) for b in role.base_functions)
+    return (
+        f"{role.code}: wil ik leren kan alleen voor een rol die uw rompfunctie "
+        f"toestaat (rompfunctie {employee.base_function.value}, vereist: {letters})."
+    )
+
+
 def active_roles(cluster_id: int | None = None, q: str = "") -> list[Role]:
     """Active roles, optionally of one cluster and matching a search text."""
     query = (
@@ -75,10 +93,23 @@ class RoleRow:
     reasons: list[str]
     choice: Choice = Choice.NEUTRAL
     comment: str = ""
+    can_learn: bool = True
 
     @property
     def eligible(self) -> bool:
         return not self.reasons
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The choices this medewerker has for the role: 'wil ik leren' only where
+        the rompfunctie allows the role (or when it was chosen before)."""
+        return [
+            (value, label)
+            for value, label in CHOICES
+            if value != Choice.LEARN.value
+            or self.can_learn
+            or self.choice == Choice.LEARN
+        ]
 
 
 def preference_rows(
@@ -96,7 +127,11 @@ def preference_rows(
     }
     rows = []
     for role in active_roles(cluster_id, q):
-        row = RoleRow(role=role, reasons=ineligibility_reasons(employee, role))
+        row = RoleRow(
+            role=role,
+            reasons=ineligibility_reasons(employee, role),
+            can_learn=base_function_fits(employee, role),
+        )
         if pref := mine.get(role.id):
             row.choice, row.comment = pref.choice, pref.comment
         rows.append(row)
@@ -155,6 +190,7 @@ def save_preferences(
     }
     errors: dict[int, str] = {}
     parsed: dict[int, tuple[Choice, str]] = {}
+    before = my_preferences(round_id, employee_id)
     for role_id, (choice_text, comment) in choices.items():
         role = roles.get(role_id)
         if role is None:
@@ -165,6 +201,12 @@ def save_preferences(
         except ValueError:
             errors[role_id] = f"{role.code}: '{choice_text}' is geen geldige keuze."
             continue
+        if choice == Choice.LEARN:
+            kept = role_id in before and before[role_id].choice == Choice.LEARN
+            refusal = "" if kept else learn_refusal(employee, role)
+            if refusal:
+                errors[role_id] = refusal
+                continue
         comment = (comment or "").strip()
         if len(comment) > COMMENT_MAX:
             errors[role_id] = (

@@ -11,9 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import wording
-from ..domain import FTE_SCALE, AssignmentKind, FteError, parse_fte
+from ..domain import (
+    FTE_SCALE,
+    AssignmentKind,
+    FteError,
+    format_fte,
+    format_hours,
+    parse_fte,
+)
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
+from ..naming import name_key, word_key
 from .base import ServiceError
 from .risk import Risk, risk_of
 from .solver_bridge import current_plans, employee_key
@@ -153,6 +161,25 @@ class ClusterWishes:
 
 
 @dataclass
+class ClusterCoverage:
+    name: str
+    needed_units: int = 0
+    uncovered_units: int = 0
+
+    @property
+    def covered_units(self) -> int:
+        return self.needed_units - self.uncovered_units
+
+
+@dataclass(frozen=True)
+class BackupCover:
+    code: str
+    name: str
+    needed: int
+    present: int
+
+
+@dataclass
 class Review:
     proposal: Proposal
     roles: list[dict[str, Any]]
@@ -184,6 +211,37 @@ class Review:
     @property
     def wants_total(self) -> int:
         return sum(e.wants for e in self.employees)
+
+    @property
+    def cluster_coverage(self) -> list[ClusterCoverage]:
+        """Per cluster the fte its roles need and the fte left uncovered."""
+        uncovered: dict[str, int] = defaultdict(int)
+        for u in self.uncovered:
+            uncovered[u.get("role", "")] += units(u.get("fte"))
+        found: dict[str, ClusterCoverage] = {}
+        for role in self.roles:
+            name = role.get("cluster", "") or "zonder cluster"
+            entry = found.setdefault(name, ClusterCoverage(name))
+            entry.needed_units += units(role.get("fte"))
+            entry.uncovered_units += uncovered.get(role["id"], 0)
+        return sorted(found.values(), key=lambda c: word_key(c.name))
+
+    @property
+    def backup_cover(self) -> list[BackupCover]:
+        """Per role that needs vervangers: how many it needs and how many it has."""
+        missing = {
+            m.get("role"): int(m.get("missing", 0)) for m in self.missing_backups
+        }
+        return [
+            BackupCover(
+                role["id"],
+                role.get("name", role["id"]),
+                int(role.get("backups", 1)),
+                max(int(role.get("backups", 1)) - missing.get(role["id"], 0), 0),
+            )
+            for role in self.roles
+            if int(role.get("backups", 1)) > 0
+        ]
 
     @property
     def wants_granted(self) -> int:
@@ -284,7 +342,7 @@ def review(proposal: Proposal) -> Review:
     return Review(
         proposal=proposal,
         roles=roles,
-        employees=sorted(employees.values(), key=lambda e: e.name),
+        employees=sorted(employees.values(), key=lambda e: name_key(e.name)),
         cells=cells,
         uncovered=list(plan.get("uncovered", [])),
         missing_backups=list(plan.get("missing_backups", [])),
@@ -339,10 +397,15 @@ def format_short(value_units: int) -> str:
 
 @dataclass
 class Change:
+    """What changes for one medewerker between two proposals, in words: roles
+    held (with hours per week) and roles backed up."""
+
     employee: str
     gained: list[str]
     lost: list[str]
     changed: list[str]
+    backups_gained: list[str] = field(default_factory=list)
+    backups_lost: list[str] = field(default_factory=list)
 
 
 def holder_shares(plan: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -353,46 +416,114 @@ def holder_shares(plan: dict[str, Any]) -> dict[str, dict[str, int]]:
     return shares
 
 
+def backup_roles(plan: dict[str, Any]) -> dict[str, set[str]]:
+    backups: dict[str, set[str]] = defaultdict(set)
+    for a in plan.get("assignments", []):
+        if a.get("kind") == "backup":
+            backups[a["employee"]].add(a["role"])
+    return backups
+
+
 def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Change]:
-    """Who gains or loses which role (as holder) going from proposal a to b; with
-    ``cluster`` only the roles of that cluster (what a spil reads)."""
+    """Who gains or loses which role (as holder, with hours, and as backup) going
+    from proposal a to b; with ``cluster`` only the roles of that cluster (what a
+    spil reads)."""
     if a.round_id != b.round_id:
         raise ServiceError(
             "Alleen voorstellen van dezelfde planronde zijn te vergelijken."
         )
+    roles = {r["id"]: r for p in (a, b) for r in (p.instance or {}).get("roles", [])}
+    mine = (
+        {code for code, r in roles.items() if r.get("cluster") == cluster}
+        if cluster is not None
+        else None
+    )
     first, second = holder_shares(a.plan or {}), holder_shares(b.plan or {})
-    if cluster is not None:
-        mine = {
-            r["id"]
-            for p in (a, b)
-            for r in (p.instance or {}).get("roles", [])
-            if r.get("cluster") == cluster
-        }
+    backs_a, backs_b = backup_roles(a.plan or {}), backup_roles(b.plan or {})
+    if mine is not None:
         first, second = (
-            {
-                e: {r: u for r, u in held.items() if r in mine}
-                for e, held in shares.items()
-            }
-            for shares in (first, second)
+            {e: {r: u for r, u in held.items() if r in mine} for e, held in x.items()}
+            for x in (first, second)
+        )
+        backs_a, backs_b = (
+            {e: held & mine for e, held in x.items()} for x in (backs_a, backs_b)
         )
     names = {
         e["id"]: e.get("name", e["id"])
         for p in (a, b)
         for e in (p.instance or {}).get("employees", [])
     }
+
+    def role(code: str) -> str:
+        return f"{code} {roles.get(code, {}).get('name', '')}".strip()
+
+    def hours(value: int) -> str:
+        return f"{format_hours(value)} uur"
+
     changes = []
-    for emp in sorted(set(first) | set(second), key=lambda k: names.get(k, k)):
+    people = set(first) | set(second) | set(backs_a) | set(backs_b)
+    for emp in sorted(people, key=lambda k: name_key(names.get(k, k))):
         old, new = first.get(emp, {}), second.get(emp, {})
-        gained = sorted(set(new) - set(old))
-        lost = sorted(set(old) - set(new))
-        changed = sorted(
-            f"{r}: {format_short(old[r])} → {format_short(new[r])}"
-            for r in set(old) & set(new)
-            if old[r] != new[r]
+        back_old, back_new = backs_a.get(emp, set()), backs_b.get(emp, set())
+        change = Change(
+            names.get(emp, emp),
+            gained=[
+                f"{role(r)} ({hours(new[r])})" for r in sorted(set(new) - set(old))
+            ],
+            lost=[f"{role(r)} ({hours(old[r])})" for r in sorted(set(old) - set(new))],
+            changed=[
+                f"{role(r)}: {format_hours(old[r])} → {hours(new[r])}"
+                for r in sorted(set(old) & set(new))
+                if old[r] != new[r]
+            ],
+            backups_gained=[role(r) for r in sorted(back_new - back_old)],
+            backups_lost=[role(r) for r in sorted(back_old - back_new)],
         )
-        if gained or lost or changed:
-            changes.append(Change(names.get(emp, emp), gained, lost, changed))
+        if (
+            change.gained
+            or change.lost
+            or change.changed
+            or change.backups_gained
+            or change.backups_lost
+        ):
+            changes.append(change)
     return changes
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """A proposal's key figures for comparing side by side."""
+
+    proposal: Proposal
+    covered_fte: str
+    uncovered_fte: str
+    missing_backups: int
+    least_missing_backups: int | None
+    wants_granted: int
+    wants_total: int
+
+
+def key_figures(proposal: Proposal, *, cluster: str | None = None) -> KeyFigures:
+    full = review(proposal)
+    shown = for_cluster(full, cluster) if cluster else full
+    metrics = full.metrics
+    bounds = metrics.get("lower_bounds")
+    least = (
+        int(bounds.get("missing_backups") or 0)
+        if isinstance(bounds, dict) and not cluster
+        else None
+    )
+    covered = sum(c.covered_units for c in shown.cluster_coverage)
+    uncovered = sum(c.uncovered_units for c in shown.cluster_coverage)
+    return KeyFigures(
+        proposal=proposal,
+        covered_fte=format_fte(covered),
+        uncovered_fte=format_fte(uncovered),
+        missing_backups=sum(int(m.get("missing", 0)) for m in shown.missing_backups),
+        least_missing_backups=least,
+        wants_granted=shown.wants_granted,
+        wants_total=shown.wants_total,
+    )
 
 
 def round_proposals(round_id: int) -> list[Proposal]:
@@ -420,10 +551,35 @@ def current_plan_list(round_id: int, *, cluster: str | None = None) -> list[Work
         .order_by(Employee.name)
     )
     if cluster is None:
-        return list(plans)
+        return sorted(plans, key=lambda p: name_key(p.employee.name))
     return [
         plan
-        for plan in plans
+        for plan in sorted(plans, key=lambda p: name_key(p.employee.name))
         if (plan.employee.home_cluster and plan.employee.home_cluster.name == cluster)
         or any(a.role.cluster.name == cluster for a in plan.assignments)
     ]
+
+
+# The filters of the Werkplannen list: key in the query string -> Dutch label.
+PLAN_FILTERS = {
+    "geen-akkoord": "zonder akkoord",
+    "opmerking": "met een open opmerking",
+    "onder-contract": "minder werk dan hun contract",
+}
+
+
+def plan_load(plan: WorkPlan) -> int:
+    """The fte units a werkplan asks of its medewerker (backups cost nothing)."""
+    return sum(a.fte_units for a in plan.assignments if a.kind != AssignmentKind.BACKUP)
+
+
+def plan_matches(plan: WorkPlan, which: str) -> bool:
+    """Whether a werkplan belongs in the Werkplannen list under this filter ('' or
+    an unknown key: every werkplan)."""
+    if which == "geen-akkoord":
+        return plan.status.value == "proposed"
+    if which == "opmerking":
+        return plan.status.value != "approved" and bool(plan.employee_comment.strip())
+    if which == "onder-contract":
+        return plan_load(plan) < plan.employee.contract_units
+    return True

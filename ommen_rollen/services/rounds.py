@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..domain import RoundStatus
 from ..extensions import db
 from ..models import Employee, PlanningRound, Preference, User
+from ..naming import name_key
 from . import audit
 from .base import ServiceError, stamp
 
@@ -317,9 +318,10 @@ def preference_progress(round_id: int) -> PreferenceProgress:
             .group_by(Preference.employee_id)
         ).all()
     )
-    employees = db.session.scalars(
-        select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
-    ).all()
+    employees = sorted(
+        db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+        key=lambda e: name_key(e.name),
+    )
     given = [(e, counts[e.id]) for e in employees if counts.get(e.id)]
     missing = [e for e in employees if not counts.get(e.id)]
     return PreferenceProgress(given=given, missing=missing)

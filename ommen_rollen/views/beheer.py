@@ -26,6 +26,7 @@ from ..models import Cluster, Competence, Employee, Partner, Role, TaskField
 from ..services import beheer, organisation, staff
 from ..services.beheer import InvalidInput, NotFound, StaleEdit
 from .access import access
+from .paging import paginate
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")
 
@@ -79,9 +80,12 @@ def _list(model: type[Any], template: str) -> str:
     items = beheer.search(
         model, query, include_inactive, columns=columns, order_by=order
     )
+    page = paginate(items, request.args.get("pagina"))
     return render_template(
         template,
-        items=items,
+        items=page.items,
+        page=page,
+        list_endpoint=LISTS[model][0],
         q=query,
         include_inactive=include_inactive,
         new_endpoint=f"beheer.{prefix}_new",

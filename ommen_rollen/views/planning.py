@@ -27,6 +27,7 @@ from ..domain import AssignmentKind, FteError, format_fte, parse_fte
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
 from ..models import (
+    Cluster,
     Employee,
     Job,
     PinKind,
@@ -35,6 +36,7 @@ from ..models import (
     Role,
     WorkPlan,
 )
+from ..naming import name_key
 from ..services import adjust, approval, jobs, review, rounds
 from ..services import audit_log as audit_log_service
 from ..services import employee_page as employee_pages
@@ -79,14 +81,6 @@ def json_fte(value: object) -> str:
         return format_fte(parse_fte(str(value)))
     except FteError:
         return str(value)
-
-
-@bp.app_template_filter("nl_number")
-def nl_number(value: object) -> str:
-    """A plain number with a decimal comma (1.5 -> '1,5')."""
-    if value is None or value == "":
-        return "–"
-    return str(value).replace(".", ",")
 
 
 def _attempt(
@@ -407,9 +401,12 @@ def compare(round_id: int) -> str:
         a = proposals[1]
     if b is None and proposals:
         b = proposals[0]
-    changes = (
-        review.compare(a, b, cluster=_spil_cluster())
-        if a is not None and b is not None
+    cluster = _spil_cluster()
+    both = a is not None and b is not None
+    changes = review.compare(a, b, cluster=cluster) if both else []
+    figures = (
+        [review.key_figures(p, cluster=cluster) for p in (a, b) if p is not None]
+        if both
         else []
     )
     return render_template(
@@ -419,6 +416,7 @@ def compare(round_id: int) -> str:
         a=a,
         b=b,
         changes=changes,
+        figures=figures,
     )
 
 
@@ -426,8 +424,9 @@ def _pin_form(round_id: int, formdata: object = None) -> PinForm:
     form = PinForm(formdata=formdata) if formdata is not None else PinForm()
     form.employee_id.choices = [
         SelectChoice(value=e.id, label=e.name)
-        for e in db.session.scalars(
-            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        for e in sorted(
+            db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+            key=lambda e: name_key(e.name),
         )
     ]
     form.role_id.choices = [
@@ -443,8 +442,9 @@ def _move_form() -> MoveForm:
     form = MoveForm()
     people = [
         SelectChoice(value=e.id, label=e.name)
-        for e in db.session.scalars(
-            select(Employee).where(Employee.active.is_(True)).order_by(Employee.name)
+        for e in sorted(
+            db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+            key=lambda e: name_key(e.name),
         )
     ]
     form.from_employee_id.choices = people
@@ -562,12 +562,46 @@ def move(round_id: int) -> Response:
 def plans(round_id: int) -> str:
     """The current werkplannen of a round with akkoord, comments and approval."""
     round_ = _round(round_id)
-    plans = review.current_plan_list(round_id, cluster=_spil_cluster())
+    spil_cluster = _spil_cluster()
+    cluster = spil_cluster or request.args.get("cluster", "")[:120]
+    which = request.args.get("filter", "")
+    which = which if which in review.PLAN_FILTERS else ""
+    everyone = review.current_plan_list(round_id, cluster=cluster or None)
+    plans = [p for p in everyone if review.plan_matches(p, which)]
     ready: set[int] = set()
     if current_user.is_secretary and plans:
         ready = {c.plan.id for c in approval.approval_overview(round_id).ready}
+    clusters = (
+        []
+        if spil_cluster
+        else list(
+            db.session.scalars(
+                select(Cluster.name)
+                .where(Cluster.active.is_(True))
+                .order_by(Cluster.name)
+            )
+        )
+    )
+    loads = [
+        review.EmployeeLoad(
+            key=str(p.employee_id),
+            name=p.employee.name,
+            contract_units=p.employee.contract_units,
+            load_units=review.plan_load(p),
+        )
+        for p in plans
+    ]
     return render_template(
-        "planning/plans.html", round=round_, plans=plans, ready=ready
+        "planning/plans.html",
+        round=round_,
+        plans=plans,
+        loads=loads,
+        total=len(everyone),
+        ready=ready,
+        filters=review.PLAN_FILTERS,
+        which=which,
+        cluster=cluster,
+        clusters=clusters,
     )
 
 

@@ -13,7 +13,8 @@ from tests.browser.conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 EMPLOYEE = "mark.schipper"
-ROLE = "r07"
+# A role his rompfunctie B allows, so "wil ik leren" is on offer (r13: A or B).
+ROLE = "r13"
 MAX_TABS = 80
 
 FOCUSED = """() => {

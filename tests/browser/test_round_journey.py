@@ -162,6 +162,11 @@ def employee_gives_preferences(page: Any, journey: Journey) -> None:
 def secretary_optimises_pins_and_publishes(page: Any, journey: Journey) -> str:
     """Returns the code of the role pinned as Anouk's backup."""
     login(page, "secretaris")
+    page.wait_for_url(re.compile(r".*/$"))
+    journey.visit(page, "overzicht")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Beheer"
+    ).click()
     page.wait_for_url("**/beheer/")
     journey.visit(page, "beheer")
     subnav = page.get_by_role("navigation", name="Beheer")

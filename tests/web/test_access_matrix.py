@@ -144,7 +144,6 @@ PARAM_MODELS = {
 # An allowed GET answers 200, except these, which redirect on purpose:
 # (endpoint, who) -> where to. "{plan_id}" is filled from the world.
 EXPECTED_REDIRECTS = {
-    ("home.index", "secretaris"): "/beheer/",
     ("imports.columns", "secretaris"): "/beheer/import/",  # no file uploaded yet
     ("imports.preview", "secretaris"): "/beheer/import/",
     ("imports.round_preview", "secretaris"): "/beheer/import/ronde",

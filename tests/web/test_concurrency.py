@@ -29,6 +29,7 @@ from ommen_rollen.domain import Choice, RoundStatus, UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     AuditEntry,
+    Employee,
     Job,
     JobStatus,
     PlanningRound,
@@ -43,6 +44,7 @@ from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.beheer import STALE_MESSAGE
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD, SECRETARY_USERNAME
+from ommen_rollen.services.preferences import base_function_fits
 from tests.conftest import (
     PG_URL_ENV,
     base_config,
@@ -296,12 +298,24 @@ def save_preferences_together(
     """Each medewerker logs in and opens Voorkeuren in their own thread; all save
     at the same moment. Returns what each one chose."""
     wanted: dict[tuple[str, int], tuple[Choice, str]] = {}
+    with app.app_context():
+        learnable = {
+            (e.username, r.id)
+            for e in db.session.scalars(select(Employee))
+            for r in db.session.scalars(select(Role).where(Role.id.in_(roles)))
+            if base_function_fits(e, r)
+        }
     for i, username in enumerate(usernames):
         wanted[username, roles[i % len(roles)]] = (Choice.WANT, f"graag, {username}")
-        wanted[username, roles[(i + 7) % len(roles)]] = (
-            Choice.LEARN,
-            f"leren, {username}",
+        # 'wil ik leren' only where the rompfunctie allows the role, as the form
+        # offers it: the next such role from 7 places on
+        learn = next(
+            roles[(i + k) % len(roles)]
+            for k in range(7, 7 + len(roles))
+            if (username, roles[(i + k) % len(roles)]) in learnable
+            and roles[(i + k) % len(roles)] != roles[i % len(roles)]
         )
+        wanted[username, learn] = (Choice.LEARN, f"leren, {username}")
 
     def work(i: int, barrier: threading.Barrier) -> int:
         username = usernames[i]

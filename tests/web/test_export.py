@@ -391,6 +391,13 @@ def test_overview_xlsx_has_matrix_cluster_load_and_shortfall_sheets(
         "Warmtekaart",
         "Formatieadvies",
     ]
+    for sheet in wb.worksheets:  # prints on A4 landscape, one page wide
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows == "$1:$1"
+    assert wb["Matrix"].print_title_cols == "$A:$B"
     matrix = wb["Matrix"]
     header = [c.value for c in matrix[1]]
     assert header == [

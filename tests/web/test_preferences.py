@@ -49,7 +49,29 @@ def test_medewerker_sees_every_active_role_with_fte_and_why_not_eligible(
     assert "0,5" in page  # r01 fte
     assert "rompfunctie C past niet (vereist: A, B)" in page
     assert "competentie regievoering niveau 1 ontbreekt" in page
-    assert page.count('name="choice-') == 3 * 4
+    # graag / neutraal / liever niet for every role; wil ik leren only for r03, the
+    # one role her rompfunctie C allows (r01 wants A or B, r02 wants B)
+    assert page.count('name="choice-') == 3 * 3 + 1
+    assert page.count('value="learn"') == 1
+    assert page.count("Wil ik leren kan niet: uw rompfunctie past niet") == 2
+
+
+def test_wil_ik_leren_is_refused_where_the_rompfunctie_does_not_allow_the_role(
+    org: Org, auth: Any, client: Any
+) -> None:
+    round_ = open_round_for(org)
+    auth.login("carla")
+    response = client.post(
+        "/mijn/voorkeuren",
+        data=form_for(org, {"r01": ("learn", ""), "r03": ("want", "")}),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "r01: wil ik leren kan alleen voor een rol die uw rompfunctie" in page
+    assert prefs(round_.id) == []  # all or nothing: r03 is not stored either
+    client.post("/mijn/voorkeuren", data=form_for(org, {"r03": ("learn", "")}))
+    carla = org.employees["carla"].id
+    assert prefs(round_.id) == [(carla, org.roles["r03"].id, "learn", "")]
 
 
 def test_roles_can_be_filtered_by_cluster_and_searched(

@@ -285,10 +285,18 @@ def test_comparing_two_proposals_shows_who_gains_and_loses_which_role(
         row.split("</th>")[0].rsplit(">", 1)[-1]: row
         for row in page.split('<tr class="utrecht-table__row">')[1:]
     }
-    assert '</td><td class="utrecht-table__cell">r01</td>' in rows["Anouk de Vries"]
-    assert ">r01</td>" in rows["Bram Jansen"]
-    assert ">r03</td>" in rows["Carla Smit"]
-    assert "r03: 0,3 → 0,2" in rows["Dirk Mulder"]
+    # names and hours per week, not codes and fte (0,5 fte is 18 of 36 hours)
+    assert 'data-label="Verliest">r01 Regie ICT (18 uur)</td>' in rows["Anouk de Vries"]
+    assert 'data-label="Krijgt">r01 Regie ICT (18 uur)</td>' in rows["Bram Jansen"]
+    assert (
+        'data-label="Krijgt">r03 Beleid economie (3,6 uur)</td>' in rows["Carla Smit"]
+    )
+    assert "r03 Beleid economie: 10,8 → 7,2 uur" in rows["Dirk Mulder"]
+    # the key figures side by side: both proposals leave r02's 0,4 fte uncovered
+    figures = rows["Niet gedekt"]
+    assert figures.count(">0,4 fte</td>") == 2, figures
+    assert "Wensen ingewilligd" in rows
+    assert "r03 Beleid economie: 10,8 → 7,2 uur" in rows["Dirk Mulder"]
 
 
 def test_the_review_shows_shortfalls_with_reasons_and_vulnerability(
@@ -366,7 +374,7 @@ def test_the_spil_compares_and_lists_werkplannen_of_their_own_cluster_only(
     page = client.get(f"/planning/rondes/{round_.id}/vergelijken?a=1&b=2").get_data(
         as_text=True
     )
-    assert "Carla Smit" in page and "r03: 0,3 → 0,2" in page
+    assert "Carla Smit" in page and "r03 Beleid economie: 10,8 → 7,2 uur" in page
     assert "Anouk de Vries" not in page and "Bram Jansen" not in page
     plans = client.get(f"/planning/rondes/{round_.id}/werkplannen").get_data(
         as_text=True

@@ -334,6 +334,24 @@ def _formation(ws: Worksheet, overview: RoundOverview) -> None:
     _widths(ws, maximum=90)
 
 
+def _print_settings(ws: Worksheet, title: str) -> None:
+    """A4 landscape, all columns on one page width (as many pages down as needed),
+    the header row (and the name columns) repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "Pagina &P van &N"
+    ws.print_title_rows = "1:1"
+    frozen = ws[ws.freeze_panes].column if ws.freeze_panes else 1
+    if frozen > 1:
+        ws.print_title_cols = f"A:{get_column_letter(frozen - 1)}"
+
+
 def overview_workbook(round_id: int) -> Workbook:
     """The overview of a round as an openpyxl workbook."""
     overview = round_overview(round_id)
@@ -351,6 +369,8 @@ def overview_workbook(round_id: int) -> Workbook:
     _heat_map(wb.create_sheet(sheet_title("Warmtekaart", used)), overview)
     _formation(wb.create_sheet(sheet_title("Formatieadvies", used)), overview)
     wb.properties.title = f"Overzicht planronde {overview.round.label}"
+    for sheet in wb.worksheets:
+        _print_settings(sheet, f"{wb.properties.title} – {sheet.title}")
     return wb
 
 
