@@ -76,6 +76,7 @@ def test_every_page_has_the_footer_link_and_marks_the_menu_item(
     auth.login("anouk")
     page = client.get("/mijn/voorkeuren").get_data(as_text=True)
     assert 'href="/toegankelijkheid"' in page
+    assert 'href="/privacy">Privacyverklaring</a>' in page
     assert 'aria-current="page">Voorkeuren</a>' in page
     assert page.count('aria-current="page"') == 1
 
