@@ -92,17 +92,26 @@ def init_db_console() -> None:
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def run_console(host: str, port: int) -> None:
-    """Start the app with the demo organisation (loaded when the database is empty)."""
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Demo-modus: laadt de demo-organisatie met demo-accounts als de "
+    "database leeg is (nooit op een productiedatabase).",
+)
+def run_console(host: str, port: int, demo: bool) -> None:
+    """Start the app; with --demo also the demo organisation (loaded when the
+    database is empty). Without --demo nothing is loaded and SECRET_KEY is
+    required."""
     from flask_migrate import upgrade
 
-    from .services.demo import database_is_empty, load_demo
-
-    app = _app(demo=True)
+    app = _app(demo=demo)
     with app.app_context():
         upgrade()
-        if database_is_empty():
-            click.echo(load_demo().describe())
+        if demo:
+            from .services.demo import database_is_empty, load_demo
+
+            if database_is_empty():
+                click.echo(load_demo().describe())
     app.run(host=host, port=port, debug=False)
 
 

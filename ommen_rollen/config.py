@@ -9,7 +9,13 @@ SQLALCHEMY_TRACK_MODIFICATIONS = False
 
 # Login throttling (Flask-Limiter); memory storage unless RATELIMIT_STORAGE_URI is set.
 RATELIMIT_STORAGE_URI = "memory://"
-LOGIN_RATE_LIMIT = "10 per minute"
+LOGIN_RATE_LIMIT = "10 per minute"  # per client address
+LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per username, from any address
+
+# A session ends after this long without a request, and at the latest after the
+# lifetime, whatever the user does.
+SESSION_IDLE_MINUTES = 30
+SESSION_LIFETIME_HOURS = 10
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -35,6 +41,9 @@ def from_environment() -> dict[str, object]:
     if redis_url := os.environ.get("REDIS_URL"):
         found["REDIS_URL"] = redis_url
         found.setdefault("RATELIMIT_STORAGE_URI", redis_url)
+    for name in ("SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS"):
+        if value := os.environ.get(name):
+            found[name] = int(value)
     if proxies := os.environ.get("PROXY_COUNT"):
         found["PROXY_COUNT"] = int(proxies)
     if os.environ.get("OMMEN_DEMO") == "1":

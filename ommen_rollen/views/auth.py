@@ -1,7 +1,10 @@
-"""Login and logout."""
+"""Login and logout, the own password, and the limits on a session (idle
+timeout, absolute lifetime, a first password that must be changed)."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -11,25 +14,69 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
-from ..forms.auth import LoginForm
+from ..forms.auth import LoginForm, PasswordChangeForm
 from ..services import accounts
+from ..services.limits import USERNAME_LENGTH
 from .access import access
 
 bp = Blueprint("auth", __name__)
+
+Page = str | Response | tuple[str, int]
+
+# While a first password must be replaced, only these pages open.
+OPEN_WHILE_CHANGING = {"auth.account", "auth.logout", "auth.login", "static"}
+LOGIN_AT, SEEN_AT = "login_at", "seen_at"
 
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _account_limit() -> str:
+    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
+
+
+def _account_key() -> str:
+    """The per-account limit counts attempts on one username from anywhere."""
+    name = (request.form.get("username") or "").strip().lower()[:USERNAME_LENGTH]
+    return f"account:{name}"
+
+
+def _throttled(_limit: Any) -> None:
+    """A throttled login attempt goes into the audit log with its address."""
+    accounts.record_refusal(
+        "login_throttled", request.form.get("username") or "", _address()
+    )
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
+def start_session(user: Any) -> None:
+    """Log the user in and start the clocks of the idle and absolute limits."""
+    login_user(user)
+    now = int(time.time())
+    session[LOGIN_AT] = now
+    session[SEEN_AT] = now
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_throttled)
+@limiter.limit(
+    _account_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    on_breach=_throttled,
+    scope="login-account",
+)
 @access("public")
 def login() -> str | Response:
     """Log in with username and password."""
@@ -37,9 +84,11 @@ def login() -> str | Response:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        user = accounts.authenticate(
+            form.username.data or "", form.password.data or "", _address()
+        )
         if user is not None:
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("Onbekende gebruikersnaam of onjuist wachtwoord.", "error")
     return render_template("auth/login.html", form=form)
@@ -51,8 +100,68 @@ def logout() -> Response:
     """End the session everywhere."""
     accounts.end_sessions(current_user._get_current_object())
     logout_user()
+    session.clear()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@access("login")
+def account() -> Page:
+    """Change the own password (required after a first password)."""
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                form.repeat.data or "",
+            )
+        except accounts.PasswordRefused as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors = [*form[name].errors, *messages]
+            status = 422
+        else:
+            start_session(user)  # the new session token: other sessions end
+            flash("Uw wachtwoord is gewijzigd.", "success")
+            return redirect(url_for("home.index"))
+    elif form.errors:
+        status = 400
+    page = render_template("auth/password_change.html", form=form, user=user)
+    return (page, status) if status != 200 else page
+
+
+@bp.before_app_request
+def enforce_session_limits() -> Response | None:
+    """End a session that was idle too long or is older than its lifetime; send
+    an account with a first password to the password page."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    config = current_app.config
+    idle = int(config["SESSION_IDLE_MINUTES"]) * 60
+    lifetime = int(config["SESSION_LIFETIME_HOURS"]) * 3600
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if (
+        not isinstance(login_at, int)
+        or not isinstance(seen_at, int)
+        or now - seen_at > idle
+        or now - login_at > lifetime
+    ):
+        logout_user()
+        session.clear()
+        flash("Uw sessie is verlopen. Log opnieuw in.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session[SEEN_AT] = now
+    if current_user.must_change_password and request.endpoint not in (
+        OPEN_WHILE_CHANGING
+    ):
+        flash("Kies eerst een eigen wachtwoord.", "info")
+        return redirect(url_for("auth.account"))
+    return None
 
 
 def _safe_next(target: str | None) -> str:
