@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import templating
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 class ConfigurationError(RuntimeError):
@@ -37,6 +37,7 @@ def configure(app: Flask) -> None:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."

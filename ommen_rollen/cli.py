@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 
@@ -113,6 +113,54 @@ def run_console(host: str, port: int, demo: bool) -> None:
             if database_is_empty():
                 click.echo(load_demo().describe())
     app.run(host=host, port=port, debug=False)
+
+
+@main.command("remind")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 60),
+    default=None,
+    help="Zoveel dagen voor de deadline (standaard REMIND_DAYS_BEFORE, 3).",
+)
+def remind_console(days: int | None) -> None:
+    """E-mail a reminder to everyone without preferences in an open round whose
+    deadline is near; run it daily (cron): nobody gets the same reminder twice."""
+    app = _app()
+    with app.app_context():
+        remind(days)
+
+
+def remind(days: int | None) -> None:
+    from .extensions import db
+    from .services import mail, notifications
+    from .services.rounds import today
+
+    before = days if days is not None else int(current_app.config["REMIND_DAYS_BEFORE"])
+    count = notifications.remind(today(), before)
+    db.session.commit()
+    delivery = mail.deliver_pending() if mail.configured(current_app) else None
+    click.echo(f"Herinneringen in de wachtrij gezet: {count}.")
+    if delivery is None:
+        click.echo("MAIL_SERVER is niet gezet: de berichten wachten in de outbox.")
+    else:
+        click.echo(
+            f"Verstuurd: {delivery.sent}, mislukt (later opnieuw): {delivery.failed}."
+        )
+
+
+@main.command("send-mail")
+def send_mail_console() -> None:
+    """Deliver the e-mail waiting in the outbox (also the ones to retry)."""
+    from .services import mail
+
+    app = _app()
+    with app.app_context():
+        if not mail.configured(app):
+            raise click.ClickException("MAIL_SERVER is niet gezet.")
+        delivery = mail.deliver_pending()
+        click.echo(
+            f"Verstuurd: {delivery.sent}, mislukt (later opnieuw): {delivery.failed}."
+        )
 
 
 @main.command("worker")

@@ -26,6 +26,28 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 # Without it every user seems to come from the proxy and shares one login limit.
 PROXY_COUNT = 0
 
+# E-mail over SMTP (Flask-Mailman); nothing is sent while MAIL_SERVER is empty.
+# Messages wait in the outbox and are retried MAIL_MAX_ATTEMPTS times, the first
+# retry after MAIL_RETRY_SECONDS, then doubling (at most an hour apart).
+MAIL_SERVER = ""
+MAIL_BACKEND = "smtp"  # also under TESTING (Flask-Mailman would keep mail in memory)
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_TIMEOUT = 10
+MAIL_DEFAULT_SENDER = "rollenplanning@localhost"
+MAIL_MAX_ATTEMPTS = 8
+MAIL_RETRY_SECONDS = 60
+# The address of the app in links in e-mail.
+BASE_URL = "http://127.0.0.1:5000"
+# One-time links: an invitation lasts a week, a reset link an hour.
+INVITATION_DAYS = 7
+RESET_MINUTES = 60
+# `ommen-rollen remind`: this many days before the deadline.
+REMIND_DAYS_BEFORE = 3
+
 # Solver jobs: "thread" (in-process, nothing to install) or "rq" when REDIS_URL is set.
 SOLVER_TIME_LIMIT_S = 30
 MUNICIPALITY = "Gemeente Ommen"
@@ -41,7 +63,20 @@ def from_environment() -> dict[str, object]:
     if redis_url := os.environ.get("REDIS_URL"):
         found["REDIS_URL"] = redis_url
         found.setdefault("RATELIMIT_STORAGE_URI", redis_url)
-    for name in ("SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS"):
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "BASE_URL"):
+        if value := os.environ.get(name):
+            found[name] = value
+    if sender := os.environ.get("MAIL_FROM"):
+        found["MAIL_DEFAULT_SENDER"] = sender
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if value := os.environ.get(name):
+            found[name] = value.lower() in ("1", "true", "ja", "yes")
+    for name in (
+        "SESSION_IDLE_MINUTES",
+        "SESSION_LIFETIME_HOURS",
+        "MAIL_PORT",
+        "REMIND_DAYS_BEFORE",
+    ):
         if value := os.environ.get(name):
             found[name] = int(value)
     if proxies := os.environ.get("PROXY_COUNT"):

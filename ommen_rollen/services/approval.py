@@ -20,7 +20,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from . import audit
+from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
 from .consent import keep_consent
 from .hard_rules import HardRuleError, Violation, round_violations
@@ -91,7 +91,9 @@ def publish(round_id: int, by: User | None) -> None:
     audit.record(
         "round_published", by, object_type="planning_round", object_id=round_id
     )
+    notifications.werkplan_published(round_, current_plans(round_id))
     db.session.commit()
+    mail.kick()
 
 
 def agree(plan_id: int, employee_id: int | None, by: User | None) -> WorkPlan:
@@ -304,6 +306,7 @@ def approve_plan(plan_id: int, by: User | None, *, reason: str = "") -> WorkPlan
     _approve(consent, by, reason)
     _maybe_round_approved(plan.round_id, by)
     db.session.commit()
+    mail.kick()
     return plan
 
 
@@ -346,6 +349,7 @@ def approve_all(
         _approve(consent, by, reason)
     _maybe_round_approved(round_id, by)
     db.session.commit()
+    mail.kick()
     return len(targets)
 
 
@@ -381,6 +385,7 @@ def _approve(consent: PlanConsent, by: User | None, reason: str) -> None:
         action = "werkplan_approved_without_consent"
         details.update(concerns="; ".join(consent.concerns), reason=reason)
     audit.record(action, by, object_type="work_plan", object_id=plan.id, **details)
+    notifications.werkplan_approved(plan)
 
 
 def _maybe_round_approved(round_id: int, by: User | None) -> None:
@@ -499,6 +504,7 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
     ):
         newest[plan.employee_id] = plan  # a later version of the same proposal
     lapsed, kept = [], []
+    changed: list[WorkPlan] = []
     for employee_id, plan in newest.items():
         old = current.get(employee_id)
         if old is plan:
@@ -520,6 +526,7 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
             db.session.flush()
         plan.current = True
         db.session.flush()
+        changed.append(plan)
     if published:
         broken = [v.text for v in round_violations(round_id) if v.text not in before]
         if broken:
@@ -541,5 +548,8 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
         akkoord_vervallen="; ".join(sorted(lapsed)),
         akkoord_behouden=len(kept),
     )
+    if published:
+        notifications.werkplan_changed(proposal.round, changed)
     db.session.commit()
+    mail.kick()
     return ProposalChoice(proposal, sorted(lapsed), sorted(kept))

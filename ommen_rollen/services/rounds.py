@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..domain import RoundStatus
 from ..extensions import db
 from ..models import Employee, PlanningRound, Preference, User
-from . import audit
+from . import audit, mail, notifications
 from .base import ServiceError, stamp
 
 LABEL_MAX = 80
@@ -172,7 +172,9 @@ def open_round(
         label=round_.label,
         previous=previous.label if previous else None,
     )
+    notifications.round_opened(round_)
     db.session.commit()
+    mail.kick()
     return round_
 
 

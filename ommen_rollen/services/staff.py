@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ..domain import FTE_SCALE, HOURS_PER_FTE, BaseFunction, UserRole, hours_to_units
 from ..extensions import db
 from ..models import Cluster, Employee, EmployeeCompetence, User
-from . import audit, limits
+from . import audit, limits, mail, notifications
 from .accounts import create_account, first_password
 from .beheer import Checker, account_of, check_version, get, store, sync_levels
 
@@ -45,24 +45,37 @@ class EmployeeInput:
     spil_cluster_id: str | int | None = None
 
 
-def create_employee(data: EmployeeInput, by: User) -> tuple[Employee, str]:
-    """Create a medewerker and their account; return it with the first password
-    (shown once, never stored in plain text)."""
+def create_employee(
+    data: EmployeeInput, by: User, *, invite: bool = False
+) -> tuple[Employee, str | None]:
+    """Create a medewerker and their account. With ``invite`` (an e-mail address
+    and e-mail set up) the account has no password and the invitation link is
+    queued in the same transaction; otherwise it gets a first password, returned
+    to be shown once (never stored in plain text)."""
     values, levels = _checked(data, None)
     spil_cluster_id = values.pop("spil_cluster_id")
-    password = first_password()
+    invite = invite and bool(values["email"])
+    password = None if invite else first_password()
 
     def add_account(employee: Employee) -> dict[str, Any]:
         account = create_account(
-            values["username"], password, UserRole.EMPLOYEE, must_change_password=True
+            values["username"],
+            password,
+            UserRole.EMPLOYEE,
+            must_change_password=password is not None,
         )
         account.employee = employee
         _set_spil(account, spil_cluster_id)
+        if invite:
+            db.session.flush()
+            notifications.invite(employee)
         return _sync_competences(employee, levels)
 
     employee: Employee = store(
         Employee, None, values, by, "employee", after=add_account
     )
+    if invite:
+        mail.kick()
     return employee, password
 
 

@@ -21,9 +21,15 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
-from ..forms.auth import LoginForm, PasswordChangeForm
-from ..services import accounts
+from ..forms.auth import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    ResetRequestForm,
+)
+from ..services import accounts, invitations
 from ..services.limits import USERNAME_LENGTH
+from ..services.tokens import PURPOSES, LinkInvalid
 from .access import access
 
 bp = Blueprint("auth", __name__)
@@ -32,6 +38,7 @@ Page = str | Response | tuple[str, int]
 
 # While a first password must be replaced, only these pages open.
 OPEN_WHILE_CHANGING = {"auth.account", "auth.logout", "auth.login", "static"}
+MAX_TOKEN_LENGTH = 500
 LOGIN_AT, SEEN_AT = "login_at", "seen_at"
 
 
@@ -132,6 +139,70 @@ def account() -> Page:
         status = 400
     page = render_template("auth/password_change.html", form=form, user=user)
     return (page, status) if status != 200 else page
+
+
+@bp.route("/account/instellen", methods=["GET", "POST"])
+@access("public")
+def set_password() -> Page:
+    """Choose a password through a one-time link (invitation or reset)."""
+    purpose = request.args.get("soort", "")
+    token = request.args.get("token", "")[:MAX_TOKEN_LENGTH]
+    if purpose not in PURPOSES:
+        return _link_refused("Deze link is ongeldig.")
+    try:
+        account = invitations.account_for_link(token, purpose)
+    except LinkInvalid as exc:
+        return _link_refused(str(exc))
+    form = PasswordSetForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invitations.set_password_by_link(
+                token, purpose, form.new_password.data or "", form.repeat.data or ""
+            )
+        except accounts.PasswordRefused as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors = [*form[name].errors, *messages]
+            status = 422
+        except LinkInvalid as exc:
+            return _link_refused(str(exc))
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Uw wachtwoord is ingesteld. Log nu in.", "success")
+            return redirect(url_for("auth.login"))
+    elif form.errors:
+        status = 400
+    page = render_template("auth/set_password.html", form=form, account=account)
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    return response
+
+
+def _link_refused(text: str) -> tuple[str, int]:
+    return render_template(
+        "error.html", title="Link niet bruikbaar", text=text, code=400
+    ), 400
+
+
+@bp.route("/account/vergeten", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_throttled)
+@access("public")
+def forgot_password() -> Page:
+    """Ask for a reset link by e-mail; the answer does not tell whether the
+    address is known."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        invitations.request_reset(form.email.data or "", _address())
+        flash(
+            "Als dit e-mailadres bij een account hoort, ontvangt u binnen enkele "
+            "minuten een e-mail met een link om een nieuw wachtwoord te kiezen.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    page = render_template("auth/forgot_password.html", form=form)
+    return (page, 400) if form.errors else page
 
 
 @bp.before_app_request

@@ -32,7 +32,8 @@ from ..forms.beheer import (
     TaskFieldForm,
 )
 from ..models import Cluster, Competence, Employee, Partner, Role, TaskField
-from ..services import accounts, beheer, organisation, staff
+from ..services import accounts, beheer, invitations, organisation, staff
+from ..services.base import ServiceError
 from ..services.beheer import InvalidInput, NotFound, StaleEdit
 from .access import access
 
@@ -264,10 +265,19 @@ def employee_new() -> Page:
         _fill_level_rows(form.competences, {})
 
     def save() -> Any:
-        return staff.create_employee(form.to_input(), current_user)
+        return staff.create_employee(
+            form.to_input(), current_user, invite=invitations.mail_configured()
+        )
 
     def shown(made: Any) -> Response:
         employee, password = made
+        if password is None:
+            flash(
+                f"Medewerker {employee.name} is toegevoegd. Er is een uitnodiging "
+                f"gestuurd naar {employee.email} om een wachtwoord te kiezen.",
+                "success",
+            )
+            return redirect(url_for("beheer.employees"))
         return _first_password_page(employee, password)
 
     outcome = _save(form, save, str, "beheer.employees", done=shown)
@@ -283,6 +293,22 @@ def _first_password_page(employee: Employee, password: str) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/medewerkers/<int:employee_id>/uitnodigen", methods=["POST"])
+@access("secretary")
+def employee_invite(employee_id: int) -> Response:
+    """Send the medewerker an invitation link (again) to choose a password."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        employee = invitations.invite_employee(employee_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Er is een uitnodiging gestuurd naar {employee.email}.", "success")
+    return redirect(url_for("beheer.employee_edit", employee_id=employee_id))
 
 
 @bp.route("/medewerkers/<int:employee_id>/eerste-wachtwoord", methods=["POST"])
