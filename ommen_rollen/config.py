@@ -17,6 +17,11 @@ LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per username, from any address
 SESSION_IDLE_MINUTES = 30
 SESSION_LIFETIME_HOURS = 10
 
+# Two-factor sign-in (TOTP) is required for the secretaris (BIO2, privileged).
+SECRETARY_2FA_REQUIRED = True
+# The second step of a login must follow the password within this time.
+TWO_FACTOR_STEP_SECONDS = 300
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
@@ -81,6 +86,8 @@ def from_environment() -> dict[str, object]:
             found[name] = int(value)
     if proxies := os.environ.get("PROXY_COUNT"):
         found["PROXY_COUNT"] = int(proxies)
+    if os.environ.get("SECRETARY_2FA_REQUIRED") in ("0", "false", "nee"):
+        found["SECRETARY_2FA_REQUIRED"] = False
     if os.environ.get("OMMEN_DEMO") == "1":
         found["DEMO"] = True
     return found

@@ -56,3 +56,12 @@ class ResetRequestForm(DutchForm):
         render_kw={"autocomplete": "email", "inputmode": "email"},
     )
     submit = SubmitField("Stuur mij een link")
+
+
+class CodeForm(DutchForm):
+    code = StringField(
+        "Code uit de app",
+        validators=[DataRequired("Vul de code van zes cijfers in."), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Bevestigen")

@@ -88,8 +88,12 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default="")
     # A first password set by the secretaris must be replaced at first login.
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Base32 TOTP secret once two-factor sign-in is set up (secretaris).
+    # Two-factor sign-in (TOTP, secretaris): the base32 secret, whether its
+    # enrolment was confirmed with a code, and the last time step used (a code
+    # is accepted once).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int | None]
 
     employee: Mapped[Employee | None] = relationship()
     cluster: Mapped[Cluster | None] = relationship()

@@ -20,14 +20,17 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..forms.auth import (
+    CodeForm,
     LoginForm,
     PasswordChangeForm,
     PasswordSetForm,
     ResetRequestForm,
 )
-from ..services import accounts, invitations
+from ..models import User
+from ..services import accounts, invitations, two_factor
+from ..services.base import ServiceError
 from ..services.limits import USERNAME_LENGTH
 from ..services.tokens import PURPOSES, LinkInvalid
 from .access import access
@@ -38,6 +41,9 @@ Page = str | Response | tuple[str, int]
 
 # While a first password must be replaced, only these pages open.
 OPEN_WHILE_CHANGING = {"auth.account", "auth.logout", "auth.login", "static"}
+# While the secretaris has no second factor yet, only these pages open.
+OPEN_WHILE_ENROLLING = {"auth.two_factor_setup", "auth.logout", "static"}
+PENDING = "pending_second_factor"
 MAX_TOKEN_LENGTH = 500
 LOGIN_AT, SEEN_AT = "login_at", "seen_at"
 
@@ -94,11 +100,95 @@ def login() -> str | Response:
         user = accounts.authenticate(
             form.username.data or "", form.password.data or "", _address()
         )
+        if user is not None and user.totp_enabled:
+            session.clear()
+            session[PENDING] = {"id": user.id, "at": int(time.time())}
+            return redirect(
+                url_for("auth.second_factor", next=request.args.get("next"))
+            )
         if user is not None:
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("Onbekende gebruikersnaam of onjuist wachtwoord.", "error")
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    """The account whose password was right a moment ago, waiting for its code."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    at, user_id = pending.get("at"), pending.get("id")
+    limit = int(current_app.config["TWO_FACTOR_STEP_SECONDS"])
+    if not isinstance(at, int) or not isinstance(user_id, int):
+        return None
+    if time.time() - at > limit:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and user.totp_enabled else None
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_throttled)
+@access("public")
+def second_factor() -> Page:
+    """The second step of a login: the code from the authenticator app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("Log opnieuw in.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.verify_login(user, form.code.data or "", _address()):
+            session.pop(PENDING, None)
+            start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.code.errors = [
+            *form.code.errors,
+            "Deze code klopt niet (of is al gebruikt).",
+        ]
+        return render_template("auth/second_factor.html", form=form), 422
+    page = render_template("auth/second_factor.html", form=form)
+    return (page, 400) if form.errors else page
+
+
+@bp.route("/account/tweestaps", methods=["GET", "POST"])
+@access("secretary")
+def two_factor_setup() -> Page:
+    """Set up two-factor sign-in: scan the QR code, confirm with a code."""
+    user = current_user._get_current_object()
+    form = CodeForm()
+    status = 200
+    if request.method == "POST" and request.form.get("opnieuw") == "1":
+        two_factor.start_enrolment(user)
+        flash("Er is een nieuwe sleutel gemaakt: scan de QR-code opnieuw.", "info")
+        return redirect(url_for("auth.two_factor_setup"))
+    if not user.totp_secret:
+        two_factor.start_enrolment(user)
+    if not user.totp_enabled and form.validate_on_submit():
+        try:
+            two_factor.confirm_enrolment(user, form.code.data or "")
+        except ServiceError as exc:
+            form.code.errors = [*form.code.errors, str(exc)]
+            status = 422
+        else:
+            flash("Inloggen in twee stappen staat aan.", "success")
+            return redirect(url_for("home.index"))
+    elif form.errors:
+        status = 400
+    page = render_template(
+        "auth/two_factor.html",
+        form=form,
+        user=user,
+        secret=user.totp_secret,
+        uri=two_factor.provisioning_uri(user),
+        qr=two_factor.qr_svg(user),
+        required=two_factor.required(user),
+    )
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -232,6 +322,14 @@ def enforce_session_limits() -> Response | None:
     ):
         flash("Kies eerst een eigen wachtwoord.", "info")
         return redirect(url_for("auth.account"))
+    user = current_user._get_current_object()
+    if (
+        two_factor.required(user)
+        and not user.totp_enabled
+        and request.endpoint not in OPEN_WHILE_ENROLLING
+    ):
+        flash("Stel eerst inloggen in twee stappen in.", "info")
+        return redirect(url_for("auth.two_factor_setup"))
     return None
 
 

@@ -24,6 +24,8 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
     op.create_table('used_token',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
@@ -56,6 +58,8 @@ def downgrade():
     op.drop_table('outgoing_mail')
     op.drop_table('used_token')
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_enabled')
         batch_op.drop_column('totp_secret')
         batch_op.drop_column('must_change_password')
     with op.batch_alter_table('employee', schema=None) as batch_op:
