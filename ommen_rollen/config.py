@@ -53,6 +53,19 @@ RESET_MINUTES = 60
 # `ommen-rollen remind`: this many days before the deadline.
 REMIND_DAYS_BEFORE = 3
 
+# Single sign-on over OpenID Connect (on when OIDC_ISSUER is set). OIDC_CLAIM names
+# the medewerker: "email" matches the e-mail address, any other claim the username.
+OIDC_ISSUER = ""
+OIDC_CLIENT_ID = ""
+OIDC_CLIENT_SECRET = ""
+OIDC_SCOPE = "openid email profile"
+OIDC_CLAIM = "email"
+OIDC_LABEL = "Inloggen met uw gemeente-account"
+OIDC_LEEWAY_SECONDS = 60
+OIDC_TIMEOUT_S = 10
+# With single sign-on on, LOCAL_LOGIN = False switches local passwords off.
+LOCAL_LOGIN = True
+
 # Solver jobs: "thread" (in-process, nothing to install) or "rq" when REDIS_URL is set.
 SOLVER_TIME_LIMIT_S = 30
 MUNICIPALITY = "Gemeente Ommen"
@@ -68,7 +81,18 @@ def from_environment() -> dict[str, object]:
     if redis_url := os.environ.get("REDIS_URL"):
         found["REDIS_URL"] = redis_url
         found.setdefault("RATELIMIT_STORAGE_URI", redis_url)
-    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "BASE_URL"):
+    for name in (
+        "MAIL_SERVER",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "BASE_URL",
+        "OIDC_ISSUER",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "OIDC_CLAIM",
+        "OIDC_SCOPE",
+        "OIDC_LABEL",
+    ):
         if value := os.environ.get(name):
             found[name] = value
     if sender := os.environ.get("MAIL_FROM"):
@@ -86,6 +110,8 @@ def from_environment() -> dict[str, object]:
             found[name] = int(value)
     if proxies := os.environ.get("PROXY_COUNT"):
         found["PROXY_COUNT"] = int(proxies)
+    if os.environ.get("LOCAL_LOGIN") in ("0", "false", "nee"):
+        found["LOCAL_LOGIN"] = False
     if os.environ.get("SECRETARY_2FA_REQUIRED") in ("0", "false", "nee"):
         found["SECRETARY_2FA_REQUIRED"] = False
     if os.environ.get("OMMEN_DEMO") == "1":

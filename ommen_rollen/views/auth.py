@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -29,7 +30,7 @@ from ..forms.auth import (
     ResetRequestForm,
 )
 from ..models import User
-from ..services import accounts, invitations, two_factor
+from ..services import accounts, invitations, sso, two_factor
 from ..services.base import ServiceError
 from ..services.limits import USERNAME_LENGTH
 from ..services.tokens import PURPOSES, LinkInvalid
@@ -44,6 +45,7 @@ OPEN_WHILE_CHANGING = {"auth.account", "auth.logout", "auth.login", "static"}
 # While the secretaris has no second factor yet, only these pages open.
 OPEN_WHILE_ENROLLING = {"auth.two_factor_setup", "auth.logout", "static"}
 PENDING = "pending_second_factor"
+SSO = "sso"  # the session came from the gemeente's identity provider
 MAX_TOKEN_LENGTH = 500
 LOGIN_AT, SEEN_AT = "login_at", "seen_at"
 
@@ -96,6 +98,8 @@ def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    if request.method == "POST" and not sso.local_passwords():
+        return _local_off()
     if form.validate_on_submit():
         user = accounts.authenticate(
             form.username.data or "", form.password.data or "", _address()
@@ -110,7 +114,56 @@ def login() -> str | Response:
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("Onbekende gebruikersnaam of onjuist wachtwoord.", "error")
-    return render_template("auth/login.html", form=form)
+    return render_template(
+        "auth/login.html",
+        form=form,
+        sso_enabled=sso.enabled(),
+        local_passwords=sso.local_passwords(),
+        sso_label=current_app.config["OIDC_LABEL"],
+    )
+
+
+def _local_off() -> tuple[str, int]:
+    return render_template(
+        "error.html",
+        title="Inloggen met wachtwoord staat uit",
+        text="Deze gemeente logt in via de eigen inlogdienst: gebruik de knop "
+        f"'{current_app.config['OIDC_LABEL']}' op de inlogpagina.",
+        code=403,
+    ), 403
+
+
+@bp.route("/inloggen/sso")
+@access("public")
+def sso_login() -> Page:
+    """Go to the gemeente's identity provider (OpenID Connect)."""
+    if not sso.enabled():
+        abort(404)
+    try:
+        return sso.authorize_redirect(url_for("auth.sso_callback", _external=True))
+    except sso.SsoRefused as exc:
+        return _sso_refused(str(exc))
+
+
+@bp.route("/inloggen/sso/terug")
+@access("public")
+def sso_callback() -> Page:
+    """The provider sends the browser back here with a code."""
+    if not sso.enabled():
+        abort(404)
+    try:
+        user, _id_token = sso.finish_login(_address())
+    except sso.SsoRefused as exc:
+        return _sso_refused(str(exc))
+    start_session(user)
+    session[SSO] = True
+    return redirect(url_for("home.index"))
+
+
+def _sso_refused(text: str) -> tuple[str, int]:
+    return render_template(
+        "error.html", title="Inloggen niet gelukt", text=text, code=403
+    ), 403
 
 
 def _pending_user() -> User | None:
@@ -196,9 +249,13 @@ def two_factor_setup() -> Page:
 def logout() -> Response:
     """End the session everywhere."""
     accounts.end_sessions(current_user._get_current_object())
+    from_sso = bool(session.get(SSO)) and sso.enabled()
     logout_user()
     session.clear()
     flash("U bent uitgelogd.", "info")
+    back = url_for("auth.login", _external=True)
+    if from_sso and (provider := sso.logout_url("", back)):
+        return redirect(provider)  # also end the session at the provider
     return redirect(url_for("auth.login"))
 
 
@@ -235,6 +292,8 @@ def account() -> Page:
 @access("public")
 def set_password() -> Page:
     """Choose a password through a one-time link (invitation or reset)."""
+    if not sso.local_passwords():
+        return _local_off()
     purpose = request.args.get("soort", "")
     token = request.args.get("token", "")[:MAX_TOKEN_LENGTH]
     if purpose not in PURPOSES:
@@ -282,6 +341,8 @@ def _link_refused(text: str) -> tuple[str, int]:
 def forgot_password() -> Page:
     """Ask for a reset link by e-mail; the answer does not tell whether the
     address is known."""
+    if not sso.local_passwords():
+        return _local_off()
     form = ResetRequestForm()
     if form.validate_on_submit():
         invitations.request_reset(form.email.data or "", _address())
@@ -326,6 +387,7 @@ def enforce_session_limits() -> Response | None:
     if (
         two_factor.required(user)
         and not user.totp_enabled
+        and not session.get(SSO)  # the provider's own second factor applies
         and request.endpoint not in OPEN_WHILE_ENROLLING
     ):
         flash("Stel eerst inloggen in twee stappen in.", "info")
