@@ -22,7 +22,7 @@ from ..models import (
 )
 from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
-from .consent import keep_consent
+from .consent import keep_consent, same_werkplan
 from .hard_rules import HardRuleError, Violation, round_violations
 from .jobs import solve_in_progress
 from .rounds import get_round, preference_progress, today
@@ -526,7 +526,8 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
             db.session.flush()
         plan.current = True
         db.session.flush()
-        changed.append(plan)
+        if old is not None and not same_werkplan(old, plan):
+            changed.append(plan)
     if published:
         broken = [v.text for v in round_violations(round_id) if v.text not in before]
         if broken:

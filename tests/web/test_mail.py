@@ -305,3 +305,41 @@ def test_the_same_key_is_queued_once(app: Flask) -> None:
     db.session.commit()
     assert mail.queue("a@ommen.nl", "x", "t", "h", key="k1") is None
     assert len(outbox()) == 1
+
+
+def test_a_new_plan_after_publishing_tells_whose_werkplan_changed(
+    org: Org, smtp: SmtpServer
+) -> None:
+    from ommen_rollen.services.solver_bridge import build_instance, store_plan
+
+    with_emails(org, "anouk", "bram")
+    round_ = proposed_round(org)
+    smtp.wait_for(4)  # opened and published, to Anouk and Bram
+
+    def m(name: str) -> str:
+        return f"m{org.employees[name].id}"
+
+    second = {
+        "version": 1,
+        "status": "optimal",
+        "assignments": [
+            {"employee": m("bram"), "role": "r01", "kind": "holder", "fte": 0.5},
+            {"employee": m("anouk"), "role": "r01", "kind": "backup"},
+            {"employee": m("anouk"), "role": "r02", "kind": "holder", "fte": 0.4},
+            {"employee": m("bram"), "role": "r02", "kind": "backup"},
+            {"employee": m("dirk"), "role": "r03", "kind": "holder", "fte": 0.3},
+            {"employee": m("carla"), "role": "r03", "kind": "backup"},
+        ],
+        "uncovered": [],
+        "missing_backups": [],
+        "explanations": {"employees": {}},
+    }
+    # a new run stores a plan that becomes current at once (the published round)
+    store_plan(round_.id, second, build_instance(round_.id), by=org.secretary)
+    smtp.wait_for(6)
+    changed = sorted(
+        r.recipients[0]
+        for r in smtp.received
+        if "is gewijzigd" in str(r.message["Subject"])
+    )
+    assert changed == ["anouk@ommen.nl", "bram@ommen.nl"]
