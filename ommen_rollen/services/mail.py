@@ -169,6 +169,8 @@ def deliver_pending(now: datetime | None = None) -> Delivery:
                 message.status = "sent"
                 message.sent_at = utcnow()
                 message.attempts += 1
+                # The body may hold a one-time link: not kept once delivered.
+                message.text_body = message.html_body = ""
                 db.session.commit()
     finally:
         _close(connection)

@@ -218,6 +218,9 @@ def two_factor_setup() -> Page:
         flash("Er is een nieuwe sleutel gemaakt: scan de QR-code opnieuw.", "info")
         return redirect(url_for("auth.two_factor_setup"))
     if not user.totp_secret:
+        if request.method == "POST":  # a code before any QR code was shown
+            flash("Scan eerst de QR-code; daarna vult u de code in.", "error")
+            return redirect(url_for("auth.two_factor_setup"))
         two_factor.start_enrolment(user)
     if not user.totp_enabled and form.validate_on_submit():
         try:

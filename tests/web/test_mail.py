@@ -343,3 +343,14 @@ def test_a_new_plan_after_publishing_tells_whose_werkplan_changed(
         if "is gewijzigd" in str(r.message["Subject"])
     )
     assert changed == ["anouk@ommen.nl", "bram@ommen.nl"]
+
+
+def test_a_sent_message_keeps_no_link_in_the_database(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    mail.queue("a@ommen.nl", "Uitnodiging", "link: https://x/geheim", "<p>geheim</p>")
+    db.session.commit()
+    assert mail.deliver_pending().sent == 1
+    (row,) = outbox()
+    assert row.status == "sent" and row.text_body == "" and row.html_body == ""
+    assert "geheim" in smtp.wait_for(1)[0].part("plain")
