@@ -324,7 +324,7 @@ def test_the_worker_command_explains_that_it_needs_redis(monkeypatch: Any) -> No
     from ommen_rollen.cli import main
 
     monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("SECRET_KEY", "t" * 32)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     result = CliRunner().invoke(main, ["worker", "--burst"])
     assert result.exit_code != 0

@@ -43,6 +43,7 @@ def test_the_secretaris_must_set_up_two_factor_before_anything_else(
     client = strict.test_client()
     assert Auth(client).login("secretaris").status_code == 302
     assert client.get("/beheer/").headers["Location"] == "/account/tweestaps"
+    assert client.get("/account/tweestaps").status_code == 200  # the QR code
     wrong = client.post("/account/tweestaps", data={"code": "000000"})
     assert wrong.status_code == 422 and "klopt niet" in wrong.get_data(as_text=True)
     enrol(client)
