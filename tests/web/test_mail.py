@@ -354,3 +354,32 @@ def test_a_sent_message_keeps_no_link_in_the_database(
     (row,) = outbox()
     assert row.status == "sent" and row.text_body == "" and row.html_body == ""
     assert "geheim" in smtp.wait_for(1)[0].part("plain")
+
+
+@pytest.mark.redis
+def test_with_redis_the_outbox_is_delivered_by_an_rq_worker(
+    app: Flask, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uuid
+
+    from rq import SimpleWorker
+
+    from ommen_rollen.services import jobs
+    from tests.conftest import REDIS_URL_ENV, require_service
+
+    redis_url = require_service("Redis", REDIS_URL_ENV)
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    monkeypatch.setitem(app.config, "RQ_QUEUE", f"test-{uuid.uuid4().hex}")
+    mail.queue("rq@ommen.nl", "Via de wachtrij", "tekst", "<p>html</p>")
+    db.session.commit()
+    mail.kick(app)
+    queue = jobs.rq_queue(app)
+    assert queue.count == 1  # queued, not sent by the app itself
+    assert smtp.received == []
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        queue.delete(delete_jobs=True)
+    (message,) = smtp.wait_for(1)
+    assert message.recipients == ["rq@ommen.nl"]
+    assert [r.status for r in outbox()] == ["sent"]
