@@ -173,7 +173,11 @@ def werkplan_published(round_: PlanningRound, plans: Iterable[WorkPlan]) -> int:
     return count
 
 
-def werkplan_changed(round_: PlanningRound, plans: Iterable[WorkPlan]) -> int:
+def werkplan_changed(
+    round_: PlanningRound, plans: Iterable[WorkPlan], *, event: str = ""
+) -> int:
+    """Tell each medewerker whose published werkplan changed; ``event`` tells
+    two changes of the same werkplan apart (once per change)."""
     count = 0
     for plan in plans:
         message = Message(
@@ -185,7 +189,8 @@ def werkplan_changed(round_: PlanningRound, plans: Iterable[WorkPlan]) -> int:
             link("medewerker.werkplan_detail", plan_id=plan.id),
             "Werkplan bekijken",
         )
-        count += _send(plan.employee, message, f"changed:{plan.id}")
+        key = f"changed:{plan.id}" + (f":{event}" if event else "")
+        count += _send(plan.employee, message, key)
     return count
 
 

@@ -383,3 +383,29 @@ def test_with_redis_the_outbox_is_delivered_by_an_rq_worker(
     (message,) = smtp.wait_for(1)
     assert message.recipients == ["rq@ommen.nl"]
     assert [r.status for r in outbox()] == ["sent"]
+
+
+def test_moving_a_role_in_a_published_round_tells_both_medewerkers(
+    org: Org, smtp: SmtpServer
+) -> None:
+    from ommen_rollen.services.adjust import move_holder
+
+    with_emails(org, "anouk", "dirk")
+    round_ = proposed_round(org)
+    smtp.wait_for(4)  # opened and published
+    # there and back: two changes, each told to both
+    for giver, taker in (("anouk", "dirk"), ("dirk", "anouk")):
+        move_holder(
+            round_.id,
+            org.roles["r01"].id,
+            org.employees[giver].id,
+            org.employees[taker].id,
+            org.secretary,
+        )
+    smtp.wait_for(8)
+    changed = sorted(
+        r.recipients[0]
+        for r in smtp.received
+        if "is gewijzigd" in str(r.message["Subject"])
+    )
+    assert changed == ["anouk@ommen.nl"] * 2 + ["dirk@ommen.nl"] * 2
