@@ -25,7 +25,7 @@ system-packages:
 
 ## Start the app with the demo organisation on SQLite at http://127.0.0.1:5000
 run: install
-	$(VENV)/bin/ommen-rollen run
+	$(VENV)/bin/ommen-rollen run --demo
 
 ## The whole test suite: SQLite, then PostgreSQL when OMMEN_TEST_DATABASE_URL is set
 test: install system-packages lint security test-sqlite test-postgres

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import templating
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 class ConfigurationError(RuntimeError):
@@ -37,7 +37,11 @@ def configure(app: Flask) -> None:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
+    from .services import sso
+
+    sso.configure(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
@@ -79,18 +83,31 @@ def configure(app: Flask) -> None:
     recover_after_restart(app)
 
 
+MIN_SECRET_KEY_BYTES = 32
+
+
 def configure_secret_key(app: Flask) -> None:
-    """A SECRET_KEY is required outside demo, debug and tests: refuse to start."""
-    if app.config.get("SECRET_KEY"):
-        return
-    if app.debug or app.testing or app.config.get("DEMO"):
+    """A SECRET_KEY of at least 32 bytes is required outside demo, debug and
+    tests: refuse to start without one."""
+    key = app.config.get("SECRET_KEY")
+    relaxed = app.debug or app.testing or app.config.get("DEMO")
+    if not key and relaxed:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         return
-    raise ConfigurationError(
-        "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY of "
-        "SECRET_KEY in instance/config.py (alleen de demo en debug-modus "
-        "starten zonder)."
-    )
+    if not key:
+        raise ConfigurationError(
+            "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY of "
+            "SECRET_KEY in instance/config.py (alleen de demo en debug-modus "
+            "starten zonder). Maak er een met: python -c 'import secrets; "
+            "print(secrets.token_hex(32))'"
+        )
+    size = len(key.encode() if isinstance(key, str) else key)
+    if size < MIN_SECRET_KEY_BYTES and not relaxed:
+        raise ConfigurationError(
+            f"SECRET_KEY is te kort ({size} bytes): gebruik er minstens "
+            f"{MIN_SECRET_KEY_BYTES}, bijvoorbeeld van python -c 'import secrets; "
+            "print(secrets.token_hex(32))'."
+        )
 
 
 def _migrations_dir() -> str:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
 
 
@@ -190,18 +190,75 @@ def init_db_console() -> None:
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def run_console(host: str, port: int) -> None:
-    """Start the app with the demo organisation (loaded when the database is empty)."""
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Demo-modus: laadt de demo-organisatie met demo-accounts als de "
+    "database leeg is (nooit op een productiedatabase).",
+)
+def run_console(host: str, port: int, demo: bool) -> None:
+    """Start the app; with --demo also the demo organisation (loaded when the
+    database is empty). Without --demo nothing is loaded and SECRET_KEY is
+    required."""
     from flask_migrate import upgrade
 
-    from .services.demo import database_is_empty, load_demo
-
-    app = _app(demo=True)
+    app = _app(demo=demo)
     with app.app_context():
         upgrade()
-        if database_is_empty():
-            click.echo(load_demo().describe())
+        if demo:
+            from .services.demo import database_is_empty, load_demo
+
+            if database_is_empty():
+                click.echo(load_demo().describe())
     app.run(host=host, port=port, debug=False)
+
+
+@main.command("remind")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 60),
+    default=None,
+    help="Zoveel dagen voor de deadline (standaard REMIND_DAYS_BEFORE, 3).",
+)
+def remind_console(days: int | None) -> None:
+    """E-mail a reminder to everyone without preferences in an open round whose
+    deadline is near; run it daily (cron): nobody gets the same reminder twice."""
+    app = _app()
+    with app.app_context():
+        remind(days)
+
+
+def remind(days: int | None) -> None:
+    from .extensions import db
+    from .services import mail, notifications
+    from .services.rounds import today
+
+    before = days if days is not None else int(current_app.config["REMIND_DAYS_BEFORE"])
+    count = notifications.remind(today(), before)
+    db.session.commit()
+    delivery = mail.deliver_pending() if mail.configured(current_app) else None
+    click.echo(f"Herinneringen in de wachtrij gezet: {count}.")
+    if delivery is None:
+        click.echo("MAIL_SERVER is niet gezet: de berichten wachten in de outbox.")
+    else:
+        click.echo(
+            f"Verstuurd: {delivery.sent}, mislukt (later opnieuw): {delivery.failed}."
+        )
+
+
+@main.command("send-mail")
+def send_mail_console() -> None:
+    """Deliver the e-mail waiting in the outbox (also the ones to retry)."""
+    from .services import mail
+
+    app = _app()
+    with app.app_context():
+        if not mail.configured(app):
+            raise click.ClickException("MAIL_SERVER is niet gezet.")
+        delivery = mail.deliver_pending()
+        click.echo(
+            f"Verstuurd: {delivery.sent}, mislukt (later opnieuw): {delivery.failed}."
+        )
 
 
 @main.command("worker")

@@ -77,6 +77,8 @@ def base_config(database_url: str, **extra: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SOLVER_TIME_LIMIT_S": 5,
+        # tests/web/test_two_factor.py turns it on
+        "SECRETARY_2FA_REQUIRED": False,
     }
     config.update(extra)
     return config

@@ -196,8 +196,11 @@ class RoleForm(DutchForm):
 class EmployeeForm(DutchForm):
     version_id = HiddenField()
     name = StringField("Naam", validators=MANDATORY)
+    email = StringField(
+        "E-mailadres", render_kw={"autocomplete": "off", "inputmode": "email"}
+    )
     username = StringField(
-        "Gebruikersnaam", validators=MANDATORY, render_kw={"autocomplete": "off"}
+        "Gebruikersnaam of personeelsnummer", render_kw={"autocomplete": "off"}
     )
     contract = StringField(
         "Contract", validators=MANDATORY, render_kw={"inputmode": "decimal"}
@@ -213,12 +216,15 @@ class EmployeeForm(DutchForm):
         "Rompfunctie", choices=BASE_FUNCTION_CHOICES, validators=MANDATORY
     )
     home_cluster_id = free_select("Thuiscluster")
+    spil_cluster_id = free_select("Spil van cluster")
     competences = FieldList(FormField(LevelRow))
     active = BooleanField("Actief", default=True)
 
     def to_input(self) -> EmployeeInput:
         return EmployeeInput(
             name=text(self.name),
+            email=text(self.email),
+            spil_cluster_id=text(self.spil_cluster_id),
             username=text(self.username),
             contract=text(self.contract),
             contract_unit=text(self.contract_unit),
@@ -229,11 +235,13 @@ class EmployeeForm(DutchForm):
         )
 
     @staticmethod
-    def data_of(employee: Any) -> dict[str, Any]:
+    def data_of(employee: Any, spil_cluster_id: int | None) -> dict[str, Any]:
         """Form data that shows a stored employee (contract in exact fte)."""
         return {
             "version_id": str(employee.version_id),
             "name": employee.name,
+            "email": employee.email or "",
+            "spil_cluster_id": str(spil_cluster_id or ""),
             "username": employee.username,
             "contract": format_fte(employee.contract_units),
             "contract_unit": "fte",

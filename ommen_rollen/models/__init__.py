@@ -1,8 +1,9 @@
 """SQLAlchemy models (2.0 typed style), one module per area."""
 
 from .audit import AuditEntry
+from .mail import OutgoingMail
 from .organisation import Cluster, Competence, Partner, Role, RoleRequirement, TaskField
-from .people import Employee, EmployeeCompetence, User
+from .people import Employee, EmployeeCompetence, UsedToken, User
 from .planning import (
     Assignment,
     Job,
@@ -25,6 +26,7 @@ __all__ = [
     "Employee",
     "EmployeeCompetence",
     "Job",
+    "OutgoingMail",
     "JobStatus",
     "Partner",
     "Pin",
@@ -36,6 +38,7 @@ __all__ = [
     "Role",
     "RoleRequirement",
     "TaskField",
+    "UsedToken",
     "User",
     "WorkPlan",
     "WorkPlanStatus",

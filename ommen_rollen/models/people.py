@@ -33,6 +33,8 @@ class Employee(Tracked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(160))
+    # For invitations and notifications; unique when set (NULL when unknown).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     contract_units: Mapped[int]
     base_function: Mapped[BaseFunction] = mapped_column(enum_column(BaseFunction))
     home_cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id"))
@@ -88,6 +90,10 @@ class EmployeeCompetence(db.Model):
     competence: Mapped[Competence] = relationship()
 
 
+# The stored "hash" of an account without a password: no real hash looks like it.
+NO_PASSWORD = "!"
+
+
 class User(UserMixin, db.Model):
     """A login account: a medewerker (linked employee), the secretaris or a spil."""
 
@@ -103,6 +109,14 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Changed at logout and password change so old sessions stop working.
     session_token: Mapped[str] = mapped_column(String(64), default="")
+    # A first password set by the secretaris must be replaced at first login.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Two-factor sign-in (TOTP, secretaris): the base32 secret, whether its
+    # enrolment was confirmed with a code, and the last time step used (a code
+    # is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int | None]
 
     employee: Mapped[Employee | None] = relationship()
     cluster: Mapped[Cluster | None] = relationship()
@@ -110,7 +124,17 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
+    def clear_password(self) -> None:
+        """No password yet (an invitation sets one): no password matches."""
+        self.password_hash = NO_PASSWORD
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != NO_PASSWORD
+
     def check_password(self, password: str) -> bool:
+        if not self.has_password:
+            return False
         return check_password_hash(self.password_hash, password)
 
     @property
@@ -127,3 +151,15 @@ class User(UserMixin, db.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == UserRole.COORDINATOR
+
+
+class UsedToken(db.Model):
+    """A one-time link (invitation, reset) that has been used: never again."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE")
+    )
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -29,7 +29,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from . import audit
+from . import audit, mail, notifications
 from .approval import editable_version
 from .base import ServiceError, stamp
 from .hard_rules import (
@@ -334,7 +334,7 @@ def move_holder(
     )
     if avoid is not None:
         change.notes.append(f"{person_name} had liever niet {role_name}.")
-    audit.record(
+    entry = audit.record(
         "assignment_moved",
         by,
         object_type="planning_round",
@@ -344,7 +344,11 @@ def move_holder(
         to_employee_id=to_id,
         fte=fte_number(share),
     )
+    if round_.status == RoundStatus.PROPOSED:  # the medewerkers see it
+        db.session.flush()
+        notifications.werkplan_changed(round_, [source, target], event=str(entry.id))
     db.session.commit()
+    mail.kick()
     return change
 
 

@@ -22,9 +22,9 @@ from ..models import (
     WorkPlanStatus,
 )
 from ..naming import name_key
-from . import audit
+from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
-from .consent import keep_consent
+from .consent import keep_consent, same_werkplan
 from .hard_rules import HardRuleError, Violation, round_violations
 from .jobs import solve_in_progress
 from .rounds import get_round, preference_progress, today
@@ -93,7 +93,9 @@ def publish(round_id: int, by: User | None) -> None:
     audit.record(
         "round_published", by, object_type="planning_round", object_id=round_id
     )
+    notifications.werkplan_published(round_, current_plans(round_id))
     db.session.commit()
+    mail.kick()
 
 
 def agree(plan_id: int, employee_id: int | None, by: User | None) -> WorkPlan:
@@ -308,6 +310,7 @@ def approve_plan(plan_id: int, by: User | None, *, reason: str = "") -> WorkPlan
     _approve(consent, by, reason)
     _maybe_round_approved(plan.round_id, by)
     db.session.commit()
+    mail.kick()
     return plan
 
 
@@ -350,6 +353,7 @@ def approve_all(
         _approve(consent, by, reason)
     _maybe_round_approved(round_id, by)
     db.session.commit()
+    mail.kick()
     return len(targets)
 
 
@@ -385,6 +389,7 @@ def _approve(consent: PlanConsent, by: User | None, reason: str) -> None:
         action = "werkplan_approved_without_consent"
         details.update(concerns="; ".join(consent.concerns), reason=reason)
     audit.record(action, by, object_type="work_plan", object_id=plan.id, **details)
+    notifications.werkplan_approved(plan)
 
 
 def _maybe_round_approved(round_id: int, by: User | None) -> None:
@@ -503,6 +508,7 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
     ):
         newest[plan.employee_id] = plan  # a later version of the same proposal
     lapsed, kept = [], []
+    changed: list[WorkPlan] = []
     for employee_id, plan in newest.items():
         old = current.get(employee_id)
         if old is plan:
@@ -524,6 +530,8 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
             db.session.flush()
         plan.current = True
         db.session.flush()
+        if old is not None and not same_werkplan(old, plan):
+            changed.append(plan)
     if published:
         broken = [v.text for v in round_violations(round_id) if v.text not in before]
         if broken:
@@ -545,5 +553,8 @@ def choose_proposal(proposal_id: int, by: User | None) -> ProposalChoice:
         akkoord_vervallen="; ".join(sorted(lapsed)),
         akkoord_behouden=len(kept),
     )
+    if published:
+        notifications.werkplan_changed(proposal.round, changed)
     db.session.commit()
+    mail.kick()
     return ProposalChoice(proposal, sorted(lapsed), sorted(kept))

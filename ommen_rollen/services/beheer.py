@@ -417,6 +417,8 @@ def references(obj: Any) -> list[str]:
 
 
 def account_of(employee: Employee) -> User | None:
+    if employee.id is None:  # not flushed yet: no account can point at it
+        return None
     return db.session.scalar(select(User).where(User.employee_id == employee.id))
 
 

@@ -52,8 +52,13 @@ from .base import ServiceError, stamp
 DEADLINE_WEEKS = 3
 """The open round's deadline lies this many weeks after the day of loading."""
 
-SPIL_ACCOUNTS = {"CO": "spil.concern", "RC": "spil.regie", "BO": "spil.beleid"}
-"""Read-only coordinator accounts, one per cluster (optional in the design)."""
+SPIL_EMPLOYEES = {
+    "anouk.devries": "CO",
+    "maarten.kuipers": "RC",
+    "esther.nijland": "BO",
+}
+"""The spil of each cluster: a medewerker whose one account also reads the
+planning of their cluster (it sees their own werkplan too)."""
 
 
 @dataclass
@@ -301,7 +306,8 @@ def _accounts(
     clusters: dict[str, Cluster],
     employees: dict[str, Employee],
 ) -> dict[str, User]:
-    """Spil accounts and one account per employee, all with the demo password.
+    """One account per employee (the spil's reads their cluster too), all with
+    the demo password.
 
     The secretaris account goes through create_account; the others share one
     hash of the (public) demo password: hashing it 50 times would take ~10 s.
@@ -319,15 +325,22 @@ def _accounts(
         db.session.add(user)
         return user
 
-    for key, username in SPIL_ACCOUNTS.items():
-        account(username, UserRole.COORDINATOR, cluster_id=clusters[key].id)
-        summary.accounts.append((username, f"spil, leest {clusters[key].name}"))
     users = {}
     for username, employee in employees.items():
-        users[username] = account(username, UserRole.EMPLOYEE, employee_id=employee.id)
-        summary.accounts.append(
-            (username, f"medewerker {employee.name} ({employee.base_function})")
-        )
+        description = f"medewerker {employee.name} ({employee.base_function})"
+        if key := SPIL_EMPLOYEES.get(username):
+            users[username] = account(
+                username,
+                UserRole.COORDINATOR,
+                employee_id=employee.id,
+                cluster_id=clusters[key].id,
+            )
+            description += f", spil: leest {clusters[key].name}"
+        else:
+            users[username] = account(
+                username, UserRole.EMPLOYEE, employee_id=employee.id
+            )
+        summary.accounts.append((username, description))
     db.session.flush()
     return users
 

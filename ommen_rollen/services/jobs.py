@@ -249,8 +249,13 @@ def wait_for_thread(job_id: int, timeout_s: float = 60) -> bool:
 
 def rq_run(job_id: int) -> None:
     """Entry point of an RQ job (runs in the worker process or its work horse)."""
+    in_worker_app(run_job, job_id)
+
+
+def in_worker_app(task: Callable[..., Any], *args: Any) -> None:
+    """Run a task of an RQ job inside the worker's app (made when missing)."""
     if has_app_context():
-        run_job(job_id)
+        task(*args)
         return
     app = _worker_app
     if app is None:
@@ -262,7 +267,7 @@ def rq_run(job_id: int) -> None:
             # A forked work horse: leave the parent's pooled connections alone.
             db.engine.dispose(close=False)
         try:
-            run_job(job_id)
+            task(*args)
         finally:
             db.session.remove()
 

@@ -35,7 +35,8 @@ ROLE_DESCRIPTION_LENGTH = 4000
 ROUND_LABEL_LENGTH = 80
 
 # Usernames are stored in lower case; role codes keep their case.
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+# E-mail addresses are usernames too (letters, digits, . _ - @ +).
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,59}$")
 ROLE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 ROLE_CODE_RULE = (
     "Gebruik tot 40 letters, cijfers, punten, streepjes of liggende streepjes, "
@@ -206,3 +207,29 @@ def _number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return str(value).replace(".", ",")
+
+
+# --- accounts ---------------------------------------------------------------------
+
+# OWASP ASVS 5.0 level 2: at least 12 characters, up to at least 64, no composition
+# rules; a common or guessable password is refused (zxcvbn score below the minimum).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+PASSWORD_MIN_SCORE = 3  # zxcvbn 0-4: 3 = "safely unguessable" (about 10^8 guesses)
+EMAIL_LENGTH = 254
+
+
+def normalise_email(text: str) -> str:
+    """A syntactically valid e-mail address in lower case (no DNS look-up);
+    ValueError with a Dutch message otherwise."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if len(text) > EMAIL_LENGTH:
+        raise ValueError(f"Een e-mailadres is hoogstens {EMAIL_LENGTH} tekens.")
+    try:
+        found = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError(
+            f"'{text[:80]}' is geen geldig e-mailadres (bijvoorbeeld naam@gemeente.nl)."
+        ) from None
+    return str(found.normalized).lower()

@@ -11,7 +11,7 @@ from ..domain import RoundStatus
 from ..extensions import db
 from ..models import Employee, PlanningRound, Preference, User
 from ..naming import name_key
-from . import audit
+from . import audit, mail, notifications
 from .base import ServiceError, stamp
 
 LABEL_MAX = 80
@@ -173,7 +173,9 @@ def open_round(
         label=round_.label,
         previous=previous.label if previous else None,
     )
+    notifications.round_opened(round_)
     db.session.commit()
+    mail.kick()
     return round_
 
 

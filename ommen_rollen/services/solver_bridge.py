@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..domain import FTE_SCALE, AssignmentKind, Choice, FteError, parse_fte
+from ..domain import (
+    FTE_SCALE,
+    AssignmentKind,
+    Choice,
+    FteError,
+    RoundStatus,
+    parse_fte,
+)
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -33,9 +40,9 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from . import audit
+from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
-from .consent import keep_consent
+from .consent import keep_consent, same_werkplan
 from .rounds import get_round
 
 INSTANCE_VERSION = 1
@@ -344,6 +351,7 @@ def store_plan(
     except Exception:
         db.session.rollback()
         raise
+    mail.kick()  # werkplan changed, when the round was published
     return proposal
 
 
@@ -423,6 +431,8 @@ def _store_plan(
         ).all()
     )
     current = {p.employee_id: p for p in current_plans(round_id)}
+    published = get_round(round_id).status == RoundStatus.PROPOSED
+    changed: list[WorkPlan] = []
     instance_ids = {
         emp_id
         for e in instance_json.get("employees", [])
@@ -444,12 +454,16 @@ def _store_plan(
             assignments=per_employee.get(emp_id, []),
         )
         if make_current and old is not None:
+            if published and not same_werkplan(old, plan):
+                changed.append(plan)
             keep_consent(old, plan)
         stamp(plan, by, new=True)
         db.session.add(plan)
         # Flush per employee: the old current plan must be switched off before the
         # new one appears, and versions stay unique.
         db.session.flush()
+    if changed:
+        notifications.werkplan_changed(get_round(round_id), changed)
 
     if job is not None:
         job.proposal_id = proposal.id

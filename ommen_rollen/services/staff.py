@@ -1,10 +1,11 @@
 """Beheer of medewerkers: contract, rompfunctie, home cluster, competences and
-their login account. A new medewerker gets an account with a random first
-password that the secretaris hands over; no fixed passwords here."""
+their login account. Every medewerker has an account (username from the form, or
+the e-mail address); a spil is a medewerker whose account reads a cluster. A new
+account gets a random first password that the secretaris hands over and that
+must be changed at the first login; no fixed passwords here."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,14 +16,12 @@ from sqlalchemy import func, select
 from ..domain import FTE_SCALE, HOURS_PER_FTE, BaseFunction, UserRole, hours_to_units
 from ..extensions import db
 from ..models import Cluster, Employee, EmployeeCompetence, User
-from . import limits
-from .accounts import create_account
+from . import audit, limits, mail, notifications
+from .accounts import create_account, first_password
 from .beheer import Checker, account_of, check_version, get, store, sync_levels
 
 USERNAME_PATTERN = limits.USERNAME_PATTERN
 CONTRACT_TOO_LARGE = f"Een contract is hoogstens 1 fte ({HOURS_PER_FTE} uur per week)."
-# No 0/O, 1/l/I: the first password is read aloud or copied from the screen.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 @dataclass(frozen=True)
@@ -41,30 +40,42 @@ class EmployeeInput:
         default_factory=list
     )
     active: bool = True
+    email: str = ""
+    # The cluster this medewerker is spil of ("" = none).
+    spil_cluster_id: str | int | None = None
 
 
-def first_password() -> str:
-    """A random first password in three groups, e.g. 'k7mp-x3qd-9fzr'."""
-    groups = (
-        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)
-    )
-    return "-".join(groups)
-
-
-def create_employee(data: EmployeeInput, by: User) -> tuple[Employee, str]:
-    """Create a medewerker and their account; return it with the first password
-    (shown once, never stored in plain text)."""
+def create_employee(
+    data: EmployeeInput, by: User, *, invite: bool = False
+) -> tuple[Employee, str | None]:
+    """Create a medewerker and their account. With ``invite`` (an e-mail address
+    and e-mail set up) the account has no password and the invitation link is
+    queued in the same transaction; otherwise it gets a first password, returned
+    to be shown once (never stored in plain text)."""
     values, levels = _checked(data, None)
-    password = first_password()
+    spil_cluster_id = values.pop("spil_cluster_id")
+    invite = invite and bool(values["email"])
+    password = None if invite else first_password()
 
     def add_account(employee: Employee) -> dict[str, Any]:
-        account = create_account(values["username"], password, UserRole.EMPLOYEE)
+        account = create_account(
+            values["username"],
+            password,
+            UserRole.EMPLOYEE,
+            must_change_password=password is not None,
+        )
         account.employee = employee
+        _set_spil(account, spil_cluster_id)
+        if invite:
+            db.session.flush()
+            notifications.invite(employee)
         return _sync_competences(employee, levels)
 
     employee: Employee = store(
         Employee, None, values, by, "employee", after=add_account
     )
+    if invite:
+        mail.kick()
     return employee, password
 
 
@@ -76,16 +87,36 @@ def update_employee(
     employee = get(Employee, employee_id)
     check_version(employee, version_id)
     values, levels = _checked(data, employee)
+    spil_cluster_id = values.pop("spil_cluster_id")
 
     def sync(saved: Employee) -> dict[str, Any]:
         account = account_of(saved)
-        if account is not None:
-            account.username = saved.username
-            account.active = saved.active
+        if account is None:  # made before every medewerker had an account
+            account = create_account(saved.username, None, UserRole.EMPLOYEE)
+            account.employee = saved
+        account.username = saved.username
+        account.active = saved.active
+        _set_spil(account, spil_cluster_id)
         return _sync_competences(saved, levels)
 
     saved: Employee = store(Employee, employee, values, by, "employee", after=sync)
     return saved
+
+
+def _set_spil(account: User, cluster_id: int | None) -> None:
+    """A medewerker's account reads a cluster as its spil, or is a plain
+    medewerker account; the secretaris's own account keeps its role."""
+    if account.role == UserRole.SECRETARY:
+        return
+    account.role = UserRole.COORDINATOR if cluster_id else UserRole.EMPLOYEE
+    account.cluster_id = cluster_id
+
+
+def spil_cluster_of(employee: Employee) -> int | None:
+    account = account_of(employee)
+    if account is None or account.role != UserRole.COORDINATOR:
+        return None
+    return account.cluster_id
 
 
 def _sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
@@ -112,18 +143,19 @@ def _checked(
     )
     if employee is None:
         check.room("name", Employee)
+    email = _email(check, data.email, employee)
     username = check.text(
         "username",
-        (data.username or "").lower(),
+        (data.username or "").lower() or (email or ""),
         max_length=limits.USERNAME_LENGTH,
-        required="Vul een gebruikersnaam in.",
+        required="Vul een gebruikersnaam, personeelsnummer of e-mailadres in.",
         single_line=True,
     )
     if username and not USERNAME_PATTERN.match(username):
         check.add(
             "username",
-            "Gebruik 2 tot 60 kleine letters, cijfers, punten, streepjes of "
-            "liggende streepjes.",
+            "Gebruik 2 tot 60 kleine letters, cijfers, punten, streepjes, liggende "
+            "streepjes, @ of + (een e-mailadres mag ook).",
         )
     _check_username_free(check, username, employee)
     contract = _contract_units(check, data.contract, data.contract_unit)
@@ -140,6 +172,13 @@ def _checked(
         message="Kies een bestaand cluster",
         current_id=employee.home_cluster_id if employee else None,
     )
+    spil_cluster_id = check.existing(
+        "spil_cluster_id",
+        Cluster,
+        data.spil_cluster_id,
+        message="Kies een bestaand cluster",
+        current_id=spil_cluster_of(employee) if employee else None,
+    )
     levels = check.levels(
         "competences",
         data.competences,
@@ -150,12 +189,33 @@ def _checked(
     values = {
         "name": name,
         "username": username,
+        "email": email,
+        "spil_cluster_id": spil_cluster_id,
         "contract_units": contract,
         "base_function": base_function,
         "home_cluster_id": home_cluster_id,
         "active": data.active,
     }
     return values, levels
+
+
+def _email(check: Checker, value: str, employee: Employee | None) -> str | None:
+    """The e-mail address in lower case, valid and not someone else's; None
+    when empty."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        email = limits.normalise_email(text)
+    except ValueError as exc:
+        check.add("email", str(exc))
+        return None
+    taken = select(func.count()).where(Employee.email == email)
+    if employee is not None:
+        taken = taken.where(Employee.id != employee.id)
+    if db.session.scalar(taken):
+        check.add("email", f"Het e-mailadres '{email}' is al van een ander.")
+    return email
 
 
 def _check_username_free(
@@ -209,3 +269,16 @@ def _contract_units(check: Checker, value: str, unit: str) -> int | None:
         check.add("contract", CONTRACT_TOO_LARGE)
         return None
     return hours_to_units(hours)
+
+
+def ensure_account(employee: Employee, by: User) -> User:
+    """The medewerker's account, made now (without a password) when missing."""
+    account = account_of(employee)
+    if account is None:
+        account = create_account(employee.username, None, UserRole.EMPLOYEE)
+        account.employee = employee
+        account.active = employee.active
+        db.session.flush()
+        audit.record("account_created", by, object_type="user", object_id=account.id)
+        db.session.commit()
+    return account

@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -23,7 +32,8 @@ from ..forms.beheer import (
     TaskFieldForm,
 )
 from ..models import Cluster, Competence, Employee, Partner, Role, TaskField
-from ..services import beheer, organisation, staff
+from ..services import accounts, beheer, invitations, organisation, staff
+from ..services.base import ServiceError
 from ..services.beheer import InvalidInput, NotFound, StaleEdit
 from .access import access
 from .paging import paginate
@@ -113,10 +123,16 @@ def _show_errors(form: Any, error: InvalidInput) -> None:
 
 
 def _save(
-    form: Any, save: Callable[[], Any], success: Callable[[Any], str], endpoint: str
+    form: Any,
+    save: Callable[[], Any],
+    success: Callable[[Any], str],
+    endpoint: str,
+    *,
+    done: Callable[[Any], Response] | None = None,
 ) -> Response | int | None:
-    """Run a save for a submitted form: a redirect when it worked, otherwise the
-    HTTP status to render the form with (errors are on the form)."""
+    """Run a save for a submitted form: a redirect when it worked (or the page
+    ``done`` makes), otherwise the HTTP status to render the form with (errors
+    are on the form)."""
     if not form.validate_on_submit():
         return 400 if form.errors else None
     try:
@@ -129,6 +145,8 @@ def _save(
         return 422
     except NotFound:
         abort(404)
+    if done is not None:
+        return done(saved)
     flash(success(saved), "success")
     return redirect(url_for(endpoint))
 
@@ -227,37 +245,88 @@ def _employee_page(form: EmployeeForm, employee: Employee | None, outcome: Any) 
     form.home_cluster_id.choices = _options(
         Cluster, employee.home_cluster_id if employee else None, "– geen –"
     )
+    form.spil_cluster_id.choices = _options(
+        Cluster, staff.spil_cluster_of(employee) if employee else None, "– geen –"
+    )
     return _render(
         "beheer/employee_form.html",
         outcome,
         form=form,
         employee=employee,
         competence_names=_competence_names(),
+        confirm_form=ConfirmForm(),
     )
 
 
 @bp.route("/medewerkers/nieuw", methods=["GET", "POST"])
 @access("secretary")
 def employee_new() -> Page:
-    """Create a medewerker and their account; the first password is shown once."""
+    """Create a medewerker and their account; the first password is shown once,
+    on the page itself (never in the session cookie)."""
     form = EmployeeForm()
     if request.method == "GET":
         form.contract_unit.data = "uren"
         _fill_level_rows(form.competences, {})
 
     def save() -> Any:
-        return staff.create_employee(form.to_input(), current_user)
-
-    def success(made: Any) -> str:
-        employee, password = made
-        return (
-            f"Medewerker {employee.name} is toegevoegd. Inloggen met gebruikersnaam "
-            f"'{employee.username}' en eerste wachtwoord '{password}'. Geef dit "
-            "wachtwoord door; het wordt maar één keer getoond."
+        return staff.create_employee(
+            form.to_input(), current_user, invite=invitations.mail_configured()
         )
 
-    outcome = _save(form, save, success, "beheer.employees")
+    def shown(made: Any) -> Response:
+        employee, password = made
+        if password is None:
+            flash(
+                f"Medewerker {employee.name} is toegevoegd. Er is een uitnodiging "
+                f"gestuurd naar {employee.email} om een wachtwoord te kiezen.",
+                "success",
+            )
+            return redirect(url_for("beheer.employees"))
+        return _first_password_page(employee, password)
+
+    outcome = _save(form, save, str, "beheer.employees", done=shown)
     return _employee_page(form, None, outcome)
+
+
+def _first_password_page(employee: Employee, password: str) -> Response:
+    """The first password, once: rendered, not stored, not cached."""
+    response = make_response(
+        render_template(
+            "beheer/first_password.html", employee=employee, password=password
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/medewerkers/<int:employee_id>/uitnodigen", methods=["POST"])
+@access("secretary")
+def employee_invite(employee_id: int) -> Response:
+    """Send the medewerker an invitation link (again) to choose a password."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        employee = invitations.invite_employee(employee_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Er is een uitnodiging gestuurd naar {employee.email}.", "success")
+    return redirect(url_for("beheer.employee_edit", employee_id=employee_id))
+
+
+@bp.route("/medewerkers/<int:employee_id>/eerste-wachtwoord", methods=["POST"])
+@access("secretary")
+def employee_first_password(employee_id: int) -> Page:
+    """Give the medewerker's account a new first password (forgotten, or an
+    imported account without e-mail); it must be changed at the first login."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    employee = db.get_or_404(Employee, employee_id)
+    account = staff.ensure_account(employee, current_user)
+    password = accounts.set_first_password(account, current_user)
+    return _first_password_page(employee, password)
 
 
 @bp.route("/medewerkers/<int:employee_id>", methods=["GET", "POST"])
@@ -266,7 +335,9 @@ def employee_edit(employee_id: int) -> Page:
     """Edit a medewerker: contract, rompfunctie, cluster, competences."""
     employee = db.get_or_404(Employee, employee_id)
     if request.method == "GET":
-        form = EmployeeForm(data=EmployeeForm.data_of(employee))
+        form = EmployeeForm(
+            data=EmployeeForm.data_of(employee, staff.spil_cluster_of(employee))
+        )
         _fill_level_rows(
             form.competences,
             {ec.competence_id: ec.level for ec in employee.competences},

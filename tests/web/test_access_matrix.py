@@ -233,3 +233,30 @@ def test_every_route_allows_and_refuses_as_declared(
     assert failures == []
     every = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
     assert walked == every - {("auth.logout", "POST")}
+
+
+# Accounts, e-mail links, two-factor and single sign-on (issue 14): each route
+# with the level it must declare; the walk above holds them to it.
+ACCOUNT_ROUTES = {
+    ("auth.account", "GET"): "login",
+    ("auth.account", "POST"): "login",
+    ("auth.set_password", "GET"): "public",
+    ("auth.set_password", "POST"): "public",
+    ("auth.forgot_password", "GET"): "public",
+    ("auth.forgot_password", "POST"): "public",
+    ("auth.second_factor", "GET"): "public",
+    ("auth.second_factor", "POST"): "public",
+    ("auth.two_factor_setup", "GET"): "secretary",
+    ("auth.two_factor_setup", "POST"): "secretary",
+    ("auth.sso_login", "GET"): "public",
+    ("auth.sso_callback", "GET"): "public",
+    ("beheer.employee_first_password", "POST"): "secretary",
+    ("beheer.employee_invite", "POST"): "secretary",
+}
+
+
+def test_the_account_routes_declare_their_levels(app: Flask) -> None:
+    routes = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
+    assert set(ACCOUNT_ROUTES) <= routes
+    for (endpoint, _method), level in ACCOUNT_ROUTES.items():
+        assert app.view_functions[endpoint].access_level == level, endpoint

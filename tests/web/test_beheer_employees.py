@@ -62,7 +62,8 @@ def test_creating_a_medewerker_stores_contract_competences_and_an_account(
         form_data(home_cluster_id=str(cluster.id)), {regie.id: 2, schrijven.id: ""}
     )
     response = client.post("/beheer/medewerkers/nieuw", data=data)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Eerste wachtwoord voor Bram Jansen" in page(response)
     made = employee("bram")
     assert made is not None
     assert made.contract_units == 8889  # 32 of 36 hours, exact units
@@ -81,18 +82,35 @@ def test_creating_a_medewerker_stores_contract_competences_and_an_account(
     )
 
 
-def test_the_first_password_is_shown_once_and_opens_the_account(
+def first_password_in(html: str) -> str:
+    match = re.search(r'<code class="app-first-password">([a-z0-9-]+)</code>', html)
+    assert match, html
+    return match.group(1)
+
+
+def test_the_first_password_is_shown_once_and_must_be_changed_at_first_login(
     client: Any, auth: Any, as_secretary: Any
 ) -> None:
-    client.post("/beheer/medewerkers/nieuw", data=form_data())
-    flash = page(client.get("/beheer/medewerkers"))
-    match = re.search(r"eerste wachtwoord &#39;([a-z0-9-]+)&#39;", flash)
-    assert match, flash
-    password = match.group(1)
+    response = client.post("/beheer/medewerkers/nieuw", data=form_data())
+    assert response.headers["Cache-Control"] == "no-store"
+    password = first_password_in(page(response))
     assert password != "demo" and len(password) >= 12
+    # Never in the (signed, readable) session cookie: no flash carries it.
+    cookie = client.get_cookie("session")
+    assert cookie is None or password not in _decoded(cookie.value)
     assert password not in page(client.get("/beheer/medewerkers"))
     auth.logout()
     assert auth.login("bram", password).status_code == 302
+    assert client.get("/").headers["Location"] == "/account/wachtwoord"
+
+
+def _decoded(cookie: str) -> str:
+    import base64
+    import zlib
+
+    data = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    return (zlib.decompress(raw) if cookie.startswith(".") else raw).decode()
 
 
 def test_two_new_medewerkers_get_different_passwords(
@@ -100,12 +118,79 @@ def test_two_new_medewerkers_get_different_passwords(
 ) -> None:
     passwords = []
     for username in ("bram", "carla"):
-        client.post("/beheer/medewerkers/nieuw", data=form_data(username=username))
-        html = page(client.get("/beheer/medewerkers"))
-        match = re.search(r"eerste wachtwoord &#39;([a-z0-9-]+)&#39;", html)
-        assert match
-        passwords.append(match.group(1))
+        response = client.post(
+            "/beheer/medewerkers/nieuw", data=form_data(username=username)
+        )
+        passwords.append(first_password_in(page(response)))
     assert passwords[0] != passwords[1]
+
+
+def test_the_email_address_is_stored_and_becomes_the_username_when_none_is_given(
+    client: Any, as_secretary: Any
+) -> None:
+    data = form_data(username="", email="Bram.Jansen@Ommen.nl")
+    assert client.post("/beheer/medewerkers/nieuw", data=data).status_code == 200
+    made = employee("bram.jansen@ommen.nl")
+    assert made is not None and made.email == "bram.jansen@ommen.nl"
+    account = db.session.scalar(sa.select(User).where(User.employee_id == made.id))
+    assert account is not None and account.username == "bram.jansen@ommen.nl"
+    assert account.must_change_password
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("bram@", "geen geldig e-mailadres"), ("bram ommen.nl", "geen geldig")],
+)
+def test_an_invalid_email_address_is_refused(
+    client: Any, as_secretary: Any, email: str, message: str
+) -> None:
+    before = snapshot()
+    response = client.post("/beheer/medewerkers/nieuw", data=form_data(email=email))
+    assert response.status_code == 422
+    assert message in error_next_to(page(response), "email")
+    assert snapshot() == before
+
+
+def test_an_email_address_of_someone_else_is_refused(
+    client: Any, as_secretary: Any, make_employee: Any
+) -> None:
+    make_employee("carla", email="carla@ommen.nl")
+    before = snapshot()
+    data = form_data(email="CARLA@ommen.nl")
+    response = client.post("/beheer/medewerkers/nieuw", data=data)
+    assert "al van een ander" in error_next_to(page(response), "email")
+    assert snapshot() == before
+
+
+def test_a_spil_is_a_medewerker_whose_account_reads_a_cluster(
+    client: Any, auth: Any, as_secretary: Any, make_cluster: Any
+) -> None:
+    cluster = make_cluster("Samenleving")
+    data = form_data(spil_cluster_id=str(cluster.id))
+    password = first_password_in(
+        page(client.post("/beheer/medewerkers/nieuw", data=data))
+    )
+    made = employee("bram")
+    assert made is not None
+    account = db.session.scalar(sa.select(User).where(User.employee_id == made.id))
+    assert account is not None
+    assert account.role == UserRole.COORDINATOR and account.cluster_id == cluster.id
+    edit = edit_data(made, spil_cluster_id="")
+    assert client.post(f"/beheer/medewerkers/{made.id}", data=edit).status_code == 302
+    db.session.expire_all()
+    assert account.role == UserRole.EMPLOYEE and account.cluster_id is None
+    assert password
+
+
+def test_a_new_first_password_replaces_the_old_one(
+    client: Any, auth: Any, as_secretary: Any, make_employee: Any
+) -> None:
+    made = make_employee("carla")  # no account yet, as made before accounts
+    response = client.post(f"/beheer/medewerkers/{made.id}/eerste-wachtwoord")
+    password = first_password_in(page(response))
+    auth.logout()
+    assert auth.login("carla", password).status_code == 302
+    assert client.get("/").headers["Location"] == "/account/wachtwoord"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +201,7 @@ def test_the_contract_is_accepted_in_fte_or_in_hours(
     client: Any, as_secretary: Any, contract: str, unit: str, units: int
 ) -> None:
     data = form_data(contract=contract, contract_unit=unit)
-    assert client.post("/beheer/medewerkers/nieuw", data=data).status_code == 302
+    assert client.post("/beheer/medewerkers/nieuw", data=data).status_code == 200
     made = employee("bram")
     assert made is not None and made.contract_units == units
 

@@ -114,7 +114,7 @@ def test_every_demo_account_uses_the_demo_password(demo: Any) -> None:
     assert secretary.role == UserRole.SECRETARY
     assert secretary.check_password("demo")
     anouk = db.session.scalar(sa.select(User).where(User.username == "anouk.devries"))
-    assert anouk.role == UserRole.EMPLOYEE
+    assert anouk.role == UserRole.COORDINATOR  # spil of Concern en Ondersteuning
     assert anouk.employee.username == "anouk.devries"
     assert anouk.check_password("demo")
     accounts = {u.employee_id for u in all_of(User) if u.employee_id is not None}
@@ -123,7 +123,7 @@ def test_every_demo_account_uses_the_demo_password(demo: Any) -> None:
     assert usernames >= {e.username for e in all_of(Employee)}
 
 
-def test_each_cluster_has_a_spil_account_that_reads_only_that_cluster(
+def test_each_cluster_has_a_spil_whose_own_account_reads_that_cluster(
     demo: Any,
 ) -> None:
     spil = [u for u in all_of(User) if u.role == UserRole.COORDINATOR]
@@ -132,7 +132,9 @@ def test_each_cluster_has_a_spil_account_that_reads_only_that_cluster(
         "Concern en Ondersteuning",
         "Regie en Coördinatie",
     ]
-    assert all(u.employee_id is None for u in spil)
+    # a spil account belongs to a person: the medewerker who is the spil
+    assert all(u.employee_id is not None for u in spil)
+    assert all(u.username == u.employee.username for u in spil)
 
 
 def test_the_describe_text_lists_every_demo_account(demo: Any) -> None:

@@ -634,3 +634,64 @@ def test_a_preset_on_the_column_page_preselects_the_hr_system_columns(
 
     assert '<option selected value="username">' in page
     assert '<option selected value="contract_percent">' in page
+
+
+# --- accounts and e-mail ------------------------------------------------------------
+
+
+def account_of(username: str) -> Any:
+    from ommen_rollen.models import User
+
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def test_every_imported_medewerker_gets_an_account_without_a_password(
+    organisation: dict[str, Any], secretary: Any
+) -> None:
+    imports.import_file("employees", "mw.csv", EMPLOYEES_CSV.encode(), secretary)
+    for username, employee in employees().items():
+        account = account_of(username)
+        assert account is not None and account.employee_id == employee.id
+        assert not account.has_password  # the invitation link sets one
+        assert not account.check_password("")
+
+
+def test_an_email_column_is_stored_and_an_email_username_fills_it(
+    organisation: dict[str, Any], secretary: Any
+) -> None:
+    data = (
+        "Personeelsnummer;E-mailadres;Naam;Contract (uur per week);Rompfunctie\n"
+        "10023;Anouk.deVries@Ommen.nl;Anouk de Vries;32;B\n"
+        "bram.jansen@ommen.nl;;Bram Jansen;36;A\n"
+    )
+    mapping = {
+        "Personeelsnummer": "username",
+        "E-mailadres": "email",
+        "Naam": "name",
+        "Contract (uur per week)": "contract_hours",
+        "Rompfunctie": "base_function",
+    }
+    from ommen_rollen.services.imports.readers import read_table
+    from ommen_rollen.services.imports.service import commit
+
+    commit("employees", read_table("mw.csv", data.encode()), mapping, secretary)
+    people = employees()
+    assert people["10023"].email == "anouk.devries@ommen.nl"
+    assert people["bram.jansen@ommen.nl"].email == "bram.jansen@ommen.nl"
+    assert account_of("bram.jansen@ommen.nl") is not None
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("a1;geen-adres;A;36;A\n", "geen geldig e-mailadres"),
+        ("a1;x@ommen.nl;A;36;A\na2;X@ommen.nl;B;36;A\n", "staat ook bij a1"),
+    ],
+)
+def test_bad_or_repeated_email_addresses_refuse_the_file(
+    organisation: dict[str, Any], secretary: Any, rows: str, message: str
+) -> None:
+    data = "Gebruikersnaam;E-mail;Naam;Uren per week;Rompfunctie\n" + rows
+    error = refused("employees", "mw.csv", data.encode())
+    assert message in str(error.errors)
+    assert count(Employee) == 0

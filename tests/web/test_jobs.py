@@ -299,7 +299,7 @@ def test_the_worker_command_runs_queued_jobs_in_its_own_process(
         **os.environ,
         "REDIS_URL": redis_url,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
+        "SECRET_KEY": "t" * 32,
         "OMMEN_RQ_QUEUE": queue_name,
     }
     try:
@@ -324,7 +324,7 @@ def test_the_worker_command_explains_that_it_needs_redis(monkeypatch: Any) -> No
     from ommen_rollen.cli import main
 
     monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("SECRET_KEY", "t" * 32)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     result = CliRunner().invoke(main, ["worker", "--burst"])
     assert result.exit_code != 0
@@ -665,7 +665,7 @@ def start_worker(app: Any, database_url: str, log: Path) -> subprocess.Popen[byt
         **os.environ,
         "REDIS_URL": app.config["REDIS_URL"],
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
+        "SECRET_KEY": "t" * 32,
         "OMMEN_RQ_QUEUE": app.config["RQ_QUEUE"],
     }
     with log.open("wb") as out:

@@ -241,7 +241,7 @@ def login_cookie(app: Flask, org: dict[str, int]) -> str:
 def test_the_session_cookie_is_httponly_lax_and_secure_in_production(
     make_app: Callable[..., Flask], org: dict[str, int]
 ) -> None:
-    cookie = login_cookie(make_app(TESTING=False), org)
+    cookie = login_cookie(make_app(TESTING=False, SECRET_KEY="s" * 32), org)
     flags = {part.strip().split("=")[0].lower(): part for part in cookie.split(";")}
     assert "httponly" in flags
     assert flags["samesite"].strip() == "SameSite=Lax"

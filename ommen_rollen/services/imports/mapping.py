@@ -47,6 +47,21 @@ EMPLOYEES = Kind(
         ),
         Field("name", "Naam", ("naam", "volledige naam", "name", "weergavenaam")),
         Field(
+            "email",
+            "E-mailadres",
+            (
+                "e-mailadres",
+                "emailadres",
+                "e-mail",
+                "email",
+                "mail",
+                "e-mailadres werk",
+                "zakelijk e-mailadres",
+                "email address",
+            ),
+            "voor de uitnodiging; een e-mailadres als gebruikersnaam mag ook",
+        ),
+        Field(
             "first_name", "Voornaam (roepnaam)", ("voornaam", "roepnaam", "first name")
         ),
         Field(
@@ -206,7 +221,11 @@ FORBIDDEN = (
     (re.compile(r"\b(bsn|burgerservice|sofi)"), "BSN"),
     (re.compile(r"geboorte|birth|\bdob\b|leeftijd"), "geboortedatum"),
     (
-        re.compile(r"adres|address|straat|street|huisnummer|postcode|woonplaats"),
+        # an address, but not an e-mail address
+        re.compile(
+            r"(?<!mail)(?<!mail )(?<!mail-)(adres|address)"
+            r"|straat|street|huisnummer|postcode|woonplaats"
+        ),
         "adres",
     ),
     (re.compile(r"\biban\b|rekeningnummer|salaris|\bloon\b"), "financiële gegevens"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ...domain import BaseFunction, FteError, format_fte
+from ...domain import BaseFunction, FteError, UserRole, format_fte
 from ...extensions import db
 from ...models import (
     Cluster,
@@ -28,8 +28,9 @@ from ...models import (
     User,
 )
 from .. import limits
+from ..accounts import create_account
 from ..base import stamp
-from ..beheer import sync_levels
+from ..beheer import account_of, sync_levels
 from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
 
 Report = Callable[[str, str], None]  # (field key, Dutch message)
@@ -243,6 +244,7 @@ class EmployeeHandler(Handler):
         "home_cluster_id": "cluster",
         "competences": "competenties",
         "active": "actief",
+        "email": "e-mailadres",
     }
 
     def __init__(self) -> None:
@@ -255,6 +257,8 @@ class EmployeeHandler(Handler):
         self.account_names = {
             u.lower() for u in db.session.scalars(select(User.username))
         }
+        self.by_email = {e.email: e for e in self.by_username.values() if e.email}
+        self.email_rows: dict[str, str] = {}  # e-mail -> username in this file
         self.cluster_names = {c.id: c.name for c in self.clusters.values()}
         self.competence_names = {c.id: c.name for c in self.competences.values()}
 
@@ -268,11 +272,13 @@ class EmployeeHandler(Handler):
             report(
                 "username",
                 f"'{username}' is geen geldige gebruikersnaam (2 tot 60 letters, "
-                "cijfers, punt, streepje of liggend streepje).",
+                "cijfers, punt, streepje, liggend streepje, @ of +; een "
+                "e-mailadres mag ook).",
             )
         elif new and username in self.account_names:
             report("username", f"de gebruikersnaam '{username}' is al in gebruik.")
         values = desired.values
+        self._email(cells, username, values, report)
 
         name = cells.get("name", "")
         if not name:
@@ -326,6 +332,35 @@ class EmployeeHandler(Handler):
                 values["active"] = active
         return desired
 
+    def _email(
+        self,
+        cells: dict[str, str],
+        username: str,
+        values: dict[str, Any],
+        report: Report,
+    ) -> None:
+        """The e-mail column, or the username when it is an e-mail address."""
+        text = cells.get("email", "").strip()
+        key = "email"
+        if not text and "@" in username:
+            text, key = username, "username"
+        if not text:
+            return
+        try:
+            email = limits.normalise_email(text)
+        except ValueError as exc:
+            report(key, str(exc))
+            return
+        holder = self.by_email.get(email)
+        if holder is not None and holder.username.lower() != username:
+            report(key, f"het e-mailadres '{email}' is al van {holder.username}.")
+            return
+        other_row = self.email_rows.setdefault(email, username)
+        if other_row != username:
+            report(key, f"het e-mailadres '{email}' staat ook bij {other_row}.")
+            return
+        values["email"] = email
+
     def _contract(self, cells: dict[str, str], report: Report) -> int | None:
         found: list[tuple[str, int]] = []
         if text := cells.get("contract_fte", ""):
@@ -366,6 +401,7 @@ class EmployeeHandler(Handler):
             "home_cluster_id": obj.home_cluster_id,
             "competences": {ec.competence_id: ec.level for ec in obj.competences},
             "active": obj.active,
+            "email": obj.email,
         }
 
     def describe(self, key: str, value: Any) -> str:
@@ -408,8 +444,19 @@ class EmployeeHandler(Handler):
                 self.set(obj, key, value)
             stamp(obj, by, new=True)
             self.by_username[desired.key] = obj
-            return obj
-        return super().apply(desired, obj, by)
+        else:
+            obj = super().apply(desired, obj, by)
+        self._sync_account(obj)
+        return obj
+
+    def _sync_account(self, employee: Employee) -> None:
+        """Every medewerker has an account: made here without a password (the
+        invitation link or a first password from beheer sets one)."""
+        account = account_of(employee)
+        if account is None:
+            account = create_account(employee.username, None, UserRole.EMPLOYEE)
+            account.employee = employee
+        account.active = employee.active
 
 
 class CompetenceHandler(Handler):

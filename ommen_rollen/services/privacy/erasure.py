@@ -45,10 +45,12 @@ DEFAULT_RETENTION_DAYS = 730  # two years after leaving
 PERSONAL_FIELDS: dict[str, Callable[[Employee], Any]] = {
     "name": lambda e: pseudonym(e),
     "username": lambda e: pseudonym_username(e),
+    "email": lambda e: None,
 }
 # The same for the person's login account.
 ACCOUNT_FIELDS: dict[str, Callable[[Employee], Any]] = {
     "username": lambda e: pseudonym_username(e),
+    "email": lambda e: None,
 }
 # Free text the person wrote: emptied, whatever it says.
 COMMENT_COLUMNS = ((Preference, "comment"), (WorkPlan, "employee_comment"))
