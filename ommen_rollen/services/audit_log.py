@@ -37,6 +37,7 @@ MAX_PAGE = 100_000
 # Kinds the Logboek filters on, and which actions belong to each.
 KINDS: dict[str, str] = {
     "aanmelden": "Aan- en afmelden",
+    "account": "Accounts en wachtwoorden",
     "voorkeuren": "Voorkeuren",
     "planronde": "Planrondes",
     "optimalisatie": "Optimalisaties en voorstellen",
@@ -50,6 +51,20 @@ KINDS: dict[str, str] = {
 ACTION_KINDS: dict[str, str] = {
     "login": "aanmelden",
     "logout": "aanmelden",
+    "login_failed": "aanmelden",
+    "login_throttled": "aanmelden",
+    "login_second_factor": "aanmelden",
+    "sso_token_refused": "aanmelden",
+    "sso_unknown_person": "aanmelden",
+    "account_created": "account",
+    "first_password_set": "account",
+    "invitation_sent": "account",
+    "password_changed": "account",
+    "password_set_by_invite": "account",
+    "password_set_by_reset": "account",
+    "password_reset_requested": "account",
+    "password_reset_refused": "account",
+    "two_factor_enabled": "account",
     "preferences_saved": "voorkeuren",
     "round_opened": "planronde",
     "round_closed": "planronde",
@@ -140,6 +155,17 @@ class Names:
         user = self.users.get(entry.user_id) if entry.user_id is not None else None
         return user.employee_id if user is not None else None
 
+    def account(self, user_id: Any) -> str:
+        """The account's medewerker, else its username."""
+        user = self.users.get(user_id) if isinstance(user_id, int) else None
+        if user is None:
+            return (
+                f"account {user_id}" if user_id is not None else "een onbekend account"
+            )
+        if user.employee_id is not None and user.employee_id in self.employees:
+            return self.employees[user.employee_id].name
+        return user.username
+
     def employee(self, employee_id: Any) -> str:
         if isinstance(employee_id, int) and employee_id in self.employees:
             return self.employees[employee_id].name
@@ -213,6 +239,7 @@ def load_names(entries: Sequence[AuditEntry]) -> Names:
                 "work_plan": "plan",
                 "proposal": "proposal",
                 "job": "job",
+                "user": "user",
             }.get(e.object_type)
             if kind:
                 ids[kind].add(e.object_id)
@@ -445,9 +472,59 @@ def _erased(e: AuditEntry, n: Names) -> str:
     )
 
 
+def _from(e: AuditEntry) -> str:
+    return f" vanaf {e.remote_addr}" if e.remote_addr else ""
+
+
+def _tried(e: AuditEntry) -> str:
+    name = e.details.get("username")
+    return f" met gebruikersnaam '{name}'" if name else ""
+
+
+def _account(template: str) -> Callable[[AuditEntry, Names], str]:
+    """``template`` names the account as {who}: 'het account van {who} aangemaakt'."""
+
+    def build(e: AuditEntry, n: Names) -> str:
+        return f"{n.actor(e)} heeft " + template.format(who=n.account(e.object_id))
+
+    return build
+
+
 SENTENCES: dict[str, Callable[[AuditEntry, Names], str]] = {
-    "login": lambda e, n: f"{n.actor(e)} heeft zich aangemeld",
+    "login": lambda e, n: f"{n.actor(e)} heeft zich aangemeld{_from(e)}",
     "logout": lambda e, n: f"{n.actor(e)} heeft zich afgemeld",
+    "login_failed": lambda e, n: f"Mislukte aanmelding{_tried(e)}{_from(e)}",
+    "login_throttled": lambda e, n: (
+        f"Aanmelding geweigerd na te veel pogingen{_tried(e)}{_from(e)}"
+    ),
+    "login_second_factor": lambda e, n: (
+        f"{n.actor(e)} heeft de tweestapscode gegeven{_from(e)}"
+    ),
+    "sso_token_refused": lambda e, n: (
+        f"Aanmelding via de gemeente geweigerd: ongeldig bewijs{_from(e)}"
+    ),
+    "sso_unknown_person": lambda e, n: (
+        f"Aanmelding via de gemeente geweigerd: onbekende persoon{_from(e)}"
+    ),
+    "account_created": _account("het account van {who} aangemaakt"),
+    "first_password_set": _account("een eerste wachtwoord voor {who} ingesteld"),
+    "invitation_sent": _account("een uitnodiging aan {who} gestuurd"),
+    "password_changed": lambda e, n: f"{n.actor(e)} heeft het wachtwoord gewijzigd",
+    "password_set_by_invite": lambda e, n: (
+        f"{n.actor(e)} heeft via de uitnodiging een wachtwoord ingesteld"
+    ),
+    "password_set_by_reset": lambda e, n: (
+        f"{n.actor(e)} heeft via de herstellink een nieuw wachtwoord ingesteld"
+    ),
+    "password_reset_requested": lambda e, n: (
+        f"Herstellink aangevraagd voor {n.account(e.object_id)}{_from(e)}"
+    ),
+    "password_reset_refused": lambda e, n: (
+        f"Herstellink gevraagd voor een onbekend of inactief adres{_from(e)}"
+    ),
+    "two_factor_enabled": lambda e, n: (
+        f"{n.actor(e)} heeft aanmelden in twee stappen aangezet"
+    ),
     "preferences_saved": _preferences,
     "round_opened": _round_opened,
     "round_closed": _round_closed,

@@ -130,7 +130,12 @@ def account_for_claims(claims: dict[str, Any], address: str) -> User:
         )
     user.last_login_at = utcnow()
     audit.record(
-        "login", user, object_type="user", object_id=user.id, remote_addr=address, via="sso"
+        "login",
+        user,
+        object_type="user",
+        object_id=user.id,
+        remote_addr=address,
+        via="sso",
     )
     db.session.commit()
     return user

@@ -104,6 +104,20 @@ def _details(
     return {
         "login": ("user", org.users["anouk"].id, {}),
         "logout": ("user", org.users["anouk"].id, {}),
+        "login_failed": ("user", org.users["anouk"].id, {"username": "anouk"}),
+        "login_throttled": ("user", None, {"username": "anouk"}),
+        "login_second_factor": ("user", org.users["anouk"].id, {}),
+        "sso_token_refused": ("", None, {"detail": "verlopen"}),
+        "sso_unknown_person": ("", None, {"detail": "x@ommen.nl"}),
+        "account_created": ("user", org.users["bram"].id, {}),
+        "first_password_set": ("user", org.users["bram"].id, {}),
+        "invitation_sent": ("user", org.users["bram"].id, {}),
+        "password_changed": ("user", org.users["anouk"].id, {}),
+        "password_set_by_invite": ("user", org.users["anouk"].id, {}),
+        "password_set_by_reset": ("user", org.users["anouk"].id, {}),
+        "password_reset_requested": ("user", org.users["anouk"].id, {}),
+        "password_reset_refused": ("", None, {}),
+        "two_factor_enabled": ("user", org.users["anouk"].id, {}),
         "preferences_saved": (
             "planning_round",
             round_id,
@@ -229,6 +243,7 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
     )
     samples = _details(org, round_.id, job.id, proposal)
     assert set(samples) >= recorded_actions(), "a sample for every recorded action"
+    assert set(samples) >= set(audit_log.SENTENCES), "a sample for every sentence"
     by = {
         "login": org.users["anouk"],
         "logout": org.users["anouk"],
@@ -237,6 +252,17 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
         "werkplan_commented": org.users["anouk"],
         "solve_failed": None,
         "solve_interrupted": None,
+        "login_failed": None,
+        "login_throttled": None,
+        "sso_token_refused": None,
+        "sso_unknown_person": None,
+        "password_reset_requested": None,
+        "password_reset_refused": None,
+        "password_changed": org.users["anouk"],
+        "password_set_by_invite": org.users["anouk"],
+        "password_set_by_reset": org.users["anouk"],
+        "login_second_factor": org.users["anouk"],
+        "two_factor_enabled": org.users["anouk"],
     }
     for action, (object_type, object_id, details) in samples.items():
         audit.record(
@@ -253,6 +279,13 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
     sentences = {
         line.entry.action: line.sentence for line in audit_log.describe_entries(entries)
     }
+    assert sentences["login_failed"] == (
+        "Mislukte aanmelding met gebruikersnaam 'anouk'."
+    )
+    bram = org.employees["bram"].name
+    assert sentences["invitation_sent"].endswith(
+        f"een uitnodiging aan {bram} gestuurd."
+    )
     for action, text in sentences.items():
         assert text.endswith("."), (action, text)
         assert text[0].isupper(), (action, text)

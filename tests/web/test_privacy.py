@@ -40,6 +40,8 @@ def _history(org: Org) -> Any:
     real solver run stored as a second proposal, a colleague's comment naming her,
     logins, downloads, and then she leaves."""
     anouk, bram = org.employees["anouk"], org.employees["bram"]
+    anouk.email = "anouk.devries@ommen.nl"  # the werkplan mail goes to her outbox
+    db.session.commit()
     round_ = proposed_round(org, publish=False)
     round_.status = "open"
     db.session.commit()
@@ -259,6 +261,8 @@ def test_erasure_leaves_no_trace_of_the_name_in_any_table_or_export(
     assert {t.split(":")[0] for t in before} >= {
         "employee.name",
         "employee.username",
+        "employee.email",
+        "outgoing_mail.recipient",
         "user.username",
         "preference.comment",
         "work_plan.employee_comment",

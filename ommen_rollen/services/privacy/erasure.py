@@ -19,13 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import delete, func, select, text
 
 from ...extensions import db
 from ...models import (
     AuditEntry,
     Employee,
     Job,
+    OutgoingMail,
     PlanningRound,
     Preference,
     Proposal,
@@ -50,7 +51,6 @@ PERSONAL_FIELDS: dict[str, Callable[[Employee], Any]] = {
 # The same for the person's login account.
 ACCOUNT_FIELDS: dict[str, Callable[[Employee], Any]] = {
     "username": lambda e: pseudonym_username(e),
-    "email": lambda e: None,
 }
 # Free text the person wrote: emptied, whatever it says.
 COMMENT_COLUMNS = ((Preference, "comment"), (WorkPlan, "employee_comment"))
@@ -277,6 +277,12 @@ def erase(
             other = _scrub_columns(scrub)
         for row, column in comments:
             setattr(row, column, "")
+        if employee.email:  # mail not yet sent names the person: it goes too
+            db.session.execute(
+                delete(OutgoingMail).where(
+                    func.lower(OutgoingMail.recipient) == employee.email.lower()
+                )
+            )
         for name, new in PERSONAL_FIELDS.items():
             setattr(employee, name, new(employee))
         employee.erased_at = utcnow()
@@ -284,6 +290,7 @@ def erase(
             for name, new in ACCOUNT_FIELDS.items():
                 setattr(account, name, new(employee))
             account.active = False
+            account.totp_secret, account.totp_enabled = None, False
             account.set_password(secrets.token_urlsafe(32))
             account.session_token = secrets.token_hex(16)
         if rewrites:
