@@ -1,5 +1,6 @@
 """SQLAlchemy models (2.0 typed style), one module per area."""
 
+from .api_token import ApiToken
 from .audit import AuditEntry
 from .organisation import Cluster, Competence, Partner, Role, RoleRequirement, TaskField
 from .people import Employee, EmployeeCompetence, User
@@ -18,6 +19,7 @@ from .planning import (
 )
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AuditEntry",
     "Cluster",
