@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from flask import abort, jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
@@ -124,8 +125,13 @@ def from_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     errors = _flatten(data["messages"]) if "messages" in data else None
     message = MESSAGES.get(code) if code in MESSAGES else None
-    if code == 400 and "Failed to decode JSON" in str(error.description or ""):
-        message = "Dit is geen geldige JSON."
+    if code == 400 and errors == {"_schema": ["Dit is geen geldige JSON."]}:
+        message, errors = "Dit is geen geldige JSON.", None
+    if isinstance(error, CSRFError):
+        message = (
+            "Het CSRF-token ontbreekt of klopt niet: stuur de header X-CSRFToken "
+            "met het token van de pagina."
+        )
     return error_response(code, message, errors, data.get("headers"))
 
 

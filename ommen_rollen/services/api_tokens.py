@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from . import audit, limits
 from .base import ServiceError, stamp, utcnow
-from .beheer import Checker, InvalidInput
+from .beheer import Checker
 
 # Scope code -> what it allows, in Dutch (shown on the beheer screen).
 SCOPES: dict[str, str] = {
@@ -48,11 +48,23 @@ def all_tokens() -> list[ApiToken]:
     )
 
 
+def _date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
 def create_token(
-    name: str, scopes: Sequence[str], expires_on: date | None, by: User
+    name: str, scopes: Sequence[str], expires_on: str | date | None, by: User
 ) -> tuple[ApiToken, str]:
-    """Create a key; return it with its secret (shown once, never stored)."""
+    """Create a key; return it with its secret (shown once, never stored).
+    ``expires_on`` is a date or its ISO text (JJJJ-MM-DD) from the form."""
     check = Checker()
+    raw_date = expires_on
+    expires_on = _date(raw_date)
     text = check.text(
         "name",
         name,
@@ -66,7 +78,9 @@ def create_token(
     for scope in chosen:
         if scope not in SCOPES:
             check.add("scopes", f"Onbekende bevoegdheid '{scope}'.")
-    if expires_on is None:
+    if expires_on is None and raw_date not in (None, ""):
+        check.add("expires_on", "Dit is geen datum; gebruik JJJJ-MM-DD.")
+    elif expires_on is None:
         check.add("expires_on", "Kies tot wanneer de sleutel geldig is.")
     elif expires_on <= today():
         check.add("expires_on", "Kies een datum na vandaag.")
@@ -167,8 +181,3 @@ def record_use(token: ApiToken, method: str, path: str) -> None:
         path=path[:200],
     )
     db.session.commit()
-
-
-def scopes_error(scopes: Sequence[str]) -> InvalidInput:
-    """For callers that validate scopes themselves (kept for symmetry)."""
-    return InvalidInput({"scopes": [f"Onbekende bevoegdheid '{s}'." for s in scopes]})
