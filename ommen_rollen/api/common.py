@@ -5,6 +5,7 @@ translating the services' field names to the API's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import request
@@ -20,6 +21,14 @@ PREFIX = "/api/v1"
 # Passed to a service for a name that matches no row: never a row id, so the
 # service answers with its own "does not exist" message.
 UNKNOWN = "?"
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 100},
+    "description": "De ETag die u ophaalde; of het veld 'version' in de gegevens.",
+}
 
 # Error answers every operation may give, by status.
 COMMON_ERRORS = (400, 401, 403, 413, 429)
@@ -37,6 +46,8 @@ def documented(blp: Blueprint, *codes: int) -> Callable[[F], F]:
             view = blp.alt_response(code, schema="Error", description=_what(code))(
                 view
             )
+        if 428 in codes:
+            view = blp.doc(parameters=[IF_MATCH])(view)
         return view
 
     return decorate
@@ -71,6 +82,13 @@ def page_body(items: list[Any], total: int, args: dict[str, int]) -> dict[str, A
         "limit": args["limit"],
         "offset": args["offset"],
     }
+
+
+def moment(value: datetime | None) -> datetime | None:
+    """A stored moment with its time zone (SQLite hands back naive UTC)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def etag(version: int | str) -> str:

@@ -30,7 +30,15 @@ from ..services.rounds import accepts_preferences
 from ..services.solver_bridge import employee_id_of
 from . import schemas
 from .auth import own_session, requires, token_user
-from .common import documented, fte_text, hours_text, make_blueprint, page, page_body
+from .common import (
+    documented,
+    fte_text,
+    hours_text,
+    make_blueprint,
+    moment,
+    page,
+    page_body,
+)
 from .errors import refuse, service_error_response
 
 blp = make_blueprint(
@@ -93,7 +101,7 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "status": proposal.status.value,
         "solver_status": proposal.solver_status,
         "note": proposal.note,
-        "created_at": proposal.created_at,
+        "created_at": moment(proposal.created_at),
         "uncovered_fte": fte_text(review.units(uncovered)) if uncovered is not None else None,
         "missing_backups": int(missing) if isinstance(missing, int | float) else None,
     }
@@ -277,8 +285,8 @@ def job_json(job: Job) -> dict[str, Any]:
         "proposal": proposal.number if proposal else None,
         "progress": job.progress or {},
         "error": job.error,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
+        "created_at": moment(job.created_at),
+        "finished_at": moment(job.finished_at),
     }
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 
 from ommen_rollen.domain import UserRole
 from ommen_rollen.extensions import db
-from tests.api.conftest import ALL_SCOPES
+from tests.web.api.conftest import ALL_SCOPES
 
 API = "/api/"
 LEVELS = {"public", "token", "employee"}
