@@ -36,7 +36,9 @@ from typing import Any
 
 class ApiError(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(f"{status}: {body.get('message', '')} {body.get('errors', '')}")
+        super().__init__(
+            f"{status}: {body.get('message', '')} {body.get('errors', '')}"
+        )
         self.status = status
         self.body = body
 
@@ -131,7 +133,9 @@ def ensure_competences(client: Client, wanted: list[dict[str, Any]]) -> None:
 
 def differs(current: dict[str, Any], record: dict[str, Any]) -> bool:
     if "contract_hours" in record:
-        contract_same = float(current["contract_hours"]) == float(record["contract_hours"])
+        contract_same = float(current["contract_hours"]) == float(
+            record["contract_hours"]
+        )
     else:
         contract_same = float(current["contract_fte"]) == float(record["contract_fte"])
     lower = {k.lower(): v for k, v in current["competences"].items()}
@@ -139,7 +143,8 @@ def differs(current: dict[str, Any], record: dict[str, Any]) -> bool:
         contract_same
         and current["name"] == record["name"]
         and current["base_function"] == record["base_function"]
-        and (current["home_cluster"] or "").lower() == (record["home_cluster"] or "").lower()
+        and (current["home_cluster"] or "").lower()
+        == (record["home_cluster"] or "").lower()
         and lower == {k.lower(): v for k, v in record["competences"].items()}
         and current["active"]
     )
@@ -188,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     token = os.environ.get("OMMEN_API_TOKEN", "")
     if not token:
-        print("Zet OMMEN_API_TOKEN op een API-sleutel met write-organisation.", file=sys.stderr)
+        print(
+            "Zet OMMEN_API_TOKEN op een API-sleutel met write-organisation.",
+            file=sys.stderr,
+        )
         return 2
     outcome = sync(Client(args.url, token), read_export(args.export))
     print(

@@ -56,8 +56,13 @@ def _guard_request() -> None:
     if not is_api_request():
         return
     request.max_content_length = MAX_REQUEST_BYTES
-    if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
-        refuse(413, f"Het verzoek is te groot (hoogstens {MAX_REQUEST_BYTES // 1024} kB).")
+    if (
+        request.content_length is not None
+        and request.content_length > MAX_REQUEST_BYTES
+    ):
+        refuse(
+            413, f"Het verzoek is te groot (hoogstens {MAX_REQUEST_BYTES // 1024} kB)."
+        )
     if "\x00" in request.path:
         refuse(400, "Het adres bevat een NUL-teken.")
     if request.method in ("POST", "PUT", "PATCH"):

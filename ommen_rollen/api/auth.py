@@ -10,9 +10,9 @@ the page (header ``X-CSRFToken``) and be JSON (a form on another site cannot sen
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
-import copy
 from functools import wraps
 from typing import Any, TypeVar
 

@@ -43,9 +43,7 @@ def documented(blp: Blueprint, *codes: int) -> Callable[[F], F]:
 
     def decorate(view: F) -> F:
         for code in sorted({*COMMON_ERRORS, *codes}):
-            view = blp.alt_response(code, schema="Error", description=_what(code))(
-                view
-            )
+            view = blp.alt_response(code, schema="Error", description=_what(code))(view)
         if 428 in codes:
             view = blp.doc(parameters=[IF_MATCH])(view)
         return view

@@ -50,7 +50,11 @@ def index() -> str:
                     "description": op.get("description", ""),
                     "tag": (op.get("tags") or [""])[0],
                     "parameters": [
-                        p for p in [*item.get("parameters", []), *op.get("parameters", [])]
+                        p
+                        for p in [
+                            *item.get("parameters", []),
+                            *op.get("parameters", []),
+                        ]
                     ],
                     "body": _body_schema(op),
                     "responses": sorted(op.get("responses", {}).keys()),

@@ -144,7 +144,9 @@ def service_error_response(
         return error_response(422, str(error), errors or error.errors)
     if isinstance(error, PreferenceError):
         return error_response(
-            422, str(error), errors or {f"choices.{k}": [v] for k, v in error.errors.items()}
+            422,
+            str(error),
+            errors or {f"choices.{k}": [v] for k, v in error.errors.items()},
         )
     if isinstance(error, StaleEdit):
         return error_response(409, str(error))

@@ -10,8 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Cluster, Competence, Employee, EmployeeCompetence, Role, TaskField
-from ..models import RoleRequirement
+from ..models import (
+    Cluster,
+    Competence,
+    Employee,
+    EmployeeCompetence,
+    Role,
+    RoleRequirement,
+    TaskField,
+)
 from ..services import organisation, staff
 from ..services.beheer import InvalidInput, StaleEdit
 from ..services.organisation import NamedInput, RoleInput
@@ -47,7 +54,7 @@ EMPLOYEE_FIELDS = {
 ROLE_FIELDS = {"cluster_id": "cluster", "task_field_id": "task_field"}
 
 
-# --- employees ------------------------------------------------------------------
+# --- employees ------------------------------------------------
 
 
 def employee_json(employee: Employee) -> dict[str, Any]:
@@ -82,7 +89,9 @@ def _employee_input(data: dict[str, Any], username: str) -> tuple[EmployeeInput,
     if (hours is None) == (fte is None):
         refuse(
             422,
-            errors={"contract_fte": ["Geef contract_fte of contract_hours, één van beide."]},
+            errors={
+                "contract_fte": ["Geef contract_fte of contract_hours, één van beide."]
+            },
         )
     rows, names = level_rows(Competence, data["competences"])
     made = EmployeeInput(
@@ -172,7 +181,7 @@ def update_employee(data: dict[str, Any], username: str) -> Any:
     return employee_json(saved), 200, {"ETag": etag(saved.version_id)}
 
 
-# --- competences ------------------------------------------------------------------
+# --- competences ------------------------------------------------
 
 
 def competence_json(competence: Competence) -> dict[str, Any]:
@@ -258,7 +267,7 @@ def update_competence(data: dict[str, Any], name: str) -> Any:
     return competence_json(saved), 200, {"ETag": competence_etag(saved)}
 
 
-# --- clusters -----------------------------------------------------------------------
+# --- clusters ------------------------------------------------
 
 
 @blp.route("/clusters")
@@ -270,13 +279,12 @@ def list_clusters(args: dict[str, int]) -> dict[str, Any]:
     """Clusters, op naam"""
     rows, total = page(select(Cluster).order_by(Cluster.name), **args)
     items = [
-        {"name": c.name, "description": c.description, "active": c.active}
-        for c in rows
+        {"name": c.name, "description": c.description, "active": c.active} for c in rows
     ]
     return page_body(items, total, args)
 
 
-# --- roles ----------------------------------------------------------------------------
+# --- roles ------------------------------------------------
 
 
 def role_json(role: Role) -> dict[str, Any]:

@@ -43,8 +43,7 @@ from .errors import refuse, service_error_response
 
 blp = make_blueprint(
     "api_planning",
-    "Planrondes, voorstellen, werkplannen, kwetsbaarheid, optimaliseren en "
-    "voorkeuren.",
+    "Planrondes, voorstellen, werkplannen, kwetsbaarheid, optimaliseren en voorkeuren.",
 )
 
 
@@ -89,7 +88,7 @@ def get_round(round_id: int) -> dict[str, Any]:
     return round_json(_round(round_id))
 
 
-# --- proposals and vulnerability -------------------------------------------------
+# --- proposals and vulnerability ------------------------------------------------
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
@@ -102,7 +101,9 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "solver_status": proposal.solver_status,
         "note": proposal.note,
         "created_at": moment(proposal.created_at),
-        "uncovered_fte": fte_text(review.units(uncovered)) if uncovered is not None else None,
+        "uncovered_fte": fte_text(review.units(uncovered))
+        if uncovered is not None
+        else None,
         "missing_backups": int(missing) if isinstance(missing, int | float) else None,
     }
 
@@ -148,7 +149,9 @@ def _usernames(keys: set[str]) -> dict[str, str]:
     wanted = [i for i in ids.values() if i is not None]
     names = {
         e.id: e.username
-        for e in db.session.scalars(select(Employee).where(Employee.id.in_(wanted or [0])))
+        for e in db.session.scalars(
+            select(Employee).where(Employee.id.in_(wanted or [0]))
+        )
     }
     return {k: names.get(i, k) if i is not None else k for k, i in ids.items()}
 
@@ -183,7 +186,7 @@ def get_vulnerability(round_id: int, number: int) -> dict[str, Any]:
     }
 
 
-# --- werkplannen -----------------------------------------------------------------------
+# --- werkplannen ------------------------------------------------
 
 
 def werkplannen_json(plans: list[WorkPlan]) -> list[dict[str, Any]]:
@@ -273,7 +276,7 @@ def list_werkplannen(args: dict[str, int], round_id: int) -> dict[str, Any]:
     return page_body(werkplannen_json(rows), total, args)
 
 
-# --- optimising ---------------------------------------------------------------------------
+# --- optimising ------------------------------------------------
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -327,7 +330,7 @@ def get_job(job_id: int) -> dict[str, Any]:
     return job_json(job)
 
 
-# --- preferences -----------------------------------------------------------------------------
+# --- preferences ------------------------------------------------
 
 
 def _preference_lines(prefs: list[Preference]) -> list[dict[str, Any]]:

@@ -18,9 +18,7 @@ HOURS_PATTERN = r"^[0-9]{1,3}([.,][0-9]{1,2})?$"
 
 def _text(max_length: int, **kwargs: object) -> fields.String:
     return fields.String(
-        validate=validate.Length(
-            max=max_length, error="Hoogstens {max} tekens."
-        ),
+        validate=validate.Length(max=max_length, error="Hoogstens {max} tekens."),
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -29,9 +27,7 @@ def _levels(maximum: int, **kwargs: object) -> fields.Dict:
     return fields.Dict(
         keys=_text(limits.NAME_LENGTH),
         values=fields.Integer(strict=True),
-        validate=validate.Length(
-            max=maximum, error="Hoogstens {max} competenties."
-        ),
+        validate=validate.Length(max=maximum, error="Hoogstens {max} competenties."),
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -137,7 +137,10 @@ def revoke_token(token_id: int, by: User) -> ApiToken:
     token.revoked_at = utcnow()
     stamp(token, by)
     audit.record(
-        "api_token.revoke", by, object_type="api_token", object_id=token.id,
+        "api_token.revoke",
+        by,
+        object_type="api_token",
+        object_id=token.id,
         name=token.name,
     )
     db.session.commit()

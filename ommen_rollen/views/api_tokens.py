@@ -58,7 +58,9 @@ def new() -> Response | tuple[str, int] | str:
                     form.form_errors.extend(messages)
         else:
             response = make_response(
-                render_template("beheer/api_token_created.html", token=token, secret=secret)
+                render_template(
+                    "beheer/api_token_created.html", token=token, secret=secret
+                )
             )
             response.headers["Cache-Control"] = "no-store"
             return response

@@ -58,12 +58,16 @@ def world(
     make_employee("mw-ander")
     # approved: optimising is refused (409), so the walk starts no solver
     round_ = PlanningRound(
-        label="matrix", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30),
+        label="matrix",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 6, 30),
         status="approved",
     )
     db.session.add(round_)
     db.session.flush()
-    proposal = Proposal(round_id=round_.id, number=1, status="ready", instance={}, plan={})
+    proposal = Proposal(
+        round_id=round_.id, number=1, status="ready", instance={}, plan={}
+    )
     db.session.add(proposal)
     db.session.flush()
     job = Job(round_id=round_.id, proposal_id=proposal.id, status="finished")
@@ -95,7 +99,9 @@ def fill(rule: str, values: dict[str, str]) -> str:
     return re.sub(r"<([^>]+)>", value, rule)
 
 
-def walk(app: Flask, client: Any, values: dict[str, str], headers: dict[str, str]) -> list[tuple[Any, str, Any]]:
+def walk(
+    app: Flask, client: Any, values: dict[str, str], headers: dict[str, str]
+) -> list[tuple[Any, str, Any]]:
     """(view, method url, response) for every API operation; writes send {}."""
     done = []
     for endpoint, method, rule in api_routes(app):
@@ -158,5 +164,7 @@ def test_a_key_reaches_exactly_the_operations_of_its_scope(
         else:
             ok = status == 403
         if not ok:
-            failures.append(f"{what} ({level} {getattr(view, 'api_scope', '')}) -> {status}")
+            failures.append(
+                f"{what} ({level} {getattr(view, 'api_scope', '')}) -> {status}"
+            )
     assert failures == []

@@ -34,9 +34,7 @@ def test_an_employee_is_created_read_and_updated_with_exact_fte(
 ) -> None:
     make_cluster("Sociaal Domein")
     make_competence("Regievoering")
-    body = new_employee(
-        home_cluster="sociaal domein", competences={"regievoering": 2}
-    )
+    body = new_employee(home_cluster="sociaal domein", competences={"regievoering": 2})
     created = client.post("/api/v1/employees", json=body, headers=headers)
     assert created.status_code == 201, created.get_json()
     data = created.get_json()
@@ -190,10 +188,14 @@ def test_roles_use_codes_names_and_exact_fte(
     assert data["requirements"] == {"Financiën": 2}
     tag = created.headers["ETag"]
     stale = {**body, "name": "Begroting en jaarrekening"}
-    ok = client.put("/api/v1/roles/R12", json=stale, headers={**headers, "If-Match": tag})
+    ok = client.put(
+        "/api/v1/roles/R12", json=stale, headers={**headers, "If-Match": tag}
+    )
     assert ok.status_code == 200
     again = client.put(
-        "/api/v1/roles/R12", json={**body, "name": "Oud"}, headers={**headers, "If-Match": tag}
+        "/api/v1/roles/R12",
+        json={**body, "name": "Oud"},
+        headers={**headers, "If-Match": tag},
     )
     assert again.status_code == 409
     assert db.session.scalar(db.select(Role.name)) == "Begroting en jaarrekening"
@@ -236,7 +238,11 @@ def test_competences_are_written_with_if_match(
     assert stale.status_code == 409
     listed = client.get("/api/v1/competences", headers=headers).get_json()
     assert listed["items"] == [
-        {"name": "Regievoering", "description": "Sturen op samenwerking", "active": True}
+        {
+            "name": "Regievoering",
+            "description": "Sturen op samenwerking",
+            "active": True,
+        }
     ]
 
 

@@ -30,7 +30,11 @@ def test_the_secretaris_creates_a_key_that_is_shown_once_and_stored_hashed(
     expires = (date.today() + timedelta(days=90)).isoformat()
     made = client.post(
         "/beheer/api-sleutels/nieuw",
-        data={"name": "AFAS", "scopes": ["read", "write-organisation"], "expires_on": expires},
+        data={
+            "name": "AFAS",
+            "scopes": ["read", "write-organisation"],
+            "expires_on": expires,
+        },
     )
     assert made.status_code == 200
     assert made.headers["Cache-Control"] == "no-store"
@@ -38,7 +42,10 @@ def test_the_secretaris_creates_a_key_that_is_shown_once_and_stored_hashed(
     token = db.session.scalar(db.select(ApiToken))
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in str(
-        [(t.name, t.prefix, t.token_hash) for t in db.session.scalars(db.select(ApiToken))]
+        [
+            (t.name, t.prefix, t.token_hash)
+            for t in db.session.scalars(db.select(ApiToken))
+        ]
     )
     listing = client.get("/beheer/api-sleutels/").get_data(as_text=True)
     assert "AFAS" in listing and secret not in listing
@@ -105,8 +112,7 @@ def test_keys_without_a_scope_expired_or_of_a_gone_secretaris_are_refused(
 
 
 def test_only_a_secretaris_makes_keys_and_they_live_at_most_a_year(
-    app: Flask,
-    owner: Any, make_user: Callable[..., Any]
+    app: Flask, owner: Any, make_user: Callable[..., Any]
 ) -> None:
     from ommen_rollen.services.beheer import InvalidInput
 
@@ -172,7 +178,9 @@ def test_a_key_is_rate_limited(
         )
     client = app.test_client()
     api = {"Authorization": f"Bearer {secret}"}
-    statuses = [client.get("/api/v1/clusters", headers=api).status_code for _ in range(4)]
+    statuses = [
+        client.get("/api/v1/clusters", headers=api).status_code for _ in range(4)
+    ]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/clusters", headers=api)
     assert limited.get_json()["message"].startswith("Te veel verzoeken")
@@ -206,7 +214,11 @@ def test_a_medewerker_saves_own_preferences_with_session_and_csrf(
     token = csrf.group(1)
     client.post(
         "/inloggen",
-        data={"username": user.username, "password": "geheim-wachtwoord", "csrf_token": token},
+        data={
+            "username": user.username,
+            "password": "geheim-wachtwoord",
+            "csrf_token": token,
+        },
     )
     url = f"/api/v1/me/rounds/{round_.id}/preferences"
     body = {"preferences": [{"role": "R1", "choice": "want", "comment": "Graag!"}]}
@@ -224,7 +236,12 @@ def test_a_medewerker_saves_own_preferences_with_session_and_csrf(
         assert (pref.choice.value, pref.comment) == ("want", "Graag!")
     bad = client.put(
         url,
-        json={"preferences": [{"role": "R1", "choice": "misschien"}, {"role": "R9", "choice": "want"}]},
+        json={
+            "preferences": [
+                {"role": "R1", "choice": "misschien"},
+                {"role": "R9", "choice": "want"},
+            ]
+        },
         headers={"X-CSRFToken": token},
     )
     assert bad.status_code == 422
@@ -232,7 +249,8 @@ def test_a_medewerker_saves_own_preferences_with_session_and_csrf(
         "preferences.R9": ["Rol R9 bestaat niet of is niet actief."]
     }
     wrong_choice = client.put(
-        url, json={"preferences": [{"role": "R1", "choice": "misschien"}]},
+        url,
+        json={"preferences": [{"role": "R1", "choice": "misschien"}]},
         headers={"X-CSRFToken": token},
     )
     assert wrong_choice.get_json()["errors"] == {
@@ -270,5 +288,8 @@ def test_a_preferences_key_reads_everybodys_preferences(
     assert client.get(url, headers=reader).status_code == 403
     data = client.get(url, headers=make_token("preferences")).get_json()
     assert data["items"] == [
-        {"employee": "p7", "preferences": [{"role": "R1", "choice": "avoid", "comment": ""}]}
+        {
+            "employee": "p7",
+            "preferences": [{"role": "R1", "choice": "avoid", "comment": ""}],
+        }
     ]

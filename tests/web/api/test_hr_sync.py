@@ -102,14 +102,18 @@ def test_hr_sync_then_optimise_and_read_the_werkplannen_back(
     write_export(export, export_rows(changed=False))
     first = run_script(server.url, token, export)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "nieuw: 50, bijgewerkt: 0, ongewijzigd: 0, mislukt: 0"
+    assert (
+        first.stdout.strip() == "nieuw: 50, bijgewerkt: 0, ongewijzigd: 0, mislukt: 0"
+    )
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Employee.id))) == 50
 
     write_export(export, export_rows(changed=True))
     second = run_script(server.url, token, export)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "nieuw: 0, bijgewerkt: 15, ongewijzigd: 35, mislukt: 0"
+    assert (
+        second.stdout.strip() == "nieuw: 0, bijgewerkt: 15, ongewijzigd: 35, mislukt: 0"
+    )
 
     api = load_script().Client(server.url, token)
     p1000, _ = api.call("GET", "/employees/p1000")
@@ -132,7 +136,9 @@ def test_hr_sync_then_optimise_and_read_the_werkplannen_back(
         made, _ = api.call("POST", "/roles", body)
         roles[made["code"]] = Decimal(made["fte"])
     round_ = PlanningRound(
-        label="2027-1", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30),
+        label="2027-1",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 6, 30),
         status="closed",
     )
     db.session.add(round_)
@@ -155,7 +161,9 @@ def test_hr_sync_then_optimise_and_read_the_werkplannen_back(
         for line in plan["assignments"]:
             if line["kind"] == "holder":
                 held[line["role"]] += Decimal(line["fte"])
-                hours = (Decimal(line["fte"]) * 36).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                hours = (Decimal(line["fte"]) * 36).quantize(
+                    Decimal("0.01"), ROUND_HALF_UP
+                )
                 assert Decimal(line["hours"]) == hours
             elif line["kind"] == "backup":
                 backups[line["role"]].add(plan["employee"])

@@ -116,12 +116,16 @@ def test_every_operation_against_a_small_organisation(
     make_user("p1", UserRole.EMPLOYEE)
     # open: preferences can be saved, optimising is refused (no solver runs)
     round_ = PlanningRound(
-        label="2027-1", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30),
+        label="2027-1",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 6, 30),
         status="open",
     )
     db.session.add(round_)
     db.session.flush()
-    proposal = Proposal(round_id=round_.id, number=1, status="ready", instance={}, plan={})
+    proposal = Proposal(
+        round_id=round_.id, number=1, status="ready", instance={}, plan={}
+    )
     db.session.add(proposal)
     db.session.flush()
     job = Job(round_id=round_.id, proposal_id=proposal.id, status="finished")
@@ -144,3 +148,9 @@ def test_every_operation_against_a_small_organisation(
         parameters=parameters,
     )
     assert_clean(run)
+    # the run reached the services: the key created competences (and more)
+    from ommen_rollen.models import AuditEntry
+
+    db.session.expire_all()
+    actions = set(db.session.scalars(db.select(AuditEntry.action)))
+    assert {"api.request", "beheer.create"} <= actions, actions
