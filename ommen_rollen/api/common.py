@@ -99,7 +99,7 @@ def requested_version(body_version: int | None) -> str:
     header = request.headers.get("If-Match", "").strip()
     if header:
         text = header.removeprefix("W/").strip().strip('"')
-        return text[:20]
+        return text[:100]
     if body_version is not None:
         return str(body_version)
     refuse(428)

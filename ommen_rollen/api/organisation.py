@@ -200,7 +200,8 @@ def competence_etag(competence: Competence) -> str:
 def _competence(name: str, *, lock: bool = False) -> Competence:
     query = select(Competence).where(func.lower(Competence.name) == name.lower())
     if lock:
-        query = query.with_for_update()
+        # read it fresh and hold the row until the save commits (PostgreSQL)
+        query = query.with_for_update().execution_options(populate_existing=True)
     competence = db.session.scalar(query)
     if competence is None:
         refuse(404, f"Er is geen competentie '{name}'.")

@@ -16,7 +16,13 @@ from flask.testing import FlaskClient
 
 from ommen_rollen.domain import UserRole
 from ommen_rollen.extensions import db
-from ommen_rollen.models import ApiToken, AuditEntry, PlanningRound, Preference
+from ommen_rollen.models import (
+    ApiToken,
+    AuditEntry,
+    PlanningRound,
+    Preference,
+    User,
+)
 from ommen_rollen.services import api_tokens
 
 
@@ -171,10 +177,14 @@ def test_unknown_api_paths_and_methods_answer_json(
 def test_a_key_is_rate_limited(
     app: Flask, make_app: Callable[..., Flask], owner: Any
 ) -> None:
+    owner_id = owner.id
     app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
     with app.app_context():
+        # the owner as this app's session sees it (the fixture's object belongs
+        # to the other app's session)
+        by = db.session.get(User, owner_id)
         _token, secret = api_tokens.create_token(
-            "Snel script", ["read"], api_tokens.today() + timedelta(days=3), owner
+            "Snel script", ["read"], api_tokens.today() + timedelta(days=3), by
         )
     client = app.test_client()
     api = {"Authorization": f"Bearer {secret}"}

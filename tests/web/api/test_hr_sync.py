@@ -24,7 +24,7 @@ from ommen_rollen.extensions import db
 from ommen_rollen.models import Employee, PlanningRound
 from tests.live_server import LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "docs" / "examples" / "hr_sync.py"
 COMPETENCES = ["Regievoering", "Financiën", "Juridisch", "Communicatie", "Data"]
 CLUSTERS = ["Concern", "Sociaal Domein"]
