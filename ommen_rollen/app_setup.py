@@ -162,7 +162,8 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _as_http_exception(error: Exception, code: int) -> Any:
+def _as_http_exception(error: Exception) -> Any:
+    """An error of an API request as the HTTPException the API answers in JSON."""
     from werkzeug.exceptions import HTTPException, InternalServerError
 
     if isinstance(error, HTTPException):
@@ -197,7 +198,7 @@ def _register_error_pages(app: Flask) -> None:
             if request.path.startswith("/api/"):
                 from .api.errors import from_http_exception
 
-                return from_http_exception(_as_http_exception(error, code))
+                return from_http_exception(_as_http_exception(error))
             return render_template(
                 "error.html", title=title, text=text, code=code
             ), code

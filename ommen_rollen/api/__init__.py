@@ -71,6 +71,8 @@ def _guard_request() -> None:
             refuse(400, "De gegevens bevatten een NUL-teken.")
 
 
+# The blueprints, the CSRF exemption and the limits are module-level objects that
+# every app of the process shares (the tests create several): decorate them once.
 _limited = False
 
 
