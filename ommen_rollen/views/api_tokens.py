@@ -9,8 +9,10 @@ from flask import Blueprint, flash, make_response, redirect, render_template, ur
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..extensions import db
 from ..forms.api_tokens import ApiTokenForm
 from ..forms.beheer import ConfirmForm
+from ..models import ApiToken
 from ..services import api_tokens
 from ..services.base import ServiceError
 from ..services.beheer import InvalidInput
@@ -72,11 +74,7 @@ def new() -> Response | tuple[str, int] | str:
 @access("secretary")
 def revoke(token_id: int) -> Response | str:
     """Revoke a key after confirmation; integrations using it stop at once."""
-    try:
-        token = api_tokens.get_token(token_id)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".index"))
+    token = db.get_or_404(ApiToken, token_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

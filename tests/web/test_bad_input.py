@@ -1384,7 +1384,8 @@ def test_ids_in_urls_that_name_nothing_are_not_found(
         (method, rule)
         for method in ("GET", "POST")
         for rule in routes(world.app, method)
-        if "<int:" in rule
+        # the API answers a session with 401: tests/web/api/test_api_access.py
+        if "<int:" in rule and not rule.startswith("/api/")
     ]
     method, rule = data.draw(st.sampled_from(with_ids), label="route")
     number = data.draw(

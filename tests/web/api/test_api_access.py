@@ -168,3 +168,28 @@ def test_a_key_reaches_exactly_the_operations_of_its_scope(
                 f"{what} ({level} {getattr(view, 'api_scope', '')}) -> {status}"
             )
     assert failures == []
+
+
+@pytest.mark.parametrize("number", [10_000_000, 2**31 - 1, 2**31, 2**80])
+def test_ids_in_api_paths_that_name_nothing_are_not_found(
+    app: Flask,
+    world: dict[str, Any],
+    client: Any,
+    make_token: Callable[..., dict[str, str]],
+    number: int,
+) -> None:
+    """Also ids beyond what a database integer holds: 404 in JSON, never a 500."""
+    headers = make_token(*ALL_SCOPES)
+    failures = []
+    for endpoint, method, rule in api_routes(app):
+        if "<int:" not in rule or app.view_functions[endpoint].access_level != "token":
+            continue
+        url = fill(
+            rule, {**world["values"], "round_id": str(number), "job_id": str(number)}
+        )
+        url = url.replace("/proposals/1", f"/proposals/{number}")
+        body = {} if method in ("POST", "PUT") else None
+        response = client.open(url, method=method, json=body, headers=headers)
+        if response.status_code != 404 or not response.is_json:
+            failures.append(f"{method} {url} -> {response.status_code}")
+    assert failures == []
