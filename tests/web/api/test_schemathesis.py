@@ -61,8 +61,14 @@ def schemathesis(
     command += ["--mode", "all", "--phases", "examples,coverage,fuzzing"]
     command += ["--max-examples", MAX_EXAMPLES, "--seed", "18", "--workers", "1"]
     command += ["--request-timeout", "30", "--no-color"]
+    # in the test's own folder: schemathesis keeps a cache in its working directory
     return subprocess.run(  # noqa: S603
-        command, capture_output=True, text=True, timeout=600, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=config.parent,
     )
 
 
