@@ -68,6 +68,9 @@ def configure(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     app.before_request(_refuse_nul_bytes)
     register_blueprints(app)
+    from .api import register as register_api
+
+    register_api(app)
     templating.register(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
@@ -176,6 +179,15 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _as_http_exception(error: Exception) -> Any:
+    """An error of an API request as the HTTPException the API answers in JSON."""
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    if isinstance(error, HTTPException):
+        return error
+    return InternalServerError()
+
+
 def _register_error_pages(app: Flask) -> None:
     messages = {
         400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
@@ -197,9 +209,13 @@ def _register_error_pages(app: Flask) -> None:
     def make_handler(code: int) -> Any:
         title, text = messages[code]
 
-        def handler(_error: Exception) -> tuple[str, int]:
+        def handler(error: Exception) -> Any:
             if code == 500:
                 db.session.rollback()
+            if request.path.startswith("/api/"):
+                from .api.errors import from_http_exception
+
+                return from_http_exception(_as_http_exception(error))
             return render_template(
                 "error.html", title=title, text=text, code=code
             ), code

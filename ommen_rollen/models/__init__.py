@@ -1,5 +1,6 @@
 """SQLAlchemy models (2.0 typed style), one module per area."""
 
+from .api_token import ApiToken
 from .audit import AuditEntry
 from .mail import OutgoingMail
 from .organisation import Cluster, Competence, Partner, Role, RoleRequirement, TaskField
@@ -19,6 +20,7 @@ from .planning import (
 )
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AuditEntry",
     "Cluster",

@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = [
     "auth",
     "home",
     "beheer",
+    "api_tokens",
     "export",
     "imports",
     "medewerker",

@@ -1,5 +1,6 @@
 """Access levels for views. Every view declares one; the access-matrix test walks
-every route and holds each view to its declaration."""
+every route and holds each view to its declaration. The API's operations declare
+theirs through ommen_rollen.api.auth ("token": an API token with a scope)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,15 @@ from flask_login import current_user
 
 from ..extensions import login_manager
 
-Level = Literal["public", "login", "employee", "secretary", "reader"]
-LEVELS: tuple[Level, ...] = ("public", "login", "employee", "secretary", "reader")
+Level = Literal["public", "login", "employee", "secretary", "reader", "token"]
+LEVELS: tuple[Level, ...] = (
+    "public",
+    "login",
+    "employee",
+    "secretary",
+    "reader",
+    "token",
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +36,10 @@ def allowed(user: Any, level: Level) -> bool:
         return bool(user.is_secretary)
     if level == "reader":
         return bool(user.is_secretary or user.is_coordinator)
+    if level == "token":
+        # API operations for API tokens (ommen_rollen.api.auth); a session,
+        # whoever it belongs to, is no token.
+        return False
     raise ValueError(level)
 
 

@@ -17,11 +17,19 @@ from ommen_rollen.views.access import LEVELS, allowed
 SKIP_ENDPOINTS = {"static"}
 
 
-def all_routes(app: Flask) -> list[tuple[str, str, str]]:
-    """(endpoint, method, rule) for every route of the app."""
+# The API answers in JSON (401 instead of a redirect to the login page) and names
+# objects by their keys; tests/api/test_api_access.py walks it.
+API_PREFIX = "/api/"
+
+
+def all_routes(app: Flask, *, api: bool = True) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route of the app (without the API's
+    when ``api`` is False)."""
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIP_ENDPOINTS:
+            continue
+        if not api and rule.rule.startswith(API_PREFIX):
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, rule.rule))
@@ -76,7 +84,7 @@ def world(
     # Planning: a published round (round_id) with a proposal, a finished job, a
     # pin and the medewerker's own werkplan (plan_id), so that every view of the
     # planning, medewerker and export blueprints opens on a real object.
-    from datetime import date
+    from datetime import date, timedelta
 
     from ommen_rollen.models import (
         Assignment,
@@ -116,7 +124,13 @@ def world(
     )
     db.session.add_all([job, pin, plan])
     db.session.commit()
+    from ommen_rollen.services.api_tokens import create_token, today
+
+    token, _secret = create_token(
+        "matrix", ["read"], today() + timedelta(days=30), users["secretaris"]
+    )
     ids.update(
+        token_id=token.id,
         round_id=planning_round.id,
         proposal_id=proposal.id,
         job_id=job.id,
@@ -139,6 +153,7 @@ PARAM_MODELS = {
     "job_id": "Job",
     "pin_id": "Pin",
     "plan_id": "WorkPlan",
+    "token_id": "ApiToken",
 }
 
 # An allowed GET answers 200, except these, which redirect on purpose:
@@ -178,7 +193,9 @@ def test_the_walk_names_an_existing_row_for_every_url_parameter(
     from ommen_rollen import models
     from ommen_rollen.extensions import db
 
-    params = {name for _e, _m, rule in all_routes(app) for name in url_params(rule)}
+    params = {
+        name for _e, _m, rule in all_routes(app, api=False) for name in url_params(rule)
+    }
     unmapped = params - set(PARAM_MODELS)
     assert unmapped == set(), f"add these URL parameters to PARAM_MODELS: {unmapped}"
     for name in sorted(params):
@@ -189,7 +206,7 @@ def test_the_walk_names_an_existing_row_for_every_url_parameter(
 def walk_order(app: Flask) -> list[tuple[str, str, str]]:
     """Every route, reads first: the POSTs (which delete and deactivate) come last,
     so each GET sees the world intact."""
-    routes = all_routes(app)
+    routes = all_routes(app, api=False)
     return [r for r in routes if r[1] == "GET"] + [r for r in routes if r[1] != "GET"]
 
 
@@ -231,7 +248,9 @@ def test_every_route_allows_and_refuses_as_declared(
         if not ok:
             failures.append(f"{method} {url} ({level}) -> {status} {location}")
     assert failures == []
-    every = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
+    every = {
+        (endpoint, method) for endpoint, method, _rule in all_routes(app, api=False)
+    }
     assert walked == every - {("auth.logout", "POST")}
 
 
