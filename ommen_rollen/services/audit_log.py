@@ -38,6 +38,7 @@ MAX_PAGE = 100_000
 KINDS: dict[str, str] = {
     "aanmelden": "Aan- en afmelden",
     "account": "Accounts en wachtwoorden",
+    "api": "API-koppelingen",
     "voorkeuren": "Voorkeuren",
     "planronde": "Planrondes",
     "optimalisatie": "Optimalisaties en voorstellen",
@@ -65,6 +66,9 @@ ACTION_KINDS: dict[str, str] = {
     "password_reset_requested": "account",
     "password_reset_refused": "account",
     "two_factor_enabled": "account",
+    "api_token.create": "api",
+    "api_token.revoke": "api",
+    "api.request": "api",
     "preferences_saved": "voorkeuren",
     "round_opened": "planronde",
     "round_closed": "planronde",
@@ -524,6 +528,18 @@ SENTENCES: dict[str, Callable[[AuditEntry, Names], str]] = {
     ),
     "two_factor_enabled": lambda e, n: (
         f"{n.actor(e)} heeft aanmelden in twee stappen aangezet"
+    ),
+    "api_token.create": lambda e, n: (
+        f"{n.actor(e)} heeft de API-sleutel '{e.details.get('name', '')}' gemaakt "
+        f"(rechten: {', '.join(e.details.get('scopes') or []) or 'geen'}; geldig tot "
+        f"{e.details.get('expires_on', 'onbekend')})"
+    ),
+    "api_token.revoke": lambda e, n: (
+        f"{n.actor(e)} heeft de API-sleutel '{e.details.get('name', '')}' ingetrokken"
+    ),
+    "api.request": lambda e, n: (
+        f"De API-sleutel '{e.details.get('token', '')}' is gebruikt: "
+        f"{e.details.get('method', '')} {e.details.get('path', '')}"
     ),
     "preferences_saved": _preferences,
     "round_opened": _round_opened,

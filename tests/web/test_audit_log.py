@@ -118,6 +118,17 @@ def _details(
         "password_reset_requested": ("user", org.users["anouk"].id, {}),
         "password_reset_refused": ("", None, {}),
         "two_factor_enabled": ("user", org.users["anouk"].id, {}),
+        "api_token.create": (
+            "api_token",
+            1,
+            {"name": "AFAS", "scopes": ["read"], "expires_on": "2027-06-30"},
+        ),
+        "api_token.revoke": ("api_token", 1, {"name": "AFAS"}),
+        "api.request": (
+            "api_token",
+            1,
+            {"token": "AFAS", "method": "GET", "path": "/api/v1/employees"},
+        ),
         "preferences_saved": (
             "planning_round",
             round_id,
