@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIEWPORTS = {"telefoon": (390, 844), "laptop": (1366, 900)}
 EMPLOYEE = "anouk.devries"
-SPIL = "spil.concern"
+SPIL = "maarten.kuipers"  # spil of Regie en Coördinatie (his own account)
 
 
 @pytest.fixture(scope="module")
