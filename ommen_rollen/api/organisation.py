@@ -61,6 +61,7 @@ def employee_json(employee: Employee) -> dict[str, Any]:
     return {
         "username": employee.username,
         "name": employee.name,
+        "email": employee.email,
         "contract_fte": fte_text(employee.contract_units),
         "contract_hours": hours_text(employee.contract_units),
         "base_function": employee.base_function.value,
@@ -83,7 +84,12 @@ def _employee(username: str) -> Employee:
     return employee
 
 
-def _employee_input(data: dict[str, Any], username: str) -> tuple[EmployeeInput, Any]:
+def _employee_input(
+    data: dict[str, Any], username: str, existing: Employee | None = None
+) -> tuple[EmployeeInput, Any]:
+    """The service's input from the API body. What the API does not carry (whose
+    spil someone is) and an e-mail address left out stay as they are, so an HR
+    sync that predates a field never wipes it."""
     hours = data.get("contract_hours")
     fte = data.get("contract_fte")
     if (hours is None) == (fte is None):
@@ -103,6 +109,12 @@ def _employee_input(data: dict[str, Any], username: str) -> tuple[EmployeeInput,
         home_cluster_id=by_name(Cluster, data["home_cluster"]),
         competences=rows,
         active=data["active"],
+        email=(
+            data["email"]
+            if data.get("email") is not None
+            else (existing.email or "" if existing is not None else "")
+        ),
+        spil_cluster_id=staff.spil_cluster_of(existing) if existing else None,
     )
     contract_field = "contract_fte" if fte is not None else "contract_hours"
     fields = {**EMPLOYEE_FIELDS, "contract": contract_field}
@@ -171,7 +183,9 @@ def update_employee(data: dict[str, Any], username: str) -> Any:
     Een verouderde versie geeft 409: de wijziging van een ander gaat nooit verloren."""
     employee = _employee(username)
     version = requested_version(data.get("version"))
-    made, (fields, rows) = _employee_input(data, data.get("username") or username)
+    made, (fields, rows) = _employee_input(
+        data, data.get("username") or username, employee
+    )
     try:
         saved = staff.update_employee(employee.id, made, token_user(), version)
     except InvalidInput as exc:

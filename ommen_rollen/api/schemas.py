@@ -67,6 +67,7 @@ class EmployeeOut(Schema):
         required=True, metadata={"description": "Personeelsnummer of gebruikersnaam"}
     )
     name = fields.String(required=True)
+    email = fields.String(required=True, allow_none=True)
     contract_fte = fields.String(
         required=True, metadata={"description": "Exact, bijvoorbeeld '0.8889'"}
     )
@@ -101,6 +102,12 @@ class EmployeeIn(Strict):
         metadata={"description": "Verplicht bij aanmaken; bij bijwerken een nieuwe"},
     )
     name = _text(limits.LONG_NAME_LENGTH, required=True)
+    email = _text(
+        limits.EMAIL_LENGTH,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Weggelaten: blijft zoals het was; '' wist het"},
+    )
     contract_fte = fields.String(
         validate=validate.Regexp(FTE_PATTERN, error="Verwacht fte als '0.8889'."),
         metadata={"description": "Contract in fte; of contract_hours"},

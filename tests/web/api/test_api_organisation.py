@@ -258,3 +258,70 @@ def test_every_write_is_audited_as_the_keys_owner(
     ]
     assert ("api.request", owner.id) in actions
     assert ("beheer.create", owner.id) in actions
+
+
+def test_an_update_without_the_e_mail_keeps_it_and_the_spil_role_stays(
+    client: FlaskClient,
+    headers: dict[str, str],
+    make_cluster: Callable[..., Any],
+) -> None:
+    """An HR sync that does not send the e-mail address (or cannot say whose spil
+    someone is) must not wipe what beheer set; '' clears the address on purpose."""
+    from ommen_rollen.domain import UserRole
+    from ommen_rollen.models import User
+    from ommen_rollen.services import staff
+
+    cluster = make_cluster("Sociaal Domein")
+    secretary = db.session.scalar(
+        db.select(User).where(User.role == UserRole.SECRETARY)
+    )  # the key's owner
+    employee, _ = staff.create_employee(
+        staff.EmployeeInput(
+            name="Anouk de Vries",
+            username="p10023",
+            contract="0.7778",
+            base_function="B",
+            email="anouk@ommen.nl",
+            spil_cluster_id=cluster.id,
+        ),
+        secretary,
+    )
+    tag = client.get("/api/v1/employees/p10023", headers=headers).headers["ETag"]
+    assert client.get("/api/v1/employees/p10023", headers=headers).get_json()[
+        "email"
+    ] == ("anouk@ommen.nl")
+    kept = client.put(
+        "/api/v1/employees/p10023",
+        json=new_employee(username="p10023", name="A. de Vries"),
+        headers={**headers, "If-Match": tag},
+    )
+    assert kept.status_code == 200, kept.get_json()
+    assert kept.get_json()["email"] == "anouk@ommen.nl"
+    account = db.session.scalar(db.select(User).where(User.employee_id == employee.id))
+    assert account.role == UserRole.COORDINATOR and account.cluster_id == cluster.id
+    cleared = client.put(
+        "/api/v1/employees/p10023",
+        json=new_employee(username="p10023", email=""),
+        headers={**headers, "If-Match": kept.headers["ETag"]},
+    )
+    assert cleared.status_code == 200, cleared.get_json()
+    assert db.session.get(Employee, employee.id).email in (None, "")
+
+
+def test_an_employee_created_through_the_api_gets_its_e_mail_address(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    created = client.post(
+        "/api/v1/employees",
+        json=new_employee(email="Anouk.deVries@Ommen.nl"),
+        headers=headers,
+    )
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["email"] == "anouk.devries@ommen.nl"
+    taken = client.post(
+        "/api/v1/employees",
+        json=new_employee(username="p2", email="anouk.devries@ommen.nl"),
+        headers=headers,
+    )
+    assert taken.status_code == 422
+    assert "al van een ander" in str(taken.get_json())
