@@ -48,6 +48,11 @@ PENDING = "pending_second_factor"
 SSO = "sso"  # the session came from the gemeente's identity provider
 MAX_TOKEN_LENGTH = 500
 LOGIN_AT, SEEN_AT = "login_at", "seen_at"
+SEEN_REFRESH_S = 60
+"""The idle clock moves at most once a minute. Every move rewrites the session
+cookie, and a request that answers with a rewritten cookie drops what a request
+running at the same time put in it: an autosave beside a submit lost the submit's
+"opgeslagen" message."""
 
 
 def _login_limit() -> str:
@@ -380,7 +385,8 @@ def enforce_session_limits() -> Response | None:
         session.clear()
         flash("Uw sessie is verlopen. Log opnieuw in.", "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session[SEEN_AT] = now
+    if now - seen_at >= SEEN_REFRESH_S:
+        session[SEEN_AT] = now
     if current_user.must_change_password and request.endpoint not in (
         OPEN_WHILE_CHANGING
     ):

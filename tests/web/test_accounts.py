@@ -129,6 +129,20 @@ def test_a_session_ends_after_the_idle_timeout(
     assert "sessie is verlopen" in html
 
 
+def test_requests_within_a_minute_leave_the_session_cookie_alone(
+    app: Any, make_app: Any, make_user: Any
+) -> None:
+    """A request that rewrites the cookie drops what a concurrent one put in it
+    (an autosave beside a submit ate the submit's flash message)."""
+    from tests.conftest import Auth
+
+    client = make_app(SESSION_IDLE_MINUTES=30).test_client()
+    make_user("anouk")
+    Auth(client).login("anouk")
+    client.get("/")  # the first page after login may still store its CSRF token
+    assert "Set-Cookie" not in client.get("/").headers
+
+
 def test_a_session_ends_after_its_lifetime_however_active(
     app: Any, make_app: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

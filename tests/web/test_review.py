@@ -163,7 +163,7 @@ def test_the_audit_log_lists_who_did_what(org: Org, auth: Any, client: Any) -> N
     )
     assert "round_closed" not in page
     filtered = client.get("/planning/logboek?soort=aanmelden").get_data(as_text=True)
-    assert "Secretaris heeft zich aangemeld." in filtered
+    assert "Secretaris heeft zich aangemeld vanaf 127.0.0.1." in filtered
     assert "gesloten voor voorkeuren" not in filtered
     auth.logout()
     auth.login("anouk")
