@@ -222,18 +222,42 @@ def previous_plan(instance: dict) -> dict:
             continue
         backed[rid] += 1
         assignments.append({"employee": p["employee"], "role": rid, "kind": "backup"})
+    return plan_from_assignments(
+        {rid: units(r["fte"]) for rid, r in roles.items()},
+        {rid: int(r.get("backups", 1)) for rid, r in roles.items()},
+        assignments,
+        why_uncovered="Niet ingevuld in de vorige periode.",
+        why_missing="Geen vervanger in de vorige periode.",
+    )
+
+
+def plan_from_assignments(
+    role_fte: dict[str, int],
+    backups_needed: dict[str, int],
+    assignments: list[dict],
+    *,
+    why_uncovered: str,
+    why_missing: str,
+) -> dict:
+    """A plan v1 of these assignments, its shortfalls computed from them (not from a
+    model's slack): what each role's holders leave open, the backups it lacks."""
+    covered: dict[str, int] = defaultdict(int)
+    backed: dict[str, set[str]] = defaultdict(set)
+    for a in assignments:
+        if a["kind"] == "holder":
+            covered[a["role"]] += units(a["fte"])
+        elif a["kind"] == "backup":
+            backed[a["role"]].add(a["employee"])
     uncovered = [
-        {"role": rid, "fte": _fte(units(r["fte"]) - covered[rid]),
-         "reason": "Niet ingevuld in de vorige periode."}
-        for rid, r in roles.items()
-        if units(r["fte"]) > covered[rid]
-    ]  # fmt: skip
+        {"role": r, "fte": _fte(fte - covered[r]), "reason": why_uncovered}
+        for r, fte in role_fte.items()
+        if fte > covered[r]
+    ]
     missing = [
-        {"role": rid, "missing": int(r.get("backups", 1)) - backed[rid],
-         "reason": "Geen vervanger in de vorige periode."}
-        for rid, r in roles.items()
-        if int(r.get("backups", 1)) > backed[rid]
-    ]  # fmt: skip
+        {"role": r, "missing": n - len(backed[r]), "reason": why_missing}
+        for r, n in backups_needed.items()
+        if n > len(backed[r])
+    ]
     return {
         "version": 1,
         "status": "feasible",

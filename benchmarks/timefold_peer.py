@@ -41,7 +41,13 @@ from typing import Any
 
 from ommen_rollen.domain import FTE_SCALE
 
-from .score import CRITICAL, DEFAULT_MAX_BACKUP_SHARE, units, weights_of
+from .score import (
+    CRITICAL,
+    DEFAULT_MAX_BACKUP_SHARE,
+    plan_from_assignments,
+    units,
+    weights_of,
+)
 
 SOURCE = Path(__file__).resolve().parent / "timefold" / "StaffPeer.java"
 
@@ -266,36 +272,18 @@ def to_plan(
         {"employee": e, "role": r, "kind": "holder", "fte": _fte(u)}
         for (e, r), u in sorted(shares.items())
     ]
-    covered: dict[str, int] = {}
-    for (_, r), u in shares.items():
-        covered[r] = covered.get(r, 0) + u
     needed: dict[str, int] = {}
-    backed: dict[str, set[str]] = {}
+    seen: set[tuple[str, str]] = set()
     for slot, who in zip(problem.backups, backups, strict=True):
         needed[slot.role] = needed.get(slot.role, 0) + 1
-        person = problem.people[who].id if who >= 0 else None
-        if person is not None and person not in backed.setdefault(slot.role, set()):
-            backed[slot.role].add(person)
-            assignments.append(
-                {"employee": person, "role": slot.role, "kind": "backup"}
-            )
-    uncovered = [
-        {"role": r, "fte": _fte(fte - covered.get(r, 0)), "reason": "Niet gedekt."}
-        for r, fte in role_fte.items()
-        if fte > covered.get(r, 0)
-    ]
-    missing = [
-        {"role": r, "missing": n - len(backed.get(r, ())), "reason": "Geen vervanger."}
-        for r, n in needed.items()
-        if n > len(backed.get(r, ()))
-    ]
-    return {
-        "version": 1,
-        "status": "feasible",
-        "assignments": assignments,
-        "uncovered": uncovered,
-        "missing_backups": missing,
-    }
+        pair = (problem.people[who].id, slot.role) if who >= 0 else None
+        if pair is not None and pair not in seen:
+            seen.add(pair)
+            assignments.append({"employee": pair[0], "role": pair[1], "kind": "backup"})
+    return plan_from_assignments(
+        role_fte, needed, assignments, why_uncovered="Niet gedekt.",
+        why_missing="Geen vervanger.",
+    )  # fmt: skip
 
 
 def problem_text(problem: Staffing) -> str:

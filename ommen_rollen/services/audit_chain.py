@@ -74,6 +74,20 @@ def entry_hash(
     return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
 
 
+def hash_of(entry: Any, prev_hash: str) -> str:
+    """The hash of a stored entry (an AuditEntry) chained to ``prev_hash``."""
+    return entry_hash(
+        prev_hash,
+        entry.at,
+        entry.user_id,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.remote_addr,
+        entry.details_digest,
+    )
+
+
 def new_salt() -> str:
     return secrets.token_hex(16)
 
@@ -121,16 +135,7 @@ def chain_new_entries(session: Session, _context: Any, _instances: Any) -> None:
         entry.details_salt = new_salt()
         entry.details_digest = details_digest(entry.details_salt, entry.details)
         entry.prev_hash = previous
-        entry.hash = entry_hash(
-            previous,
-            entry.at,
-            entry.user_id,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.remote_addr,
-            entry.details_digest,
-        )
+        entry.hash = hash_of(entry, previous)
         previous = entry.hash
     # Later flushes of this transaction continue from here (the rows are not
     # readable as the newest before they are inserted).
@@ -174,16 +179,7 @@ def verify_entries(entries: Iterable[Any]) -> Iterator[Problem]:
                 "de verwijzing naar de vorige regel klopt niet "
                 "(een regel is verwijderd, ingevoegd of verplaatst)",
             )
-        expected = entry_hash(
-            entry.prev_hash,
-            entry.at,
-            entry.user_id,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.remote_addr,
-            entry.details_digest,
-        )
+        expected = hash_of(entry, entry.prev_hash)
         if entry.hash != expected:
             yield Problem(entry.id, "de regel is gewijzigd (hash klopt niet)")
         if entry.pseudonymised:
