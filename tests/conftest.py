@@ -276,6 +276,36 @@ def make_user(make_employee: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+@pytest.fixture
+def make_round_with_proposal() -> Callable[..., Any]:
+    """A planning round (2027-H1 dates) with one ready proposal and its finished
+    job: the objects a URL can name, without running the solver."""
+    from datetime import date
+
+    from ommen_rollen.models import Job, PlanningRound, Proposal
+
+    def make(label: str, status: str) -> tuple[Any, Any, Any]:
+        round_ = PlanningRound(
+            label=label,
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 6, 30),
+            status=status,
+        )
+        db.session.add(round_)
+        db.session.flush()
+        proposal = Proposal(
+            round_id=round_.id, number=1, status="ready", instance={}, plan={}
+        )
+        db.session.add(proposal)
+        db.session.flush()
+        job = Job(round_id=round_.id, proposal_id=proposal.id, status="finished")
+        db.session.add(job)
+        db.session.flush()
+        return round_, proposal, job
+
+    return make
+
+
 class Auth:
     """Log a test client in and out."""
 

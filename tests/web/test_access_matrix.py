@@ -52,6 +52,7 @@ def world(
     make_role: Callable[..., Any],
     make_competence: Callable[..., Any],
     make_cluster: Callable[..., Any],
+    make_round_with_proposal: Callable[..., Any],
 ) -> dict[str, Any]:
     """One object of every kind a URL can name, plus an account of every kind."""
     from ommen_rollen.domain import TaskMode
@@ -84,31 +85,17 @@ def world(
     # Planning: a published round (round_id) with a proposal, a finished job, a
     # pin and the medewerker's own werkplan (plan_id), so that every view of the
     # planning, medewerker and export blueprints opens on a real object.
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from ommen_rollen.models import (
         Assignment,
-        Job,
         Pin,
-        PlanningRound,
-        Proposal,
         WorkPlan,
     )
 
-    planning_round = PlanningRound(
-        label="matrix-planning",
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2027, 6, 30),
-        status="proposed",
+    planning_round, proposal, job = make_round_with_proposal(
+        "matrix-planning", "proposed"
     )
-    db.session.add(planning_round)
-    db.session.flush()
-    proposal = Proposal(
-        round_id=planning_round.id, number=1, status="ready", instance={}, plan={}
-    )
-    db.session.add(proposal)
-    db.session.flush()
-    job = Job(round_id=planning_round.id, proposal_id=proposal.id, status="finished")
     pin = Pin(
         round_id=planning_round.id,
         employee_id=employee.id,

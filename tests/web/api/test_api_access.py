@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -48,30 +47,16 @@ def world(
     make_role: Callable[..., Any],
     make_competence: Callable[..., Any],
     make_cluster: Callable[..., Any],
+    make_round_with_proposal: Callable[..., Any],
     owner: Any,
 ) -> dict[str, Any]:
-    from ommen_rollen.models import Job, PlanningRound, Proposal
 
     cluster = make_cluster("Regie")
     competence = make_competence("regievoering")
     make_role("r01", cluster=cluster, requires={competence: 1})
     make_employee("mw-ander")
     # approved: optimising is refused (409), so the walk starts no solver
-    round_ = PlanningRound(
-        label="matrix",
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2027, 6, 30),
-        status="approved",
-    )
-    db.session.add(round_)
-    db.session.flush()
-    proposal = Proposal(
-        round_id=round_.id, number=1, status="ready", instance={}, plan={}
-    )
-    db.session.add(proposal)
-    db.session.flush()
-    job = Job(round_id=round_.id, proposal_id=proposal.id, status="finished")
-    db.session.add(job)
+    round_, proposal, job = make_round_with_proposal("matrix", "approved")
     db.session.commit()
     users = {
         "medewerker": make_user("medewerker", UserRole.EMPLOYEE),

@@ -16,7 +16,6 @@ import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import date
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
@@ -112,30 +111,16 @@ def test_every_operation_against_a_small_organisation(
     make_role: Callable[..., Any],
     make_competence: Callable[..., Any],
     make_cluster: Callable[..., Any],
+    make_round_with_proposal: Callable[..., Any],
     tmp_path: Path,
 ) -> None:
-    from ommen_rollen.models import Job, PlanningRound, Proposal
 
     cluster = make_cluster("Regie")
     competence = make_competence("regievoering")
     make_role("r01", cluster=cluster, requires={competence: 1})
     make_user("p1", UserRole.EMPLOYEE)
     # open: preferences can be saved, optimising is refused (no solver runs)
-    round_ = PlanningRound(
-        label="2027-1",
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2027, 6, 30),
-        status="open",
-    )
-    db.session.add(round_)
-    db.session.flush()
-    proposal = Proposal(
-        round_id=round_.id, number=1, status="ready", instance={}, plan={}
-    )
-    db.session.add(proposal)
-    db.session.flush()
-    job = Job(round_id=round_.id, proposal_id=proposal.id, status="finished")
-    db.session.add(job)
+    round_, proposal, job = make_round_with_proposal("2027-1", "open")
     db.session.commit()
     parameters = (
         "[parameters]\n"
