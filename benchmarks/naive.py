@@ -32,7 +32,14 @@ from ortools.math_opt.python import mathopt
 
 from ommen_rollen.domain import FTE_SCALE
 
-from .score import CRITICAL, DEFAULT_LEARNER_SHARE, SPREAD_UNIT, units, weights_of
+from .score import (
+    CRITICAL,
+    DEFAULT_LEARNER_SHARE,
+    SPREAD_UNIT,
+    plan_from_assignments,
+    units,
+    weights_of,
+)
 
 Pair = tuple[str, str]
 SOLVERS = {
@@ -382,36 +389,16 @@ def to_plan(m: NaiveModel, values: dict, status: str) -> dict:
             )  # fmt: skip
     # Shortfalls from the assignments themselves, not from the slack variables
     # (an unproven solution may carry slack larger than the real shortfall).
-    covered: dict[str, int] = defaultdict(int)
-    backed: dict[str, int] = defaultdict(int)
-    for a in assignments:
-        if a["kind"] == "holder":
-            covered[a["role"]] += round(a["fte"] * FTE_SCALE)
-        elif a["kind"] == "backup":
-            backed[a["role"]] += 1
-    uncovered = [
-        {"role": r, "fte": (fte - covered[r]) / FTE_SCALE,
-         "reason": "Niet gedekt in het naïeve model."}
-        for r, fte in m.role_fte.items()
-        if fte > covered[r]
-    ]  # fmt: skip
-    missing = [
-        {"role": r, "missing": n - backed[r],
-         "reason": "Geen vervanger in het naïeve model."}
-        for r, n in m.role_backups.items()
-        if n > backed[r]
-    ]  # fmt: skip
-    return {
-        "version": 1,
-        "status": status,
-        "assignments": assignments,
-        "uncovered": uncovered,
-        "missing_backups": missing,
-        "objective": {"value": m.objective_value(values)},
-        "metrics": {},
-        "explanations": {},
-        "vulnerability": {},
-    }
+    plan = plan_from_assignments(
+        m.role_fte,
+        m.role_backups,
+        assignments,
+        why_uncovered="Niet gedekt in het naïeve model.",
+        why_missing="Geen vervanger in het naïeve model.",
+    )
+    plan["status"] = status
+    plan["objective"] = {"value": m.objective_value(values)}
+    return plan
 
 
 def solve(
