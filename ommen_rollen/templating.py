@@ -12,12 +12,15 @@ from flask import Flask
 from flask_babel import Babel, format_datetime, format_decimal
 from flask_babel import format_date as babel_format_date
 
+from . import wording
 from .domain import (
     BASE_FUNCTION_LABELS,
     CHOICE_LABELS,
     TASK_MODE_LABELS,
+    FteError,
     format_fte,
     format_hours,
+    parse_fte,
 )
 from .naming import name_key, word_key
 
@@ -75,6 +78,32 @@ def sort_words(items: Iterable[Any], attribute: str = "") -> list[Any]:
     return sorted(items, key=lambda item: word_key(_attribute(item, attribute)))
 
 
+def counted(number: object, word: str, verb: str = "") -> str:
+    """'1 vervanger ontbreekt' / '2 vervangers ontbreken' (ommen_rollen.wording)."""
+    n = int(number or 0)  # type: ignore[call-overload]
+    return wording.count_verb(n, word, verb) if verb else wording.count(n, word)
+
+
+def missing_filter(number: object) -> str:
+    """'1 ontbreekt' / '2 ontbreken' (ommen_rollen.wording)."""
+    return wording.missing(int(number or 0))  # type: ignore[call-overload]
+
+
+def verb_filter(number: object, verb: str) -> str:
+    """The form of a verb that goes with a count: 2|verb_for('ontbreekt')."""
+    return wording.verb(int(number or 0), verb)  # type: ignore[call-overload]
+
+
+def json_fte(value: object) -> str:
+    """An fte number from plan JSON in Dutch notation (0.6 -> '0,6')."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return format_fte(parse_fte(str(value)))
+    except FteError:
+        return str(value)
+
+
 def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "nl")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
@@ -86,6 +115,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["seconds"] = format_seconds
     app.jinja_env.filters["sort_people"] = sort_people
     app.jinja_env.filters["sort_words"] = sort_words
+    app.jinja_env.filters["counted"] = counted
+    app.jinja_env.filters["missing"] = missing_filter
+    app.jinja_env.filters["verb_for"] = verb_filter
+    app.jinja_env.filters["json_fte"] = json_fte
     app.jinja_env.globals.update(
         BASE_FUNCTION_LABELS=BASE_FUNCTION_LABELS,
         CHOICE_LABELS=CHOICE_LABELS,

@@ -22,8 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from .. import wording
-from ..domain import AssignmentKind, FteError, format_fte, parse_fte
+from ..domain import AssignmentKind
 from ..extensions import db
 from ..forms.planning import MoveForm, OpenRoundForm, OptimiseForm, PinForm
 from ..models import (
@@ -51,36 +50,6 @@ bp = Blueprint("planning", __name__, url_prefix="/planning")
 def employee_id_filter(key: object) -> int | None:
     """The database id behind an instance key ("m12" -> 12), or None."""
     return employee_id_of(str(key))
-
-
-@bp.app_template_filter("counted")
-def counted(number: object, word: str, verb: str = "") -> str:
-    """'1 vervanger ontbreekt' / '2 vervangers ontbreken' (ommen_rollen.wording)."""
-    n = int(number or 0)  # type: ignore[call-overload]
-    return wording.count_verb(n, word, verb) if verb else wording.count(n, word)
-
-
-@bp.app_template_filter("missing")
-def missing_filter(number: object) -> str:
-    """'1 ontbreekt' / '2 ontbreken' (ommen_rollen.wording)."""
-    return wording.missing(int(number or 0))  # type: ignore[call-overload]
-
-
-@bp.app_template_filter("verb_for")
-def verb_filter(number: object, verb: str) -> str:
-    """The form of a verb that goes with a count: 2|verb_for('ontbreekt')."""
-    return wording.verb(int(number or 0), verb)  # type: ignore[call-overload]
-
-
-@bp.app_template_filter("json_fte")
-def json_fte(value: object) -> str:
-    """An fte number from plan JSON in Dutch notation (0.6 -> '0,6')."""
-    if value is None or value == "":
-        return "–"
-    try:
-        return format_fte(parse_fte(str(value)))
-    except FteError:
-        return str(value)
 
 
 def _attempt(
