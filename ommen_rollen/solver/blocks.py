@@ -1,12 +1,15 @@
-"""Large organisations in blocks: solve groups of clusters on their own, then join.
+"""Large organisations in blocks: solve groups of people and roles on their own,
+then join.
 
-A block is a set of roles (whole clusters) with the employees who mostly work there:
-each employee goes to the cluster where the roles they may hold weigh most, and
-clusters are merged, most connected first, until a block has about BLOCK_EMPLOYEES
-people. Each block is an ordinary instance (its employees, roles, wishes, pins and
-previous plan) solved by the joint search for a complete plan; the plans are joined,
-the backups are re-chosen over the whole organisation, and solve.py goes on over the
-whole organisation from there (a role may then move to anyone eligible).
+The blocks come from the holding relaxation (flow.py): the people and roles its
+solution connects can cover their own roles, so each block has the capacity its
+roles need (blocks by cluster did not: 2.4-3.5 fte per block of 230 people was
+uncoverable even in the relaxation, measured at 600 people). Groups are merged into
+blocks of about BLOCK_EMPLOYEES people. Each block is an ordinary instance (its
+employees, roles, wishes, pins and previous plan) solved by the joint search for a
+complete plan from the warm start's part in it; the plans are joined, the backups
+are re-chosen over the whole organisation, and solve.py goes on over the whole
+organisation from there (a role may then move to anyone eligible).
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from dataclasses import replace
 from .bounds import lower_bounds
 from .candidate import Candidate, warm_start
 from .eligibility import Facts, facts_of
+from .flow import Flow, groups, holding_flow
+from .greedy import greedy_backups
+from .hints import better
 from .instance import Assignment, Effort, Forbid, Instance, Preference
 from .runner import Runner
 from .search import polish_backups, search_joint
 
-BLOCK_EMPLOYEES = 120  # about the size the joint model completes in a second or two
+BLOCK_EMPLOYEES = 200  # about the size the joint model covers in a second or two
 BLOCKS_FROM = 250  # employees from which an organisation is solved in blocks
 BLOCK_SHARE = 0.5  # of the budget left for all blocks together
 
@@ -32,86 +38,90 @@ def needs_blocks(facts: Facts) -> bool:
     return available >= BLOCKS_FROM
 
 
-def partition(
-    facts: Facts, start: Candidate | None = None
-) -> list[tuple[set[str], set[str]]]:
+def partition(facts: Facts, flow: Flow) -> list[tuple[set[str], set[str]]]:
     """(employees, roles) per block; every role and every employee in one block.
-    An employee's home is the cluster where ``start`` gives them most work (so each
-    block keeps the capacity its roles had there), else where the roles they may
-    hold weigh most."""
-    weight: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    The holding relaxation's groups (flow.py), which can each cover their own
+    roles, are merged into blocks of at most BLOCK_EMPLOYEES people, most
+    connected first (eligibility across groups, so a block has room to move work);
+    people without flow (spare capacity) and roles without flow join the block
+    where they could do or find most."""
+    found = groups(facts, flow)
+    proper = [g for g in found if g[0] and g[1]]
+    spare_people = [e for people, roles in found if not roles for e in people]
+    spare_roles = [r for people, roles in found if not people for r in roles]
+    group_of: dict[str, int] = {}
+    for i, (people, roles) in enumerate(proper):
+        for x in (*people, *roles):
+            group_of[x] = i
+    links: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for e, r in facts.holder_pairs:
-        weight[e][facts.roles[r].cluster] += facts.roles[r].fte
-    if start is not None:
-        for (e, r), share in start.holders.items():
-            # outweighs every eligibility weight
-            weight[e][facts.roles[r].cluster] += share * len(facts.roles) * 10
-    home: dict[str, str] = {}
-    for e in facts.employees:
-        if weight[e]:
-            home[e] = max(weight[e].items(), key=lambda kv: (kv[1], kv[0]))[0]
-    clusters: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    for r, role in facts.roles.items():
-        clusters[role.cluster][1].add(r)
-    for e, c in home.items():
-        clusters[c][0].add(e)
-    # links[a][b]: fte of cluster b's roles that cluster a's people may hold
-    links: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for e, r in facts.holder_pairs:
-        a, b = home.get(e), facts.roles[r].cluster
-        if a is not None and a != b:
+        a, b = group_of.get(e), group_of.get(r)
+        if a is not None and b is not None and a != b:
             links[a][b] += 1
             links[b][a] += 1
-    groups: dict[str, set[str]] = {c: {c} for c in clusters}
-    size = {c: len(clusters[c][0]) for c in clusters}
-    owner = {c: c for c in clusters}
-    while True:
-        small = sorted(
-            (g for g in groups if size[g] < BLOCK_EMPLOYEES), key=lambda g: size[g]
-        )
-        if len(small) < 2:
-            break
-        g = small[0]
-        score: dict[str, int] = defaultdict(int)
-        for c in groups[g]:
-            for other, n in links[c].items():
-                h = owner[other]
-                if h != g and size[h] + size[g] <= 2 * BLOCK_EMPLOYEES:
-                    score[h] += n
-        target = max(score.items(), key=lambda kv: (kv[1], kv[0]))[0] if score else None
-        if target is None:
-            target = next(h for h in small[1:])
-        groups[target] |= groups.pop(g)
-        size[target] += size.pop(g)
-        for c in groups[target]:
-            owner[c] = target
-    blocks = []
-    for members in groups.values():
-        people: set[str] = set()
-        roles: set[str] = set()
-        for c in members:
-            people |= clusters[c][0]
-            roles |= clusters[c][1]
-        blocks.append((people, roles))
+    blocks: list[tuple[set[str], set[str]]] = []
+    block_of_group: dict[int, int] = {}
+    order = sorted(
+        range(len(proper)), key=lambda i: (-len(proper[i][0]), min(proper[i][1]))
+    )
+    for i in order:
+        people, roles = proper[i]
+        score: dict[int, int] = defaultdict(int)
+        for j, n in links[i].items():
+            k = block_of_group.get(j)
+            if k is not None and len(blocks[k][0]) + len(people) <= BLOCK_EMPLOYEES:
+                score[k] += n
+        if score:
+            k = max(score.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+        else:
+            fits = [
+                k
+                for k, block in enumerate(blocks)
+                if len(block[0]) + len(people) <= BLOCK_EMPLOYEES
+            ]
+            k = min(fits, key=lambda k: len(blocks[k][0])) if fits else len(blocks)
+            if k == len(blocks):
+                blocks.append((set(), set()))
+        block_of_group[i] = k
+        blocks[k][0].update(people)
+        blocks[k][1].update(roles)
+    if not blocks:
+        return [(set(facts.employees), set(facts.roles))]
+    _place_spares(facts, blocks, spare_people, spare_roles)
     return sorted(blocks, key=lambda b: min(b[1]))
 
 
-def _with_pins(
-    blocks: list[tuple[set[str], set[str]]], instance: Instance
-) -> list[tuple[set[str], set[str]]]:
-    """Move each pinned employee into the block of their pinned role (the first
-    pin decides when pins point at several blocks; the rest stay with the
-    whole-organisation search)."""
-    block_of_role = {r: i for i, (_, roles) in enumerate(blocks) for r in roles}
-    placed: set[str] = set()
-    for p in instance.pins:
-        if p.employee in placed:
-            continue
-        placed.add(p.employee)
-        for people, _ in blocks:
-            people.discard(p.employee)
-        blocks[block_of_role[p.role]][0].add(p.employee)
-    return blocks
+def _place_spares(
+    facts: Facts,
+    blocks: list[tuple[set[str], set[str]]],
+    people: list[str],
+    roles: list[str],
+) -> None:
+    """Spare people to the block whose roles they could hold most of; roles the
+    relaxation leaves uncovered to the block with most people who may hold them."""
+    block_of = {r: k for k, (_, rs) in enumerate(blocks) for r in rs}
+    weight: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for e, r in facts.holder_pairs:
+        k = block_of.get(r)
+        if k is not None:
+            weight[e][k] += facts.roles[r].fte
+    for e in sorted(people):
+        options = weight[e]
+        k = (
+            max(options.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+            if options
+            else min(range(len(blocks)), key=lambda k: len(blocks[k][0]))
+        )
+        blocks[k][0].add(e)
+    home = {e: k for k, (ps, _) in enumerate(blocks) for e in ps}
+    able: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for e, r in facts.holder_pairs:
+        if e in home:
+            able[r][home[e]] += facts.max_share(e, r)
+    for r in sorted(roles):
+        options = able[r]
+        k = max(options.items(), key=lambda kv: (kv[1], -kv[0]))[0] if options else 0
+        blocks[k][1].add(r)
 
 
 def sub_instance(instance: Instance, people: set[str], roles: set[str]) -> Instance:
@@ -133,15 +143,41 @@ def sub_instance(instance: Instance, people: set[str], roles: set[str]) -> Insta
     )
 
 
+def holders_only(instance: Instance) -> Instance:
+    """The instance without backups: blocks choose holders and learners, the
+    backups are chosen over the whole organisation (a backup may work anywhere)."""
+    return replace(
+        instance,
+        roles=tuple(replace(r, backups=0) for r in instance.roles),
+        pins=tuple(p for p in instance.pins if p.kind != "backup"),
+        previous=tuple(p for p in instance.previous if p.kind != "backup"),
+    )
+
+
+def _restricted(plan: Candidate, block: Facts) -> Candidate:
+    """``plan``'s assignments inside a block (its people and roles)."""
+
+    def inside(pair: tuple[str, str]) -> bool:
+        return pair[0] in block.employees and pair[1] in block.roles
+
+    return Candidate(
+        {pair: share for pair, share in plan.holders.items() if inside(pair)},
+        {pair for pair in plan.learners if inside(pair)},
+        {pair for pair in plan.backups if inside(pair)},
+    )
+
+
 def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate:
-    """Join the blocks' plans (pins across blocks stay with the whole-organisation
-    search); falls back to ``start`` where a block finds nothing better."""
+    """Join the blocks' plans; falls back to ``start`` where a block finds nothing
+    better. A holder pin is in its role's block (flow.py keeps its share); learner
+    and backup pins across blocks stay with the whole-organisation search."""
 
     instance = facts.instance
-    blocks = _with_pins(partition(facts, start), instance)
+    blocks = partition(facts, holding_flow(facts))
     budget = runner.remaining() * BLOCK_SHARE
     block_facts_all = [
-        facts_of(sub_instance(instance, people, roles)) for people, roles in blocks
+        facts_of(holders_only(sub_instance(instance, people, roles)))
+        for people, roles in blocks
     ]
     total_pairs = sum(max(len(f.holder_pairs), 1) for f in block_facts_all)
     joined = Candidate()
@@ -149,7 +185,11 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
         if runner.cancelled:
             return start
         share = budget * max(len(block_facts.holder_pairs), 1) / total_pairs
-        block_start = warm_start(block_facts)
+        block_start = better(
+            block_facts,
+            _restricted(start, block_facts),
+            warm_start(block_facts),
+        )
         bounds = lower_bounds(
             block_facts,
             time_limit_s=min(1.0, 0.2 * share),
@@ -162,7 +202,7 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
         runner.absorb(sub)
         joined.holders.update(result.plan.holders)
         joined.learners |= result.plan.learners
-        joined.backups |= result.plan.backups
+    joined.backups = greedy_backups(facts, joined.holders, joined.learners)
     joined, _ = polish_backups(facts, runner, joined, budget=runner.remaining() * 0.2)
     runner.report("blocks", joined.uncovered(facts), joined.missing(facts))
     return joined

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from .eligibility import Facts
 from .model import missing_goal
+from .runner import wall_net
 
 Pair = tuple[str, str]
 
@@ -131,7 +132,7 @@ def lower_bounds(
     solver = cp_model.CpSolver()
     if deterministic:
         solver.parameters.max_deterministic_time = time_limit_s
-        solver.parameters.max_time_in_seconds = 3 * time_limit_s + 1.0
+        solver.parameters.max_time_in_seconds = wall_net(time_limit_s)
     else:
         solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers

@@ -204,14 +204,17 @@ def add_holder_variables(s: PlanModel) -> None:
 def add_backup_variables(s: PlanModel | BackupModel, pairs: list[Pair]) -> None:
     """backs for every candidate pair and missing for every role that needs backups."""
     m, facts = s.model, s.facts
-    pinned = {(p.employee, p.role) for p in facts.instance.pins if p.kind == "backup"}
+    pinned_roles = {p.role for p in facts.instance.pins if p.kind == "backup"}
+    takes = {r for r, role in facts.roles.items() if role.backups or r in pinned_roles}
     for e, r in pairs:
+        if r not in takes:
+            continue  # a role without backups has no backup variables
         backs = m.new_bool_var(f"backs[{e},{r}]")
         s.backs[e, r] = backs
         s.all_vars.append(backs)
-    for r, role in facts.roles.items():
-        if role.backups or any(p[1] == r for p in pinned):
-            s.missing[r] = m.new_int_var(0, role.backups, f"missing[{r}]")
+    for r in facts.roles:
+        if r in takes:
+            s.missing[r] = m.new_int_var(0, facts.roles[r].backups, f"missing[{r}]")
             s.all_vars.append(s.missing[r])
 
 

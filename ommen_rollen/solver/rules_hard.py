@@ -160,22 +160,20 @@ def add_backup_is_not_holder(s: PlanModel) -> None:
 
 def add_backup_count(s: PlanModel | BackupModel) -> None:
     """Hard: each role gets `backups` backups; the named `missing` slack says how
-    many it lacks (pinned extra backups are allowed)."""
+    many it lacks (pinned extra backups are allowed). A role without backups has
+    no backup variables (model.add_backup_variables)."""
     per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for (_, r), backs in s.backs.items():
         per_role[r].append(backs)
+    pinned: dict[str, int] = defaultdict(int)
+    for p in s.facts.instance.pins:
+        if p.kind == "backup":
+            pinned[p.role] += 1
     for r, missing in s.missing.items():
         role = s.facts.roles[r]
         s.model.add(sum(per_role[r]) + missing >= role.backups)
-        pinned = sum(
-            1 for p in s.facts.instance.pins if p.kind == "backup" and p.role == r
-        )
-        if len(per_role[r]) > max(role.backups, pinned):
-            s.model.add(sum(per_role[r]) <= max(role.backups, pinned))
-    for r in s.facts.roles:
-        if r not in s.missing:
-            for e in [e for (e, rr) in s.backs if rr == r]:
-                s.model.add(s.backs[e, r] == 0)
+        if len(per_role[r]) > max(role.backups, pinned[r]):
+            s.model.add(sum(per_role[r]) <= max(role.backups, pinned[r]))
 
 
 def add_backup_load(s: PlanModel | BackupModel) -> None:
