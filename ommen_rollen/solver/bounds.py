@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .eligibility import Facts
+from .hints import set_hints
 from .model import missing_goal
 from .runner import wall_net
 
@@ -100,6 +101,7 @@ def lower_bounds(
     backs = {
         (e, r): model.new_bool_var(f"backs[{e},{r}]")
         for r, people in candidates.items()
+        if facts.roles[r].backups
         for e in people
     }
     per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
@@ -124,8 +126,9 @@ def lower_bounds(
         model.add(sum(per_role[r]) + missing[r] >= role.backups)
         model.add(sum(per_role[r]) <= max(room, 0))
     if hint is not None:
-        for pair, var in backs.items():
-            model.add_hint(var, 1 if pair in hint else 0)
+        set_hints(
+            model, [(var, 1 if pair in hint else 0) for pair, var in backs.items()]
+        )
     critical = sum(m for r, m in missing.items() if facts.roles[r].critical)
     other = sum(m for r, m in missing.items() if not facts.roles[r].critical)
     model.minimize(missing_goal(facts, critical, other))

@@ -30,14 +30,22 @@ def hint_plan(s: PlanModel, plan: Candidate) -> None:
     uncovered, missing = plan.lacking(facts)
     values.extend((var, uncovered[r]) for r, var in s.uncovered.items())
     values.extend((var, missing[r]) for r, var in s.missing.items())
-    # One value per variable: OR-Tools folds ``1 * holds`` into ``holds`` itself, so a
-    # one-unit role's share (or a one-unit effort's load) is the holds variable again,
-    # and CP-SAT refuses a hint that names a variable twice (MODEL_INVALID).
+    set_hints(s.model, values)
+
+
+def set_hints(
+    model: cp_model.CpModel, values: list[tuple[cp_model.IntVar, int]]
+) -> None:
+    """Replace ``model``'s hint by ``values``, written straight into the proto.
+
+    One value per variable: OR-Tools folds ``1 * holds`` into ``holds`` itself, so a
+    one-unit role's share (or a one-unit effort's load) is the holds variable again,
+    and CP-SAT refuses a hint that names a variable twice (MODEL_INVALID)."""
     by_index: dict[int, int] = {}
     for var, value in values:
         by_index.setdefault(var.index, value)
-    s.model.clear_hints()  # type: ignore[no-untyped-call]
-    hint = s.model.proto.solution_hint
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
     hint.vars.extend(by_index.keys())
     hint.values.extend(by_index.values())
 

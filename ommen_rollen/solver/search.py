@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from .bounds import Bounds
 from .candidate import Candidate
 from .eligibility import Facts
-from .hints import better, extract_plan, hint_plan
+from .hints import better, extract_plan, hint_plan, set_hints
 from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
 from .repair import repair
 from .runner import LevelResult, Runner
@@ -235,11 +235,12 @@ def polish_backups(
     b = build_backup_model(facts, plan.holders, plan.learners)
     if not b.backs and not b.missing:
         return plan, None
-    for pair, var in b.backs.items():
-        b.model.add_hint(var, 1 if pair in plan.backups else 0)
     _, lacking = plan.lacking(facts)
-    for r, var in b.missing.items():
-        b.model.add_hint(var, lacking[r])
+    set_hints(
+        b.model,
+        [(var, 1 if pair in plan.backups else 0) for pair, var in b.backs.items()]
+        + [(var, lacking[r]) for r, var in b.missing.items()],
+    )
     sf = b.shortfall()
     _, _, critical, other = plan.shortfall(facts)
     if not isinstance(sf.missing_critical, int):
