@@ -145,13 +145,23 @@ def sub_instance(instance: Instance, people: set[str], roles: set[str]) -> Insta
 
 def holders_only(instance: Instance) -> Instance:
     """The instance without backups: blocks choose holders and learners, the
-    backups are chosen over the whole organisation (a backup may work anywhere)."""
+    backups are chosen over the whole organisation (a backup may work anywhere).
+    A pinned backup may neither hold nor learn that role here, so the pin can
+    still be kept afterwards."""
+    pinned = [p for p in instance.pins if p.kind == "backup"]
     return replace(
         instance,
         roles=tuple(replace(r, backups=0) for r in instance.roles),
         pins=tuple(p for p in instance.pins if p.kind != "backup"),
         previous=tuple(p for p in instance.previous if p.kind != "backup"),
+        forbid=(
+            *instance.forbid,
+            *(Forbid(p.employee, p.role, kind) for p in pinned for kind in KEEP_FREE),
+        ),
     )
+
+
+KEEP_FREE = ("holder", "learner")  # what a pinned backup may not be in a block
 
 
 def _restricted(plan: Candidate, block: Facts) -> Candidate:
@@ -182,7 +192,7 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
     total_pairs = sum(max(len(f.holder_pairs), 1) for f in block_facts_all)
     joined = Candidate()
     for block_facts in block_facts_all:
-        if runner.cancelled:
+        if runner.cancelled or runner.out_of_time():
             return start
         share = budget * max(len(block_facts.holder_pairs), 1) / total_pairs
         block_start = better(
@@ -203,6 +213,9 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
         joined.holders.update(result.plan.holders)
         joined.learners |= result.plan.learners
     joined.backups = greedy_backups(facts, joined.holders, joined.learners)
-    joined, _ = polish_backups(facts, runner, joined, budget=runner.remaining() * 0.2)
+    # fewest missing backups only: the soft terms come after, over the whole plan
+    joined, _ = polish_backups(
+        facts, runner, joined, budget=runner.remaining() * 0.2, soft=False
+    )
     runner.report("blocks", joined.uncovered(facts), joined.missing(facts))
     return joined

@@ -35,8 +35,8 @@ class Flow:
 
 
 class _Relaxation:
-    """The linear programme, kept so that fixing shares and solving again reuses
-    GLOP's basis."""
+    """The linear programme: shares per eligible pair, uncovered units per role,
+    one cover row per role and one capacity row per employee."""
 
     def __init__(self, facts: Facts, room: float = 0.0) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -51,22 +51,21 @@ class _Relaxation:
             e: solver.Constraint(-infinity, employee.capacity * (1 - room))
             for e, employee in facts.employees.items()
         }
-        pinned = {
-            (p.employee, p.role) for p in facts.instance.pins if p.kind == "holder"
-        }
+        pins = facts.instance.pins
+        pinned = {(p.employee, p.role) for p in pins if p.kind == "holder"}
+        # a pinned backup never holds the role it stands in for
+        standing_in = {(p.employee, p.role) for p in pins if p.kind == "backup"}
         self.shares: dict[Pair, pywraplp.Variable] = {}
-        self.high: dict[Pair, int] = {}
         for e, r in facts.holder_pairs:
             role = facts.roles[r]
             high = fitting_share(facts, e, r)
-            if high <= 0 or high < role.min_share:
+            if high <= 0 or high < role.min_share or (e, r) in standing_in:
                 continue
             low = (
                 facts.pinned_fte.get((e, r), role.min_share) if (e, r) in pinned else 0
             )
             var = solver.NumVar(min(low, high), high, "")
             self.shares[e, r] = var
-            self.high[e, r] = high
             cover[r].SetCoefficient(var, 1)
             capacity[e].SetCoefficient(var, load_factor(facts, e, r))
         objective = solver.Objective()

@@ -224,8 +224,9 @@ def build_backup_model(
     learners: set[Pair],
     *,
     diagnose: bool = False,
+    soft: bool = True,
 ) -> BackupModel:
-    """Backups with the holders fixed, and the backup terms."""
+    """Backups with the holders fixed, and (with ``soft``) the backup terms."""
     s = BackupModel(facts, holders, learners)
     pairs = [
         pair
@@ -236,7 +237,8 @@ def build_backup_model(
     rules_hard.add_backup_count(s)
     rules_hard.add_backup_load(s)
     rules_hard.add_backup_pins(s, diagnose=diagnose)
-    for add in (rules_soft.add_backup_continuity, rules_soft.add_backup_spread):
+    adds = (rules_soft.add_backup_continuity, rules_soft.add_backup_spread)
+    for add in adds if soft else ():
         term = add(s)
         if term is not None:
             s.terms.append(term)

@@ -35,6 +35,7 @@ RESTART_PARAMETERS: tuple[dict[str, Any], ...] = (
 # time (2 cores, 7 runnable processes), and a net that cut runs short made the
 # "same plan twice" guarantee fail, so the net is wide.
 WALL_NET_FACTOR = 10.0
+MIN_STAGE_S = 0.1  # a stage with less budget left is skipped
 WALL_NET_EXTRA_S = 5.0
 
 
@@ -148,6 +149,12 @@ class Runner:
         self.uncovered_lower_bound: int | None = None
         self.missing_lower_bound: int | None = None
 
+    def reserve(self, seconds: float) -> None:
+        """Keep ``seconds`` of wall time free at the end (for work after the last
+        solve); nothing to keep with one worker, whose budget is not wall time."""
+        if not self.deterministic:
+            self.deadline -= max(seconds, 0.0)
+
     def stop_requested(self) -> bool:
         if self.should_stop is not None and self.should_stop():
             self.cancelled = True
@@ -159,6 +166,11 @@ class Runner:
             wall_left = self.start + wall_net(self.time_limit_s) - time.monotonic()
             return max(min(self.time_limit_s - self.deterministic_used, wall_left), 0)
         return max(self.deadline - time.monotonic(), 0.0)
+
+    def out_of_time(self) -> bool:
+        """Too little budget left for another stage: building and copying a model
+        costs seconds at 2,000 people, so a stage is not even started then."""
+        return self.remaining() < MIN_STAGE_S
 
     def sub_budget(self, budget: float) -> Runner:
         """A runner for part of the work (a block) with ``budget`` of this one's;

@@ -15,7 +15,7 @@ from .eligibility import Facts
 from .hints import better, extract_plan, hint_plan, set_hints
 from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
 from .repair import repair
-from .runner import LevelResult, Runner
+from .runner import MIN_STAGE_S, LevelResult, Runner
 
 # Shares of the budget left when each step starts (the rest rolls on).
 COMPLETE_SHARE = 0.4  # the search for a complete plan
@@ -122,7 +122,7 @@ def search_joint(
                     best = better(facts, best, extract_plan(s, b.solver))
                     proven = b.status == "OPTIMAL"
     done = best.complete(facts) and best.keeps_pins(facts)
-    if not proven and not done and not runner.cancelled:
+    if not proven and not done and not runner.cancelled and not runner.out_of_time():
         best = repair(
             s,
             runner,
@@ -131,11 +131,11 @@ def search_joint(
             bounds.uncovered_by_role,
         )
         done = best.complete(facts) and best.keeps_pins(facts)
-    if not proven and not done and not runner.cancelled:
+    if not proven and not done and not runner.cancelled and not runner.out_of_time():
         best, proven = _minimise_shortfall(s, runner, best)
         if best is None:
             return SearchResult(start, False, False, None)
-    if runner.cancelled or not soft:
+    if runner.cancelled or not soft or runner.out_of_time():
         return SearchResult(best, proven, False, None)
     return _optimise_soft(s, runner, best, proven)
 
@@ -153,6 +153,8 @@ def _minimise_shortfall(
     for level, expr in enumerate(components):
         if isinstance(expr, int):
             continue
+        if runner.out_of_time():
+            return best, False
         result = runner.run(
             f"shortfall-{level + 1}",
             _free_later_levels(s, best, level, expr),
@@ -215,6 +217,8 @@ def _optimise_soft(
             soft_proven = soft.status == "OPTIMAL"
         if runner.cancelled:
             return SearchResult(best, shortfall_proven, False, soft_bound)
+        if runner.out_of_time():
+            return SearchResult(best, shortfall_proven, False, soft_bound)
         polished, polish = polish_backups(facts, runner, best)
         best = better(facts, best, polished)
         if soft_proven or runner.cancelled or runner.remaining() < AGAIN_S:
@@ -228,11 +232,20 @@ def _optimise_soft(
 
 
 def polish_backups(
-    facts: Facts, runner: Runner, plan: Candidate, *, budget: float | None = None
+    facts: Facts,
+    runner: Runner,
+    plan: Candidate,
+    *,
+    budget: float | None = None,
+    soft: bool = True,
 ) -> tuple[Candidate, LevelResult | None]:
     """Re-choose the backups with the holders fixed: missing backups minimised
-    without ever exceeding ``plan``'s, then the backup terms."""
-    b = build_backup_model(facts, plan.holders, plan.learners)
+    without ever exceeding ``plan``'s, then (with ``soft``) the backup terms."""
+    if min(runner.remaining(), budget if budget is not None else MIN_STAGE_S) < (
+        MIN_STAGE_S
+    ):
+        return plan, None
+    b = build_backup_model(facts, plan.holders, plan.learners, soft=soft)
     if not b.backs and not b.missing:
         return plan, None
     _, lacking = plan.lacking(facts)

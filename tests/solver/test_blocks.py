@@ -73,9 +73,15 @@ def test_every_block_can_cover_its_own_roles(
         assert sum(holding_flow(block).uncovered.values()) < 1  # under one unit
 
 
-def test_blocks_choose_no_backups() -> None:
-    data = generate("S", 0, "normal")
+def test_blocks_choose_no_backups_and_keep_pinned_backups_free() -> None:
+    data = instance(
+        [employee("m1"), employee("m2")],
+        [role("r1", 0.5, backups=1)],
+        pins=[{"employee": "m1", "role": "r1", "kind": "backup"}],
+    )
     inst = holders_only(parse_instance(data))
-    assert all(r.backups == 0 for r in inst.roles)
-    assert all(p.kind != "backup" for p in inst.pins)
-    assert all(p.kind != "backup" for p in inst.previous)
+    assert [r.backups for r in inst.roles] == [0]
+    assert inst.pins == ()
+    facts = facts_of(inst)
+    # m1 is pinned as backup: in a block only m2 may hold r1
+    assert [e for e, r in facts.holder_pairs if r == "r1"] == ["m2"]
