@@ -448,8 +448,8 @@ def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Cha
         backs_a, backs_b = (
             {e: held & mine for e, held in x.items()} for x in (backs_a, backs_b)
         )
-    names = {
-        e["id"]: e.get("name", e["id"])
+    names: dict[str, str] = {
+        e["id"]: str(e.get("name", e["id"]))
         for p in (a, b)
         for e in (p.instance or {}).get("employees", [])
     }
@@ -460,9 +460,12 @@ def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Cha
     def hours(value: int) -> str:
         return f"{format_hours(value)} uur"
 
+    def by_name(emp: str) -> tuple[str, str, str]:
+        return name_key(names.get(emp, emp))
+
     changes = []
     people = set(first) | set(second) | set(backs_a) | set(backs_b)
-    for emp in sorted(people, key=lambda k: name_key(names.get(k, k))):
+    for emp in sorted(people, key=by_name):
         old, new = first.get(emp, {}), second.get(emp, {})
         back_old, back_new = backs_a.get(emp, set()), backs_b.get(emp, set())
         change = Change(

@@ -120,10 +120,10 @@ def facts_of(instance: Instance) -> Facts:
         facts.choice[(p.employee, p.role)] = p.effective_choice
         if p.score is not None:
             facts.score[(p.employee, p.role)] = p.score
-    for p in instance.pins:
-        if p.kind == "holder" and p.fte is not None:
-            facts.pinned_fte[p.employee, p.role] = p.fte
-            facts.pinned_units[p.role] = facts.pinned_units.get(p.role, 0) + p.fte
+    for pin in instance.pins:
+        if pin.kind == "holder" and pin.fte is not None:
+            facts.pinned_fte[pin.employee, pin.role] = pin.fte
+            facts.pinned_units[pin.role] = facts.pinned_units.get(pin.role, 0) + pin.fte
     pinned_learners = {
         (p.employee, p.role) for p in instance.pins if p.kind == "learner"
     }

@@ -132,9 +132,10 @@ def search_joint(
         )
         done = best.complete(facts) and best.keeps_pins(facts)
     if not proven and not done and not runner.cancelled:
-        best, proven = _minimise_shortfall(s, runner, best)
-        if best is None:
+        minimised, proven = _minimise_shortfall(s, runner, best)
+        if minimised is None:
             return SearchResult(start, False, False, None)
+        best = minimised
     if runner.cancelled or not soft:
         return SearchResult(best, proven, False, None)
     return _optimise_soft(s, runner, best, proven)
