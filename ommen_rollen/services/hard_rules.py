@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain import AssignmentKind
+from ..domain import AssignmentKind, PlanStatus
 from ..extensions import db
 from ..models import Pin, PinKind, Role, WorkPlanStatus
 from .base import ServiceError
@@ -140,7 +140,7 @@ def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]
             )
     return {
         "version": 1,
-        "status": "feasible",
+        "status": PlanStatus.FEASIBLE,
         "assignments": assignments,
         "uncovered": uncovered,
         "missing_backups": missing,
@@ -224,17 +224,19 @@ def no_plan_message(
 
     status = str(plan_json.get("status", ""))
     has_plan = bool(plan_json.get("assignments"))
-    if status not in ("infeasible", "invalid") and (status != "unknown" or has_plan):
+    if status not in (PlanStatus.INFEASIBLE, PlanStatus.INVALID) and (
+        status != PlanStatus.UNKNOWN or has_plan
+    ):
         return None
     errors = [readable(str(e), instance_json) for e in plan_json.get("errors", [])]
-    if status == "invalid":
+    if status == PlanStatus.INVALID:
         return message_text(
             "Er is geen voorstel opgeslagen: de gegevens van de planronde zijn "
             "ongeldig.",
             errors,
             "Herstel de genoemde gegevens bij Beheer en optimaliseer opnieuw.",
         )
-    if status == "unknown":
+    if status == PlanStatus.UNKNOWN:
         return message_text(
             "Er is geen voorstel opgeslagen: binnen de rekentijd is geen plan "
             "gevonden dat alle vastgezette keuzes en goedgekeurde werkplannen "

@@ -307,12 +307,12 @@ def review(proposal: Proposal) -> Review:
     holds: set[tuple[str, str]] = set()
     for a in plan.get("assignments", []):
         emp, role, kind = a.get("employee"), a.get("role"), a.get("kind")
-        if kind in ("holder", "learner") and emp in employees:
+        if kind in (AssignmentKind.HOLDER, AssignmentKind.LEARNER) and emp in employees:
             employees[emp].load_units += units(a.get("fte"))
         label = {"holder": "H", "backup": "V", "learner": "L"}.get(kind, "?")
-        if kind in ("holder", "learner"):
+        if kind in (AssignmentKind.HOLDER, AssignmentKind.LEARNER):
             label += " " + format_short(units(a.get("fte")))
-        if kind == "holder":
+        if kind == AssignmentKind.HOLDER:
             holds.add((emp, role))
         cells[(role, emp)] = (cells.get((role, emp), "") + " " + label).strip()
     clusters: dict[str, ClusterWishes] = {}

@@ -12,14 +12,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..domain import FTE_SCALE, FteError, fte_to_decimal, parse_fte
+from ..domain import (
+    DEFAULT_TIME_LIMIT_S,
+    FTE_SCALE,
+    AssignmentKind,
+    Choice,
+    FteError,
+    fte_to_decimal,
+    parse_fte,
+)
 from .weights import DEFAULT_WEIGHTS, TERM_NAMES
 
 FORMAT_VERSION = 1
-KINDS = ("holder", "backup", "learner")
-CHOICES = ("want", "neutral", "avoid", "learn")
+KINDS = tuple(AssignmentKind)
+CHOICES = tuple(Choice)
 
-DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_LEARNER_SHARE = 500  # units: 0.05 fte per learner assignment
 DEFAULT_MAX_BACKUP_SHARE = FTE_SCALE  # 1.0 x the employee's available fte
 # Split shares in steps of this many minutes per week (60: whole hours). Off by
@@ -82,7 +89,9 @@ class Preference:
         if self.choice is not None:
             return self.choice
         score = self.score or 0
-        return "want" if score > 0 else "avoid" if score < 0 else "neutral"
+        return (
+            Choice.WANT if score > 0 else Choice.AVOID if score < 0 else Choice.NEUTRAL
+        )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind
 from . import rules_hard, rules_soft
 from .eligibility import Facts
 
@@ -204,7 +205,11 @@ def add_holder_variables(s: PlanModel) -> None:
 def add_backup_variables(s: PlanModel | BackupModel, pairs: list[Pair]) -> None:
     """backs for every candidate pair and missing for every role that needs backups."""
     m, facts = s.model, s.facts
-    pinned = {(p.employee, p.role) for p in facts.instance.pins if p.kind == "backup"}
+    pinned = {
+        (p.employee, p.role)
+        for p in facts.instance.pins
+        if p.kind == AssignmentKind.BACKUP
+    }
     for e, r in pairs:
         backs = m.new_bool_var(f"backs[{e},{r}]")
         s.backs[e, r] = backs
