@@ -40,7 +40,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from ..domain import (
+from ommen_rollen.domain import (
     ASSIGNMENT_KIND_LABELS,
     FTE_SCALE,
     AssignmentKind,
