@@ -44,6 +44,7 @@ test-postgres: install system-packages
 lint: install
 	$(VENV)/bin/ruff check ommen_rollen tests benchmarks
 	$(VENV)/bin/ruff format --check ommen_rollen tests benchmarks
+	$(VENV)/bin/mypy
 
 ## Static security analysis (medium and high findings fail; low ones are type-narrowing asserts)
 security: install

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from .domain import DEFAULT_TIME_LIMIT_S
+
 SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
 SQLALCHEMY_TRACK_MODIFICATIONS = False
 
@@ -67,7 +69,7 @@ OIDC_TIMEOUT_S = 10
 LOCAL_LOGIN = True
 
 # Solver jobs: "thread" (in-process, nothing to install) or "rq" when REDIS_URL is set.
-SOLVER_TIME_LIMIT_S = 30
+SOLVER_TIME_LIMIT_S = DEFAULT_TIME_LIMIT_S
 MUNICIPALITY = "Gemeente Ommen"
 
 # Privacy: personal data of someone who left are erased (pseudonymised) this many

@@ -16,6 +16,10 @@ FTE_SCALE = 10_000
 HOURS_PER_FTE = 36
 """A full-time week in Dutch municipalities (CAO Gemeenten)."""
 
+DEFAULT_TIME_LIMIT_S = 30.0
+"""Seconds the solver may search when neither the run, the instance's settings nor
+the app's SOLVER_TIME_LIMIT_S says otherwise."""
+
 
 class BaseFunction(enum.StrEnum):
     """Rompfunctie: the broad base function of every employee (houtskoolschets 6.3)."""
@@ -122,6 +126,22 @@ ROUND_STATUS_LABELS = {
     RoundStatus.APPROVED: "goedgekeurd",
     RoundStatus.ARCHIVED: "gearchiveerd",
 }
+
+
+class PlanStatus(enum.StrEnum):
+    """How a solve ended (plan format v1 "status")."""
+
+    OPTIMAL = "optimal"  # shortfall and soft goals proven best
+    FEASIBLE = "feasible"  # a plan keeping every hard rule, maybe not the best
+    INFEASIBLE = "infeasible"  # pins and forbids contradict each other
+    INVALID = "invalid"  # the instance was refused
+    UNKNOWN = "unknown"  # no plan keeping the pins found in time
+    CANCELLED = "cancelled"  # stopped on request: the best plan so far
+
+    @property
+    def usable(self) -> bool:
+        """Good enough to become werkplannen without asking."""
+        return self in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
 
 
 class UserRole(enum.StrEnum):

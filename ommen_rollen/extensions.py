@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +28,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base every model subclasses. At run time it is Flask-SQLAlchemy's db.Model
+# (Base plus automatic table names and the binding to the app); for the type
+# checker db.Model is a value, not a class, so it sees the typed Base instead and
+# every column is a Mapped[...] of its own type rather than Any.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

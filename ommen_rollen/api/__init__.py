@@ -29,7 +29,7 @@ DEFAULTS = {
 }
 
 
-class JsonErrorApi(Api):  # type: ignore[misc]
+class JsonErrorApi(Api):
     """flask-smorest, with JSON errors only for the API: the web pages keep their
     own Dutch HTML error pages."""
 

@@ -103,7 +103,7 @@ def _employee_input(
     made = EmployeeInput(
         name=data["name"],
         username=username,
-        contract=fte if fte is not None else hours,
+        contract=str(fte if fte is not None else hours),
         contract_unit="fte" if fte is not None else "uren",
         base_function=data["base_function"],
         home_cluster_id=by_name(Cluster, data["home_cluster"]),

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import Tracked
 from .people import User
 
 
-class ApiToken(Tracked, db.Model):
+class ApiToken(Tracked, Model):
     """One integration's key; it acts as the secretaris who created it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

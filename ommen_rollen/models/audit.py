@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 from .people import User
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One recorded action (preferences, runs, pins, approvals, beheer changes).
 
     Each entry carries the hash of the one before it (``prev_hash``) and its own

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """One message to one recipient. ``key`` makes a notification idempotent:
     queueing the same key twice queues it once. Status: pending, sending, sent,
     failed (gave up after the last attempt)."""

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import BaseFunction, TaskMode
-from ..extensions import db
+from ..extensions import Model
 from .base import Tracked
 
 
@@ -22,7 +22,7 @@ def enum_column(enum_cls: type) -> Enum:
     )
 
 
-class Cluster(Tracked, db.Model):
+class Cluster(Tracked, Model):
     """A cluster of the organisation (Concern en Ondersteuning, ...)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Cluster(Tracked, db.Model):
         return f"<Cluster {self.name!r}>"
 
 
-class Competence(Tracked, db.Model):
+class Competence(Tracked, Model):
     """A competence that employees hold at level 1-3 and roles may require."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class Competence(Tracked, db.Model):
         return f"<Competence {self.name!r}>"
 
 
-class Partner(Tracked, db.Model):
+class Partner(Tracked, Model):
     """An outside partner that carries out outsourced or shared work."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class Partner(Tracked, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class TaskField(Tracked, db.Model):
+class TaskField(Tracked, Model):
     """A taakveld and how it is organised: zelf doen, uitbesteden or samenwerken."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +69,7 @@ class TaskField(Tracked, db.Model):
     cluster: Mapped[Cluster | None] = relationship()
 
 
-class Role(Tracked, db.Model):
+class Role(Tracked, Model):
     """A (fractional) role: the unit of work that employees hold for a period.
 
     ``fte_units`` and ``min_share_units`` are exact FTE units (domain.FTE_SCALE).
@@ -126,7 +126,7 @@ class Role(Tracked, db.Model):
         return f"<Role {self.code} {self.name!r}>"
 
 
-class RoleRequirement(db.Model):
+class RoleRequirement(Model):
     """A competence a role requires, at least at ``min_level`` (1-3)."""
 
     __table_args__ = (

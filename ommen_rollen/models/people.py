@@ -17,12 +17,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import BaseFunction, UserRole
-from ..extensions import db
+from ..extensions import Model
 from .base import Tracked, utcnow
 from .organisation import Cluster, Competence, enum_column
 
 
-class Employee(Tracked, db.Model):
+class Employee(Tracked, Model):
     """A medewerker: contract in exact FTE units, one rompfunctie, competences."""
 
     __table_args__ = (
@@ -71,7 +71,7 @@ def _left_at_follows_active(
         employee.left_at = utcnow()
 
 
-class EmployeeCompetence(db.Model):
+class EmployeeCompetence(Model):
     """An employee holds a competence at level 1-3."""
 
     __table_args__ = (
@@ -94,7 +94,7 @@ class EmployeeCompetence(db.Model):
 NO_PASSWORD = "!"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login account: a medewerker (linked employee), the secretaris or a spil."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,7 +138,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
@@ -153,7 +153,7 @@ class User(UserMixin, db.Model):
         return self.role == UserRole.COORDINATOR
 
 
-class UsedToken(db.Model):
+class UsedToken(Model):
     """A one-time link (invitation, reset) that has been used: never again."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,13 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import AssignmentKind, Choice, RoundStatus
-from ..extensions import db
+from ..extensions import Model
 from .base import Tracked, utcnow
 from .organisation import Role, enum_column
 from .people import Employee
 
 
-class PlanningRound(Tracked, db.Model):
+class PlanningRound(Tracked, Model):
     """A planning period: employees give preferences, the optimiser proposes plans."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class PlanningRound(Tracked, db.Model):
         return f"<PlanningRound {self.label} {self.status}>"
 
 
-class Preference(Tracked, db.Model):
+class Preference(Tracked, Model):
     """What an employee wants for a role in a round: graag / neutraal / ..."""
 
     __table_args__ = (UniqueConstraint("round_id", "employee_id", "role_id"),)
@@ -74,7 +74,7 @@ class ProposalStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Proposal(Tracked, db.Model):
+class Proposal(Tracked, Model):
     """One optimiser run of a round, numbered per round, with its settings and plan."""
 
     __table_args__ = (UniqueConstraint("round_id", "number"),)
@@ -107,7 +107,7 @@ class WorkPlanStatus(enum.StrEnum):
         ]
 
 
-class WorkPlan(Tracked, db.Model):
+class WorkPlan(Tracked, Model):
     """The werkplan of one employee in one round; a change after approval is a new
     version, older versions stay for history."""
 
@@ -137,7 +137,7 @@ class WorkPlan(Tracked, db.Model):
     )
 
 
-class Assignment(Tracked, db.Model):
+class Assignment(Tracked, Model):
     """A role in a werkplan: holder (with fte share), backup, or learner with mentor."""
 
     __table_args__ = (
@@ -166,7 +166,7 @@ class PinKind(enum.StrEnum):
     FORBID = "forbid"
 
 
-class Pin(Tracked, db.Model):
+class Pin(Tracked, Model):
     """A hand-made decision for a round: this assignment must (pin) or must not
     (forbid) appear in the next optimiser run."""
 
@@ -192,7 +192,7 @@ class JobStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Job(db.Model):
+class Job(Model):
     """A background solver run: status, progress, result and error."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

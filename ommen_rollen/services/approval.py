@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -379,7 +380,7 @@ def _approve(consent: PlanConsent, by: User | None, reason: str) -> None:
     plan.approved_at = utcnow()
     plan.approved_by_id = by.id if by is not None else None
     stamp(plan, by)
-    details: dict[str, object] = {
+    details: dict[str, Any] = {
         "employee_id": plan.employee_id,
         "version": plan.version,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from ..extensions import db
 from ..models import AuditEntry, User
@@ -56,4 +56,4 @@ def clear_log() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("TRUNCATE audit_entry"))
     else:
-        db.session.execute(AuditEntry.__table__.delete())
+        db.session.execute(delete(AuditEntry))

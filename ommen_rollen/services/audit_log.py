@@ -256,7 +256,8 @@ def load_names(entries: Sequence[AuditEntry]) -> Names:
     for plan in names.plans.values():
         ids["employee"].add(plan.employee_id)
         ids["round"].add(plan.round_id)
-    for item in (*names.proposals.values(), *names.jobs.values()):
+    runs: list[Proposal | Job] = [*names.proposals.values(), *names.jobs.values()]
+    for item in runs:
         if item.round_id is not None:
             ids["round"].add(item.round_id)
     ids["employee"].update(u.employee_id for u in names.users.values() if u.employee_id)
@@ -361,7 +362,7 @@ def _round_opened(e: AuditEntry, n: Names) -> str:
 def _pin(e: AuditEntry, n: Names) -> str:
     verb = "vastgezet" if e.details.get("pin_kind") == "pin" else "uitgesloten"
     try:
-        kind = ASSIGNMENT_KIND_LABELS[AssignmentKind(e.details.get("kind"))]
+        kind = ASSIGNMENT_KIND_LABELS[AssignmentKind(str(e.details.get("kind")))]
     except ValueError:
         kind = "rol"
     return (
@@ -725,7 +726,7 @@ class Selection:
     round_id: int | None = None
     kind: str = ""
 
-    def query(self) -> Select[tuple[AuditEntry]]:
+    def query(self) -> Select[AuditEntry]:
         query = select(AuditEntry)
         if self.employee_id is not None:
             user_id = db.session.scalar(

@@ -15,16 +15,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain import AssignmentKind
+from ..domain import AssignmentKind, PlanStatus
 from ..extensions import db
 from ..models import Pin, PinKind, Role, WorkPlanStatus
+from ..solver.instance import Instance, InstanceError, parse_instance
+from ..solver.plan import MissingBackup, Plan, PlanAssignment, Uncovered
 from .base import ServiceError
 from .solver_bridge import (
     build_instance,
     current_plans,
     employee_id_of,
     employee_key,
-    fte_number,
 )
 
 BULLET = "• "  # a line of a message shown as a list item (templates/_message.html)
@@ -97,58 +98,51 @@ def _id_pattern(ids: Iterable[str]) -> re.Pattern[str]:
 # --- the current werkplannen against the checker -----------------------------------
 
 
-def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
-    """The current werkplannen as plan format v1, with every shortfall listed (a
-    shortfall is honest, not a violation)."""
-    plans = current_plans(round_id)
+def current_plan(round_id: int, instance: Instance) -> Plan:
+    """The current werkplannen as a plan, with every shortfall listed (a shortfall
+    is honest, not a violation); fte in exact units."""
     codes = {r.id: r.code for r in db.session.scalars(select(Role))}
-    assignments: list[dict[str, Any]] = []
-    for plan in plans:
-        for a in plan.assignments:
-            item: dict[str, Any] = {
-                "employee": employee_key(plan.employee_id),
-                "role": codes[a.role_id],
-                "kind": a.kind.value,
-            }
-            if a.kind != AssignmentKind.BACKUP:
-                item["fte"] = fte_number(a.fte_units)
-            if a.kind == AssignmentKind.LEARNER and a.mentor_id is not None:
-                item["mentor"] = employee_key(a.mentor_id)
-            assignments.append(item)
+    assignments = [
+        PlanAssignment(
+            employee_key(plan.employee_id),
+            codes[a.role_id],
+            a.kind,
+            None if a.kind == AssignmentKind.BACKUP else a.fte_units,
+            employee_key(a.mentor_id)
+            if a.kind == AssignmentKind.LEARNER and a.mentor_id is not None
+            else None,
+        )
+        for plan in current_plans(round_id)
+        for a in plan.assignments
+    ]
     uncovered, missing = [], []
-    for role in instance.get("roles", []):
+    for role in instance.roles:
         held = sum(
-            round(float(a["fte"]) * 10_000)
+            a.fte or 0
             for a in assignments
-            if a["role"] == role["id"] and a["kind"] == "holder"
+            if a.role == role.id and a.kind == AssignmentKind.HOLDER
         )
-        short = round(float(role["fte"]) * 10_000) - held
-        if short > 0:
-            uncovered.append(
-                {"role": role["id"], "fte": short / 10_000, "reason": "handmatig"}
-            )
+        if role.fte > held:
+            uncovered.append(Uncovered(role.id, role.fte - held, "handmatig"))
         backups = sum(
-            1 for a in assignments if a["role"] == role["id"] and a["kind"] == "backup"
+            1
+            for a in assignments
+            if a.role == role.id and a.kind == AssignmentKind.BACKUP
         )
-        if backups < int(role.get("backups", 1)):
-            missing.append(
-                {
-                    "role": role["id"],
-                    "missing": int(role.get("backups", 1)) - backups,
-                    "reason": "handmatig",
-                }
-            )
-    return {
-        "version": 1,
-        "status": "feasible",
-        "assignments": assignments,
-        "uncovered": uncovered,
-        "missing_backups": missing,
-        "objective": {"value": 0, "bound": 0, "terms": {}},
-        "metrics": {},
-        "explanations": {},
-        "vulnerability": {},
-    }
+        if backups < role.backups:
+            missing.append(MissingBackup(role.id, role.backups - backups, "handmatig"))
+    return Plan(
+        PlanStatus.FEASIBLE,
+        assignments,
+        uncovered,
+        missing,
+        objective={"value": 0, "bound": 0, "terms": {}},
+    )
+
+
+def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
+    """current_plan as plan format v1, for the checker (which reads JSON only)."""
+    return current_plan(round_id, parse_instance(instance)).to_json()
 
 
 def round_violations(round_id: int) -> list[Violation]:
@@ -161,18 +155,26 @@ def round_violations(round_id: int) -> list[Violation]:
     from ..solver import check_plan
 
     instance = build_instance(round_id)
-    plan = current_plan_json(round_id, instance)
-    keys = {str(e["id"]) for e in instance.get("employees", [])}
-    role_ids = {str(r["id"]) for r in instance.get("roles", [])}
-    by_role: dict[str, set[int]] = {}
-    for a in plan["assignments"]:
-        emp_id = employee_id_of(a["employee"])
-        if emp_id is not None:
-            by_role.setdefault(a["role"], set()).add(emp_id)
     everyone = frozenset(p.employee_id for p in plans)
+    try:
+        typed = parse_instance(instance)
+    except InstanceError as exc:
+        # as the checker says it: nothing can be checked against a refused instance
+        return [
+            Violation(readable(f"instantie onleesbaar: {e}", instance), everyone)
+            for e in exc.errors
+        ]
+    plan = current_plan(round_id, typed)
+    keys = {e.id for e in typed.employees}
+    role_ids = {r.id for r in typed.roles}
+    by_role: dict[str, set[int]] = {}
+    for a in plan.assignments:
+        emp_id = employee_id_of(a.employee)
+        if emp_id is not None:
+            by_role.setdefault(a.role, set()).add(emp_id)
     ids = _id_pattern(keys | role_ids)
     found = []
-    for message in check_plan(instance, plan):
+    for message in check_plan(instance, plan.to_json()):
         tokens = set(ids.findall(message))
         people = {
             emp_id
@@ -224,17 +226,19 @@ def no_plan_message(
 
     status = str(plan_json.get("status", ""))
     has_plan = bool(plan_json.get("assignments"))
-    if status not in ("infeasible", "invalid") and (status != "unknown" or has_plan):
+    if status not in (PlanStatus.INFEASIBLE, PlanStatus.INVALID) and (
+        status != PlanStatus.UNKNOWN or has_plan
+    ):
         return None
     errors = [readable(str(e), instance_json) for e in plan_json.get("errors", [])]
-    if status == "invalid":
+    if status == PlanStatus.INVALID:
         return message_text(
             "Er is geen voorstel opgeslagen: de gegevens van de planronde zijn "
             "ongeldig.",
             errors,
             "Herstel de genoemde gegevens bij Beheer en optimaliseer opnieuw.",
         )
-    if status == "unknown":
+    if status == PlanStatus.UNKNOWN:
         return message_text(
             "Er is geen voorstel opgeslagen: binnen de rekentijd is geen plan "
             "gevonden dat alle vastgezette keuzes en goedgekeurde werkplannen "

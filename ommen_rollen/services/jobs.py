@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain import FTE_SCALE, RoundStatus
+from ..domain import DEFAULT_TIME_LIMIT_S, FTE_SCALE, PlanStatus, RoundStatus
 from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
 from . import audit
@@ -64,7 +64,7 @@ RQ_MONITORING_INTERVAL_S = 10
 SOLVABLE = (RoundStatus.CLOSED, RoundStatus.PROPOSED)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 # Plans good enough to become werkplannen.
-USABLE = ("optimal", "feasible")
+USABLE = tuple(s for s in PlanStatus if s.usable)
 
 INTERRUPTED = "De berekening is onderbroken: "
 AGAIN = " Start de optimalisatie opnieuw."
@@ -117,6 +117,12 @@ def process_identity() -> str:
     return f"{socket.gethostname()}:{pid}:{_identity[1]}"
 
 
+def default_time_limit(app: Flask) -> float:
+    """The time limit of a run that names none: the app's SOLVER_TIME_LIMIT_S,
+    else the domain's default."""
+    return float(app.config.get("SOLVER_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_S))
+
+
 def start_solve(
     round_id: int,
     by: User | None,
@@ -144,7 +150,7 @@ def start_solve(
             "klaar is of annuleer hem."
         )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    limit = float(time_limit_s or app.config.get("SOLVER_TIME_LIMIT_S", 30))
+    limit = float(time_limit_s or default_time_limit(app))
     params: dict[str, Any] = {"time_limit_s": limit, "seed": seed, "note": note}
     if continuity_proposal_id is not None:
         params["continuity_proposal_id"] = continuity_proposal_id
@@ -511,7 +517,7 @@ def run_job(job_id: int) -> None:
             should_stop=reporter.should_stop,
         )
         status = str(plan_json.get("status", ""))
-        cancelled = reporter.stop_asked or status == "cancelled"
+        cancelled = reporter.stop_asked or status == PlanStatus.CANCELLED
         usable = status in USABLE and not cancelled
         job = db.session.get(Job, job_id, populate_existing=True, with_for_update=True)
         if job is None:
@@ -524,7 +530,7 @@ def run_job(job_id: int) -> None:
             return
         job.progress = {**reporter.final, **final_progress(plan_json)}
         error = ""
-        if status not in USABLE and status != "cancelled":
+        if status not in USABLE and status != PlanStatus.CANCELLED:
             error = (
                 "Geen bruikbaar plan gevonden ("
                 + status

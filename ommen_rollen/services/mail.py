@@ -162,7 +162,8 @@ def deliver_pending(now: datetime | None = None) -> Delivery:
                 _send(message, connection)
             except (smtplib.SMTPException, OSError) as exc:
                 failed += 1
-                connection = _close(connection)
+                _close(connection)
+                connection = None
                 _failed(message, exc, now)
             else:
                 sent += 1

@@ -14,6 +14,7 @@ from .. import wording
 from ..domain import (
     FTE_SCALE,
     AssignmentKind,
+    Choice,
     FteError,
     format_fte,
     format_hours,
@@ -22,9 +23,18 @@ from ..domain import (
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
 from ..naming import name_key, word_key
+from ..solver.instance import Role as InstanceRole
+from ..solver.plan import MissingBackup, Plan, Uncovered
 from .base import ServiceError
 from .risk import Risk, risk_of
-from .solver_bridge import current_plans, employee_key
+from .solver_bridge import current_plans, employee_key, stored_instance, stored_plan
+
+# What a cell of the coverage matrix shows per kind of assignment.
+CELL_LABELS = {
+    AssignmentKind.HOLDER: "H",
+    AssignmentKind.BACKUP: "V",
+    AssignmentKind.LEARNER: "L",
+}
 
 
 def units(value: Any) -> int:
@@ -182,11 +192,11 @@ class BackupCover:
 @dataclass
 class Review:
     proposal: Proposal
-    roles: list[dict[str, Any]]
+    roles: list[InstanceRole]
     employees: list[EmployeeLoad]
     cells: dict[tuple[str, str], str]
-    uncovered: list[dict[str, Any]]
-    missing_backups: list[dict[str, Any]]
+    uncovered: list[Uncovered]
+    missing_backups: list[MissingBackup]
     single_eligible: list[str]
     absence: list[dict[str, Any]]
     worst: dict[str, Any] | None
@@ -217,30 +227,28 @@ class Review:
         """Per cluster the fte its roles need and the fte left uncovered."""
         uncovered: dict[str, int] = defaultdict(int)
         for u in self.uncovered:
-            uncovered[u.get("role", "")] += units(u.get("fte"))
+            uncovered[u.role] += u.fte
         found: dict[str, ClusterCoverage] = {}
         for role in self.roles:
-            name = role.get("cluster", "") or "zonder cluster"
+            name = role.cluster or "zonder cluster"
             entry = found.setdefault(name, ClusterCoverage(name))
-            entry.needed_units += units(role.get("fte"))
-            entry.uncovered_units += uncovered.get(role["id"], 0)
+            entry.needed_units += role.fte
+            entry.uncovered_units += uncovered.get(role.id, 0)
         return sorted(found.values(), key=lambda c: word_key(c.name))
 
     @property
     def backup_cover(self) -> list[BackupCover]:
         """Per role that needs vervangers: how many it needs and how many it has."""
-        missing = {
-            m.get("role"): int(m.get("missing", 0)) for m in self.missing_backups
-        }
+        missing = {m.role: m.missing for m in self.missing_backups}
         return [
             BackupCover(
-                role["id"],
-                role.get("name", role["id"]),
-                int(role.get("backups", 1)),
-                max(int(role.get("backups", 1)) - missing.get(role["id"], 0), 0),
+                role.id,
+                role.name,
+                role.backups,
+                max(role.backups - missing.get(role.id, 0), 0),
             )
             for role in self.roles
-            if int(role.get("backups", 1)) > 0
+            if role.backups > 0
         ]
 
     @property
@@ -293,33 +301,31 @@ def bound_notes(metrics: dict[str, Any]) -> list[str]:
 
 def review(proposal: Proposal) -> Review:
     """The review of a proposal, read from the instance and plan it keeps."""
-    instance = proposal.instance or {}
-    plan = proposal.plan or {}
-    roles = list(instance.get("roles", []))
+    instance = stored_instance(proposal)
+    plan = stored_plan(proposal)
+    roles = list(instance.roles)
     employees = {
-        e["id"]: EmployeeLoad(
-            key=e["id"], name=e.get("name", e["id"]), contract_units=units(e["fte"])
-        )
-        for e in instance.get("employees", [])
+        e.id: EmployeeLoad(key=e.id, name=e.name, contract_units=e.fte)
+        for e in instance.employees
     }
-    role_cluster = {r["id"]: r.get("cluster", "") for r in roles}
+    role_cluster = {r.id: r.cluster for r in roles}
     cells: dict[tuple[str, str], str] = {}
     holds: set[tuple[str, str]] = set()
-    for a in plan.get("assignments", []):
-        emp, role, kind = a.get("employee"), a.get("role"), a.get("kind")
-        if kind in ("holder", "learner") and emp in employees:
-            employees[emp].load_units += units(a.get("fte"))
-        label = {"holder": "H", "backup": "V", "learner": "L"}.get(kind, "?")
-        if kind in ("holder", "learner"):
-            label += " " + format_short(units(a.get("fte")))
-        if kind == "holder":
+    for a in plan.assignments:
+        emp, role, kind = a.employee, a.role, a.kind
+        if kind in (AssignmentKind.HOLDER, AssignmentKind.LEARNER) and emp in employees:
+            employees[emp].load_units += a.fte or 0
+        label = CELL_LABELS[kind]
+        if kind in (AssignmentKind.HOLDER, AssignmentKind.LEARNER):
+            label += " " + format_short(a.fte or 0)
+        if kind == AssignmentKind.HOLDER:
             holds.add((emp, role))
         cells[(role, emp)] = (cells.get((role, emp), "") + " " + label).strip()
     clusters: dict[str, ClusterWishes] = {}
-    for pref in instance.get("preferences", []):
-        if pref.get("choice") != "want" and not (pref.get("score", 0) > 0):
+    for pref in instance.preferences:
+        if pref.choice != Choice.WANT and not (pref.score or 0) > 0:
             continue
-        emp, role = pref.get("employee"), pref.get("role")
+        emp, role = pref.employee, pref.role
         if emp not in employees:
             continue
         cluster = clusters.setdefault(
@@ -332,7 +338,7 @@ def review(proposal: Proposal) -> Review:
             cluster.granted += 1
         else:
             employees[emp].not_granted.append(role)
-    vulnerability = plan.get("vulnerability", {}) or {}
+    vulnerability = plan.vulnerability
     absence = [
         {"employee": key, **value}
         for key, value in (vulnerability.get("absence", {}) or {}).items()
@@ -344,32 +350,32 @@ def review(proposal: Proposal) -> Review:
         roles=roles,
         employees=sorted(employees.values(), key=lambda e: name_key(e.name)),
         cells=cells,
-        uncovered=list(plan.get("uncovered", [])),
-        missing_backups=list(plan.get("missing_backups", [])),
+        uncovered=list(plan.uncovered),
+        missing_backups=list(plan.missing_backups),
         single_eligible=list(vulnerability.get("single_eligible_roles", [])),
         absence=absence,
         worst=vulnerability.get("worst"),
         clusters=sorted(clusters.values(), key=lambda c: c.name),
-        metrics=plan.get("metrics", {}) or {},
-        objective=plan.get("objective", {}) or {},
-        role_names={r["id"]: r.get("name", r["id"]) for r in roles},
+        metrics=plan.metrics,
+        objective=plan.objective,
+        role_names={r.id: r.name for r in roles},
         employee_names={k: e.name for k, e in employees.items()},
-        risk=risk_of(instance, plan),
+        risk=risk_of(proposal.instance or {}, proposal.plan or {}),
     )
 
 
 def for_cluster(full: Review, cluster: str) -> Review:
     """The part of a review about one cluster: its roles, the people who hold or
     back them up, its shortfalls and its wishes (what a spil reads)."""
-    codes = {r["id"] for r in full.roles if r.get("cluster") == cluster}
+    codes = {r.id for r in full.roles if r.cluster == cluster}
     people = {emp for (role, emp) in full.cells if role in codes}
     return Review(
         proposal=full.proposal,
-        roles=[r for r in full.roles if r["id"] in codes],
+        roles=[r for r in full.roles if r.id in codes],
         employees=[e for e in full.employees if e.key in people],
         cells={k: v for k, v in full.cells.items() if k[0] in codes},
-        uncovered=[u for u in full.uncovered if u.get("role") in codes],
-        missing_backups=[m for m in full.missing_backups if m.get("role") in codes],
+        uncovered=[u for u in full.uncovered if u.role in codes],
+        missing_backups=[m for m in full.missing_backups if m.role in codes],
         single_eligible=[c for c in full.single_eligible if c in codes],
         absence=[a for a in full.absence if a.get("employee") in people],
         worst=full.worst,
@@ -383,7 +389,7 @@ def for_cluster(full: Review, cluster: str) -> Review:
 
 
 def cluster_names(full: Review) -> list[str]:
-    return sorted({str(r.get("cluster", "")) for r in full.roles})
+    return sorted({r.cluster for r in full.roles})
 
 
 def format_short(value_units: int) -> str:
@@ -408,19 +414,17 @@ class Change:
     backups_lost: list[str] = field(default_factory=list)
 
 
-def holder_shares(plan: dict[str, Any]) -> dict[str, dict[str, int]]:
+def holder_shares(plan: Plan) -> dict[str, dict[str, int]]:
     shares: dict[str, dict[str, int]] = defaultdict(dict)
-    for a in plan.get("assignments", []):
-        if a.get("kind") == "holder":
-            shares[a["employee"]][a["role"]] = units(a.get("fte"))
+    for a in plan.of_kind(AssignmentKind.HOLDER):
+        shares[a.employee][a.role] = a.fte or 0
     return shares
 
 
-def backup_roles(plan: dict[str, Any]) -> dict[str, set[str]]:
+def backup_roles(plan: Plan) -> dict[str, set[str]]:
     backups: dict[str, set[str]] = defaultdict(set)
-    for a in plan.get("assignments", []):
-        if a.get("kind") == "backup":
-            backups[a["employee"]].add(a["role"])
+    for a in plan.of_kind(AssignmentKind.BACKUP):
+        backups[a.employee].add(a.role)
     return backups
 
 
@@ -432,14 +436,16 @@ def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Cha
         raise ServiceError(
             "Alleen voorstellen van dezelfde planronde zijn te vergelijken."
         )
-    roles = {r["id"]: r for p in (a, b) for r in (p.instance or {}).get("roles", [])}
+    instances = (stored_instance(a), stored_instance(b))
+    roles = {r.id: r for i in instances for r in i.roles}
     mine = (
-        {code for code, r in roles.items() if r.get("cluster") == cluster}
+        {code for code, r in roles.items() if r.cluster == cluster}
         if cluster is not None
         else None
     )
-    first, second = holder_shares(a.plan or {}), holder_shares(b.plan or {})
-    backs_a, backs_b = backup_roles(a.plan or {}), backup_roles(b.plan or {})
+    plan_a, plan_b = stored_plan(a), stored_plan(b)
+    first, second = holder_shares(plan_a), holder_shares(plan_b)
+    backs_a, backs_b = backup_roles(plan_a), backup_roles(plan_b)
     if mine is not None:
         first, second = (
             {e: {r: u for r, u in held.items() if r in mine} for e, held in x.items()}
@@ -448,21 +454,21 @@ def compare(a: Proposal, b: Proposal, *, cluster: str | None = None) -> list[Cha
         backs_a, backs_b = (
             {e: held & mine for e, held in x.items()} for x in (backs_a, backs_b)
         )
-    names = {
-        e["id"]: e.get("name", e["id"])
-        for p in (a, b)
-        for e in (p.instance or {}).get("employees", [])
-    }
+    names = {e.id: e.name for i in instances for e in i.employees}
 
     def role(code: str) -> str:
-        return f"{code} {roles.get(code, {}).get('name', '')}".strip()
+        known = roles.get(code)
+        return f"{code} {known.name if known else ''}".strip()
 
     def hours(value: int) -> str:
         return f"{format_hours(value)} uur"
 
+    def by_name(emp: str) -> tuple[str, str, str]:
+        return name_key(names.get(emp, emp))
+
     changes = []
     people = set(first) | set(second) | set(backs_a) | set(backs_b)
-    for emp in sorted(people, key=lambda k: name_key(names.get(k, k))):
+    for emp in sorted(people, key=by_name):
         old, new = first.get(emp, {}), second.get(emp, {})
         back_old, back_new = backs_a.get(emp, set()), backs_b.get(emp, set())
         change = Change(
@@ -519,7 +525,7 @@ def key_figures(proposal: Proposal, *, cluster: str | None = None) -> KeyFigures
         proposal=proposal,
         covered_fte=format_fte(covered),
         uncovered_fte=format_fte(uncovered),
-        missing_backups=sum(int(m.get("missing", 0)) for m in shown.missing_backups),
+        missing_backups=sum(m.missing for m in shown.missing_backups),
         least_missing_backups=least,
         wants_granted=shown.wants_granted,
         wants_total=shown.wants_total,

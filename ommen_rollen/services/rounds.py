@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -250,7 +251,7 @@ def close_round(
         raise NeedsConfirmation(concerns.describe())
     round_.status = RoundStatus.CLOSED
     stamp(round_, by)
-    details: dict[str, int] = {}
+    details: dict[str, Any] = {}
     if concerns.days_left is not None:
         details["days_before_deadline"] = concerns.days_left
     if concerns.missing:

@@ -19,6 +19,7 @@ from ..domain import (
     AssignmentKind,
     Choice,
     FteError,
+    PlanStatus,
     RoundStatus,
     parse_fte,
 )
@@ -40,6 +41,8 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
+from ..solver.instance import Instance, parse_instance
+from ..solver.plan import Plan, plan_from_json
 from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
 from .consent import keep_consent, same_werkplan
@@ -300,6 +303,22 @@ def _units(value: Any, where: str) -> int:
         return parse_fte(str(value))
     except FteError as exc:
         raise ServiceError(f"{where}: {exc}") from exc
+
+
+def stored_instance(proposal: Proposal) -> Instance:
+    """The instance a proposal was computed from, typed; an empty one when the
+    proposal keeps none."""
+    if not proposal.instance:
+        return Instance(name="", employees=(), roles=())
+    return parse_instance(proposal.instance)
+
+
+def stored_plan(proposal: Proposal) -> Plan:
+    """The plan a proposal keeps, typed (fte in exact units); an empty plan of
+    status unknown when it keeps none."""
+    if not proposal.plan:
+        return Plan(PlanStatus.UNKNOWN)
+    return plan_from_json(proposal.plan)
 
 
 def next_proposal_number(round_id: int) -> int:

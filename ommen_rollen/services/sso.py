@@ -111,7 +111,7 @@ def account_for_claims(claims: dict[str, Any], address: str) -> User:
     """The medewerker the configured claim names; refused when unknown."""
     claim = str(current_app.config["OIDC_CLAIM"])
     value = str(claims.get(claim) or "").strip().lower()[:EMAIL_LENGTH]
-    user = None
+    user: User | None = None
     if value and claim == "email":
         user = db.session.scalar(
             select(User)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..domain import AssignmentKind, Choice, PlanStatus
 from .eligibility import Facts
 from .evaluate import raw_terms, weighted_terms
 from .explain import Usage, explanations, missing_backup_reason, uncovered_reason
@@ -26,7 +27,7 @@ def pick_mentor(holders: dict[Pair, int], learner: str, role: str) -> str | None
 
 def assemble_plan(
     facts: Facts,
-    status: str,
+    status: PlanStatus,
     holders: dict[Pair, int],
     learners: set[Pair],
     backups: set[Pair],
@@ -42,7 +43,7 @@ def assemble_plan(
     for (e, r), share in sorted(
         holders.items(), key=lambda x: (role_order[x[0][1]], x[0][0])
     ):
-        assignments.append(PlanAssignment(e, r, "holder", share))
+        assignments.append(PlanAssignment(e, r, AssignmentKind.HOLDER, share))
     kept_learners: set[Pair] = set()
     for e, r in sorted(learners, key=lambda p: (role_order[p[1]], p[0])):
         mentor = pick_mentor(holders, e, r)
@@ -50,11 +51,15 @@ def assemble_plan(
             kept_learners.add((e, r))
             assignments.append(
                 PlanAssignment(
-                    e, r, "learner", instance.learner_units(facts.roles[r]), mentor
+                    e,
+                    r,
+                    AssignmentKind.LEARNER,
+                    instance.learner_units(facts.roles[r]),
+                    mentor,
                 )
             )
     for e, r in sorted(backups, key=lambda p: (role_order[p[1]], p[0])):
-        assignments.append(PlanAssignment(e, r, "backup"))
+        assignments.append(PlanAssignment(e, r, AssignmentKind.BACKUP))
 
     usage = Usage(facts, holders, kept_learners, backups)
     covered: dict[str, int] = defaultdict(int)
@@ -80,8 +85,8 @@ def assemble_plan(
     raw = raw_terms(facts, holders, kept_learners, backups)
     terms = weighted_terms(facts, raw)
     value = sum(terms.values())
-    wants = [p for p, c in facts.choice.items() if c == "want"]
-    learns = [p for p, c in facts.choice.items() if c == "learn"]
+    wants = [p for p, c in facts.choice.items() if c == Choice.WANT]
+    learns = [p for p, c in facts.choice.items() if c == Choice.LEARN]
     uncovered_units = sum(u.fte for u in uncovered)
     metrics: dict[str, Any] = {
         "covered_fte": fte_number(
@@ -111,7 +116,7 @@ def assemble_plan(
             "value": value,
             "bound": min(bound, value)
             if bound is not None
-            else (value if status == "optimal" else None),
+            else (value if status == PlanStatus.OPTIMAL else None),
             "terms": terms,
         },
         metrics=metrics,

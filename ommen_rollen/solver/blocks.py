@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from ..domain import AssignmentKind
 from .bounds import lower_bounds
 from .candidate import Candidate, warm_start
 from .eligibility import Facts, facts_of
@@ -148,12 +149,12 @@ def holders_only(instance: Instance) -> Instance:
     backups are chosen over the whole organisation (a backup may work anywhere).
     A pinned backup may neither hold nor learn that role here, so the pin can
     still be kept afterwards."""
-    pinned = [p for p in instance.pins if p.kind == "backup"]
+    pinned = [p for p in instance.pins if p.kind == AssignmentKind.BACKUP]
     return replace(
         instance,
         roles=tuple(replace(r, backups=0) for r in instance.roles),
-        pins=tuple(p for p in instance.pins if p.kind != "backup"),
-        previous=tuple(p for p in instance.previous if p.kind != "backup"),
+        pins=tuple(p for p in instance.pins if p.kind != AssignmentKind.BACKUP),
+        previous=tuple(p for p in instance.previous if p.kind != AssignmentKind.BACKUP),
         forbid=(
             *instance.forbid,
             *(Forbid(p.employee, p.role, kind) for p in pinned for kind in KEEP_FREE),
@@ -161,7 +162,10 @@ def holders_only(instance: Instance) -> Instance:
     )
 
 
-KEEP_FREE = ("holder", "learner")  # what a pinned backup may not be in a block
+KEEP_FREE = (
+    AssignmentKind.HOLDER,
+    AssignmentKind.LEARNER,
+)  # what a pinned backup may not be in a block
 
 
 def _restricted(plan: Candidate, block: Facts) -> Candidate:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind
 from .eligibility import Facts
 from .hints import set_hints
 from .model import missing_goal
@@ -64,7 +65,9 @@ def structural_uncovered(facts: Facts) -> dict[str, int]:
 
 def backup_candidates(facts: Facts) -> dict[str, list[str]]:
     pinned_holder = {
-        (p.employee, p.role) for p in facts.instance.pins if p.kind != "backup"
+        (p.employee, p.role)
+        for p in facts.instance.pins
+        if p.kind != AssignmentKind.BACKUP
     }
     result: dict[str, list[str]] = defaultdict(list)
     for e, r in facts.backup_pairs:

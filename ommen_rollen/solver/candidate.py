@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..domain import AssignmentKind
 from .eligibility import Facts
 from .evaluate import raw_terms, weighted_terms
 from .greedy import greedy_assign
@@ -84,14 +85,14 @@ class Candidate:
     def keeps_pins(self, facts: Facts) -> bool:
         for p in facts.instance.pins:
             pair = (p.employee, p.role)
-            if p.kind == "holder" and (
+            if p.kind == AssignmentKind.HOLDER and (
                 pair not in self.holders
                 or (p.fte is not None and self.holders[pair] != p.fte)
             ):
                 return False
-            if p.kind == "learner" and pair not in self.learners:
+            if p.kind == AssignmentKind.LEARNER and pair not in self.learners:
                 return False
-            if p.kind == "backup" and pair not in self.backups:
+            if p.kind == AssignmentKind.BACKUP and pair not in self.backups:
                 return False
         return True
 
@@ -101,7 +102,7 @@ def warm_start(facts: Facts) -> Candidate:
     period's holders first (measured on the demo round: 4.3 fte uncovered against
     none)."""
     results = [greedy_assign(facts)]
-    if any(p.kind == "holder" for p in facts.instance.previous):
+    if any(p.kind == AssignmentKind.HOLDER for p in facts.instance.previous):
         results.append(greedy_assign(facts, previous_first=True))
     candidates = [Candidate(g.holders, g.learners, g.backups) for g in results]
     return min(candidates, key=lambda c: c.key(facts))

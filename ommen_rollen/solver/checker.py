@@ -40,13 +40,24 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from ommen_rollen.domain import FTE_SCALE, parse_fte
+from ommen_rollen.domain import (
+    ASSIGNMENT_KIND_LABELS,
+    FTE_SCALE,
+    AssignmentKind,
+    PlanStatus,
+    parse_fte,
+)
 
-KIND_LABELS = {"holder": "rolhouder", "backup": "vervanger", "learner": "ontwikkelrol"}
-CHECKED_STATUSES = {"optimal", "feasible", "unknown", "cancelled"}
-UNCHECKED_STATUSES = {
-    "invalid": "de invoer is geweigerd",
-    "infeasible": "vastgezette en verboden toewijzingen spreken elkaar tegen",
+KIND_LABELS: dict[str, str] = {k.value: v for k, v in ASSIGNMENT_KIND_LABELS.items()}
+CHECKED_STATUSES: set[str] = {
+    PlanStatus.OPTIMAL,
+    PlanStatus.FEASIBLE,
+    PlanStatus.UNKNOWN,
+    PlanStatus.CANCELLED,
+}
+UNCHECKED_STATUSES: dict[str, str] = {
+    PlanStatus.INVALID: "de invoer is geweigerd",
+    PlanStatus.INFEASIBLE: "vastgezette en verboden toewijzingen spreken elkaar tegen",
 }
 
 
@@ -291,7 +302,7 @@ def _read_instance(data: object) -> _Instance:
     pins = []
     for where, entry in _entries(data, "pins"):
         emp_id, role_id = pair(where, entry)
-        kind = kind_of(where, entry, "holder") or "holder"
+        kind = kind_of(where, entry, AssignmentKind.HOLDER) or AssignmentKind.HOLDER
         fte = entry.get("fte")
         units = None if fte is None else _units_field(entry, "fte", where)
         pins.append(_Pin(emp_id, role_id, kind, units))
@@ -375,7 +386,7 @@ def _read_plan(data: dict[str, Any], instance: _Instance, out: list[str]) -> _Pl
             continue
         seen.add((employee, role, kind))
         units = None
-        if kind != "backup":
+        if kind != AssignmentKind.BACKUP:
             try:
                 units = _read_units(entry.get("fte"))
             except ValueError as exc:
@@ -386,7 +397,7 @@ def _read_plan(data: dict[str, Any], instance: _Instance, out: list[str]) -> _Pl
                     "zijn dan 0"
                 )
                 units = None
-            if units is None and kind == "holder":
+            if units is None and kind == AssignmentKind.HOLDER:
                 plan.unsummable_roles.add(role)
         mentor = entry.get("mentor")
         plan.assignments.append(
@@ -451,7 +462,7 @@ def _check_coverage(instance: _Instance, plan: _Plan) -> list[str]:
     """Holder shares + reported uncovered fte == role fte, for every role."""
     held = dict.fromkeys(instance.roles, 0)
     for a in plan.assignments:
-        if a.kind == "holder" and a.fte is not None:
+        if a.kind == AssignmentKind.HOLDER and a.fte is not None:
             held[a.role] += a.fte
     out = []
     for role in instance.roles.values():
@@ -495,7 +506,7 @@ def _check_eligibility(instance: _Instance, plan: _Plan) -> list[str]:
             reasons.append(
                 f"rompfunctie {employee.base_function} past niet bij de rol ({allowed})"
             )
-        if a.kind != "learner":
+        if a.kind != AssignmentKind.LEARNER:
             for competence, level in sorted(role.requires.items()):
                 has = employee.competences.get(competence, 0)
                 if has < level:
@@ -514,11 +525,11 @@ def _check_capacity(instance: _Instance, plan: _Plan) -> list[str]:
     """Holder load (scaled by effort) + learner fte <= fte - reserved_fte."""
     load: dict[str, Fraction] = {}
     for a in plan.assignments:
-        if a.fte is None or a.kind == "backup":
+        if a.fte is None or a.kind == AssignmentKind.BACKUP:
             continue
         amount = Fraction(a.fte)
         effort = instance.effort.get((a.employee, a.role))
-        if a.kind == "holder" and effort is not None:
+        if a.kind == AssignmentKind.HOLDER and effort is not None:
             amount = amount * effort / instance.roles[a.role].fte
         load[a.employee] = load.get(a.employee, Fraction(0)) + amount
     out = []
@@ -540,7 +551,7 @@ def _check_holders(instance: _Instance, plan: _Plan) -> list[str]:
     out = []
     holders: dict[str, int] = {}
     for a in plan.assignments:
-        if a.kind != "holder":
+        if a.kind != AssignmentKind.HOLDER:
             continue
         holders[a.role] = holders.get(a.role, 0) + 1
         role = instance.roles[a.role]
@@ -575,10 +586,16 @@ def _check_split_steps(instance: _Instance, plan: _Plan) -> list[str]:
     step = instance.split_step_minutes
     if step <= 0:
         return []
-    pinned = {(p.employee, p.role) for p in instance.pins if p.kind == "holder"}
+    pinned = {
+        (p.employee, p.role) for p in instance.pins if p.kind == AssignmentKind.HOLDER
+    }
     off: dict[str, list[_Assignment]] = {}
     for a in plan.assignments:
-        if a.kind != "holder" or a.fte is None or (a.employee, a.role) in pinned:
+        if (
+            a.kind != AssignmentKind.HOLDER
+            or a.fte is None
+            or (a.employee, a.role) in pinned
+        ):
             continue
         role = instance.roles[a.role]
         if a.fte == role.fte:
@@ -601,10 +618,14 @@ def _check_backups(instance: _Instance, plan: _Plan) -> list[str]:
     """A backup never holds the role; each role has `backups` backups or reports the
     exact shortfall in missing_backups."""
     out = []
-    holding = {(a.employee, a.role) for a in plan.assignments if a.kind == "holder"}
+    holding = {
+        (a.employee, a.role)
+        for a in plan.assignments
+        if a.kind == AssignmentKind.HOLDER
+    }
     backups: dict[str, int] = dict.fromkeys(instance.roles, 0)
     for a in plan.assignments:
-        if a.kind != "backup":
+        if a.kind != AssignmentKind.BACKUP:
             continue
         backups[a.role] += 1
         if (a.employee, a.role) in holding:
@@ -614,7 +635,7 @@ def _check_backups(instance: _Instance, plan: _Plan) -> list[str]:
             )
     pinned: dict[str, int] = {}
     for pin in instance.pins:
-        if pin.kind == "backup":
+        if pin.kind == AssignmentKind.BACKUP:
             pinned[pin.role] = pinned.get(pin.role, 0) + 1
     for role in instance.roles.values():
         count, reported = backups[role.id], plan.missing_backups.get(role.id)
@@ -647,7 +668,7 @@ def _check_backup_load(instance: _Instance, plan: _Plan) -> list[str]:
     """Per employee: the fte of the roles they back up <= max_backup_share * fte."""
     load: dict[str, int] = {}
     for a in plan.assignments:
-        if a.kind == "backup":
+        if a.kind == AssignmentKind.BACKUP:
             load[a.employee] = load.get(a.employee, 0) + instance.roles[a.role].fte
     out = []
     for ident, amount in load.items():
@@ -680,7 +701,7 @@ def _check_pins(instance: _Instance, plan: _Plan) -> list[str]:
         who = _who(pin.employee, pin.role, pin.kind)
         if found is None:
             out.append(f"{who}: vastgezette toewijzing ontbreekt in het plan")
-        elif pin.kind != "holder" or pin.fte is None or found.fte is None:
+        elif pin.kind != AssignmentKind.HOLDER or pin.fte is None or found.fte is None:
             continue  # presence is all other pins ask; an unreadable fte: reported
         elif found.fte != pin.fte:
             out.append(
@@ -704,7 +725,7 @@ def _check_max_roles(instance: _Instance, plan: _Plan) -> list[str]:
     """At most max_roles distinct roles held or learned per employee."""
     roles: dict[str, set[str]] = {}
     for a in plan.assignments:
-        if a.kind in ("holder", "learner"):
+        if a.kind in (AssignmentKind.HOLDER, AssignmentKind.LEARNER):
             roles.setdefault(a.employee, set()).add(a.role)
     out = []
     for ident, taken in roles.items():
@@ -720,10 +741,14 @@ def _check_max_roles(instance: _Instance, plan: _Plan) -> list[str]:
 def _check_learners(instance: _Instance, plan: _Plan) -> list[str]:
     """Every learner has a mentor: another employee who holds the role in the plan;
     nobody learns a role they hold themselves."""
-    holding = {(a.employee, a.role) for a in plan.assignments if a.kind == "holder"}
+    holding = {
+        (a.employee, a.role)
+        for a in plan.assignments
+        if a.kind == AssignmentKind.HOLDER
+    }
     out = []
     for a in plan.assignments:
-        if a.kind != "learner":
+        if a.kind != AssignmentKind.LEARNER:
             continue
         who = _who(a.employee, a.role, a.kind)
         if (a.employee, a.role) in holding:

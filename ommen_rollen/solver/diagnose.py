@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..domain import format_fte
+from ..domain import ASSIGNMENT_KIND_LABELS, AssignmentKind, format_fte
 from .eligibility import Facts, base_fits, missing_competences
 from .instance import Assignment
 
-KIND_LABELS = {"holder": "rolhouder", "backup": "vervanger", "learner": "ontwikkelrol"}
+KIND_LABELS: dict[str, str] = {k.value: v for k, v in ASSIGNMENT_KIND_LABELS.items()}
 
 
 def pin_label(employee_name: str, kind: str, role_name: str) -> str:
@@ -62,7 +62,7 @@ def pin_conflicts(facts: Facts) -> list[str]:
         e, r = facts.employees[pin.employee], facts.roles[pin.role]
         label = _label(facts, pin)
         name, role_name = _employee_name(facts, e.id), _role_name(facts, r.id)
-        if pin.kind != "backup":
+        if pin.kind != AssignmentKind.BACKUP:
             employee_roles[e.id].add(r.id)
             role_pins[e.id].append(i)
         if not e.available:
@@ -79,7 +79,7 @@ def pin_conflicts(facts: Facts) -> list[str]:
             )
             continue
         missing = missing_competences(e, r)
-        if missing and pin.kind != "learner":
+        if missing and pin.kind != AssignmentKind.LEARNER:
             text = ", ".join(
                 f"{c} niveau {have}, nodig {need}" for c, need, have in missing
             )
@@ -87,7 +87,7 @@ def pin_conflicts(facts: Facts) -> list[str]:
                 f"Vastgezet: {label}, maar de competentie is te laag ({text})."
             )
             continue
-        if pin.kind == "holder":
+        if pin.kind == AssignmentKind.HOLDER:
             holder_pins[r.id].append(i)
             share = pin.fte if pin.fte is not None else r.min_share
             if share < r.min_share:
@@ -100,7 +100,7 @@ def pin_conflicts(facts: Facts) -> list[str]:
                 role_units[r.id] += pin.fte
             employee_units[e.id] += facts.holder_load_ceil(e.id, r.id, share)
             load_pins[e.id].append(i)
-        elif pin.kind == "learner":
+        elif pin.kind == AssignmentKind.LEARNER:
             employee_units[e.id] += instance.learner_units(r)
             load_pins[e.id].append(i)
         else:

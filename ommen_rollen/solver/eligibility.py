@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..domain import FTE_SCALE
+from ..domain import FTE_SCALE, AssignmentKind, Choice
 from .instance import Employee, Instance, Role
 from .shares import allowed_shares
 
@@ -111,7 +111,7 @@ def facts_of(instance: Instance) -> Facts:
     facts.employees = instance.employee_by_id
     facts.roles = instance.role_by_id
     for f in instance.forbid:
-        kinds = (f.kind,) if f.kind else ("holder", "backup", "learner")
+        kinds = (f.kind,) if f.kind else tuple(AssignmentKind)
         for kind in kinds:
             facts.forbidden.add((f.employee, f.role, kind))
     facts.effort = {(x.employee, x.role): x.fte for x in instance.effort}
@@ -120,12 +120,12 @@ def facts_of(instance: Instance) -> Facts:
         facts.choice[(p.employee, p.role)] = p.effective_choice
         if p.score is not None:
             facts.score[(p.employee, p.role)] = p.score
-    for p in instance.pins:
-        if p.kind == "holder" and p.fte is not None:
-            facts.pinned_fte[p.employee, p.role] = p.fte
-            facts.pinned_units[p.role] = facts.pinned_units.get(p.role, 0) + p.fte
+    for pin in instance.pins:
+        if pin.kind == AssignmentKind.HOLDER and pin.fte is not None:
+            facts.pinned_fte[pin.employee, pin.role] = pin.fte
+            facts.pinned_units[pin.role] = facts.pinned_units.get(pin.role, 0) + pin.fte
     pinned_learners = {
-        (p.employee, p.role) for p in instance.pins if p.kind == "learner"
+        (p.employee, p.role) for p in instance.pins if p.kind == AssignmentKind.LEARNER
     }
     order = {e.id: i for i, e in enumerate(instance.employees)}
     role_order = {r.id: i for i, r in enumerate(instance.roles)}
@@ -134,13 +134,13 @@ def facts_of(instance: Instance) -> Facts:
     )
     for e_id, r_id in pairs:
         e, r = facts.employees[e_id], facts.roles[r_id]
-        if (e_id, r_id, "holder") not in facts.forbidden:
+        if (e_id, r_id, AssignmentKind.HOLDER) not in facts.forbidden:
             # the smallest share must fit the employee's capacity
             if facts.holder_load_ceil(e_id, r_id, r.min_share) <= e.capacity:
                 facts.holder_pairs.append((e_id, r_id))
-        if (e_id, r_id, "backup") not in facts.forbidden:
+        if (e_id, r_id, AssignmentKind.BACKUP) not in facts.forbidden:
             facts.backup_pairs.append((e_id, r_id))
-    learn_wishes = {pair for pair, c in facts.choice.items() if c == "learn"}
+    learn_wishes = {pair for pair, c in facts.choice.items() if c == Choice.LEARN}
     for e_id, r_id in sorted(
         learn_wishes | pinned_learners, key=lambda p: (order[p[0]], role_order[p[1]])
     ):
@@ -148,7 +148,7 @@ def facts_of(instance: Instance) -> Facts:
         if (
             e.available
             and base_fits(e, r)
-            and (e_id, r_id, "learner") not in facts.forbidden
+            and (e_id, r_id, AssignmentKind.LEARNER) not in facts.forbidden
             and instance.learner_units(r) <= e.capacity
         ):
             facts.learner_pairs.append((e_id, r_id))

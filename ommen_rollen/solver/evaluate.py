@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..domain import AssignmentKind, Choice
 from .eligibility import Facts, facts_of
 from .instance import Instance
 from .plan import Plan
@@ -22,21 +23,21 @@ def raw_terms(
     missed: dict[str, int] = defaultdict(int)
     for (e, r), choice in facts.choice.items():
         held = (e, r) in holders
-        if choice == "want" and not held:
+        if choice == Choice.WANT and not held:
             raw["want"] += 1
             missed[e] += 1
-        elif choice == "avoid" and held:
+        elif choice == Choice.AVOID and held:
             raw["avoid"] += 1
-        elif choice == "learn" and not held and (e, r) not in learners:
+        elif choice == Choice.LEARN and not held and (e, r) not in learners:
             raw["learn"] += 1
             missed[e] += 1
     for pair, score in facts.score.items():
         if pair in holders:
             raw["score"] -= score
     for p in instance.previous:
-        if p.kind == "holder" and (p.employee, p.role) not in holders:
+        if p.kind == AssignmentKind.HOLDER and (p.employee, p.role) not in holders:
             raw["continuity"] += 1
-        elif p.kind == "backup" and (p.employee, p.role) not in backups:
+        elif p.kind == AssignmentKind.BACKUP and (p.employee, p.role) not in backups:
             raw["continuity"] += 1
     raw["fairness"] = max(missed.values(), default=0)
     raw["fragments"] = len(holders)
@@ -64,11 +65,11 @@ def evaluate_plan(instance: Instance, plan: Plan) -> dict[str, float]:
     learners: set[Pair] = set()
     backups: set[Pair] = set()
     for a in plan.assignments:
-        if a.kind == "holder":
+        if a.kind == AssignmentKind.HOLDER:
             holders[a.employee, a.role] = holders.get((a.employee, a.role), 0) + (
                 a.fte or 0
             )
-        elif a.kind == "learner":
+        elif a.kind == AssignmentKind.LEARNER:
             learners.add((a.employee, a.role))
         else:
             backups.add((a.employee, a.role))

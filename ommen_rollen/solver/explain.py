@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from .. import wording
+from ..domain import AssignmentKind, Choice
 from .eligibility import Facts, base_fits, missing_competences, qualified
 from .instance import Role
 
@@ -76,7 +77,9 @@ def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
     available = [e for e in fits if e.available]
     if not available:
         return "unavailable", "Alle inzetbare medewerkers zijn niet beschikbaar."
-    allowed = [e for e in available if (e.id, r, "holder") not in facts.forbidden]
+    allowed = [
+        e for e in available if (e.id, r, AssignmentKind.HOLDER) not in facts.forbidden
+    ]
     if not allowed:
         return "forbidden", "Alle inzetbare medewerkers zijn voor deze rol uitgesloten."
     holders = usage.holders_of[r]
@@ -114,7 +117,9 @@ def missing_backup_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]
     if not [e for e in fits if e.available]:
         return "unavailable", "Alle inzetbare collega's zijn niet beschikbaar."
     allowed = [
-        e for e in fits if e.available and (e.id, r, "backup") not in facts.forbidden
+        e
+        for e in fits
+        if e.available and (e.id, r, AssignmentKind.BACKUP) not in facts.forbidden
     ]
     if not allowed:
         return "forbidden", "Alle inzetbare collega's zijn als vervanger uitgesloten."
@@ -130,7 +135,9 @@ PINNED = "door de secretaris of in een goedgekeurd werkplan"
 
 def _pinned_holders(facts: Facts, r: str) -> set[str]:
     return {
-        p.employee for p in facts.instance.pins if p.role == r and p.kind == "holder"
+        p.employee
+        for p in facts.instance.pins
+        if p.role == r and p.kind == AssignmentKind.HOLDER
     }
 
 
@@ -138,8 +145,8 @@ def _want_or_learn_reason(
     facts: Facts, e: str, r: str, wish: str, usage: Usage
 ) -> tuple[str, str]:
     employee, role = facts.employees[e], facts.roles[r]
-    kind = "holder" if wish == "want" else "learner"
-    if wish == "want":
+    kind = AssignmentKind.HOLDER if wish == Choice.WANT else AssignmentKind.LEARNER
+    if wish == Choice.WANT:
         need = facts.holder_load_ceil(e, r, role.min_share)
     else:
         need = facts.instance.learner_units(role)
@@ -152,13 +159,13 @@ def _want_or_learn_reason(
             f"Uw rompfunctie {employee.base_function} past niet bij deze rol "
             f"(rompfunctie {'/'.join(role.base_functions)})."
         )
-    if wish == "want" and missing_competences(employee, role):
+    if wish == Choice.WANT and missing_competences(employee, role):
         return "not_eligible", f"Competentie te laag: {_competence_text(facts, e, r)}."
     if (e, r, kind) in facts.forbidden:
         return "forbidden", "Deze toewijzing is voor u uitgesloten."
-    if wish == "want" and _pinned_holders(facts, r) - {e}:
+    if wish == Choice.WANT and _pinned_holders(facts, r) - {e}:
         return "pinned", f"De rol is bij een collega vastgezet ({PINNED})."
-    if wish == "learn" and not holders:
+    if wish == Choice.LEARN and not holders:
         return "no_mentor", (
             "Niemand houdt deze rol, dus er is geen begeleider om van te leren."
         )
@@ -172,7 +179,7 @@ def _want_or_learn_reason(
             "U heeft al het maximum van "
             f"{wording.count(employee.max_roles or 0, 'rol')}."
         )
-    if wish == "want" and holders:
+    if wish == Choice.WANT and holders:
         return "taken", (
             "De rol is gegeven aan een collega met een sterkere aanspraak (een eigen "
             "wens, ervaring met de rol of minder andere mogelijkheden)."
@@ -186,7 +193,7 @@ def _want_or_learn_reason(
 def _avoid_reason(facts: Facts, e: str, r: str, usage: Usage) -> tuple[str, str]:
     """Why employee e holds role r although they would rather not."""
     if any(
-        p.employee == e and p.role == r and p.kind == "holder"
+        p.employee == e and p.role == r and p.kind == AssignmentKind.HOLDER
         for p in facts.instance.pins
     ):
         return "pinned", f"Deze rol is voor u vastgezet ({PINNED})."
@@ -221,12 +228,12 @@ def wish_reason(
     """Why employee e did not get role r as holder (want) or learner (learn), or
     why they hold a role they would rather not have (avoid)."""
     out: dict[str, Any] = {"role": r, "wish": wish}
-    if wish == "avoid":
+    if wish == Choice.AVOID:
         code, reason = _avoid_reason(facts, e, r, usage)
     else:
         code, reason = _want_or_learn_reason(facts, e, r, wish, usage)
         holders = [h for h in usage.holders_of[r] if h != e]
-        if wish == "want" and holders:
+        if wish == Choice.WANT and holders:
             out["given_to"] = holders  # for the secretaris; never in the text
     out["reason_code"] = code
     out["reason"] = reason
@@ -245,12 +252,12 @@ def explanations(
     per_employee: dict[str, list[dict[str, Any]]] = {}
     for (e, r), choice in sorted(facts.choice.items()):
         if (e, r) in holders:
-            if choice == "avoid":
+            if choice == Choice.AVOID:
                 per_employee.setdefault(e, []).append(
                     wish_reason(facts, e, r, choice, usage)
                 )
             continue
-        if choice == "want" or (choice == "learn" and (e, r) not in learners):
+        if choice == Choice.WANT or (choice == Choice.LEARN and (e, r) not in learners):
             per_employee.setdefault(e, []).append(
                 wish_reason(facts, e, r, choice, usage)
             )

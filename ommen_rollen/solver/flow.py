@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from ..domain import AssignmentKind
 from .eligibility import Facts
 
 Pair = tuple[str, str]
@@ -52,9 +53,11 @@ class _Relaxation:
             for e, employee in facts.employees.items()
         }
         pins = facts.instance.pins
-        pinned = {(p.employee, p.role) for p in pins if p.kind == "holder"}
+        pinned = {(p.employee, p.role) for p in pins if p.kind == AssignmentKind.HOLDER}
         # a pinned backup never holds the role it stands in for
-        standing_in = {(p.employee, p.role) for p in pins if p.kind == "backup"}
+        standing_in = {
+            (p.employee, p.role) for p in pins if p.kind == AssignmentKind.BACKUP
+        }
         self.shares: dict[Pair, pywraplp.Variable] = {}
         for e, r in facts.holder_pairs:
             role = facts.roles[r]

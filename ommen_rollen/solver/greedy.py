@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..domain import AssignmentKind, Choice, PlanStatus
 from .eligibility import Facts, facts_of
 from .instance import Instance
 from .plan import Plan
@@ -50,7 +51,9 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
     free = {e.id: e.capacity for e in instance.employees}
     roles_of: dict[str, set[str]] = defaultdict(set)
     pins = instance.pins
-    pinned_backup = {(p.employee, p.role) for p in pins if p.kind == "backup"}
+    pinned_backup = {
+        (p.employee, p.role) for p in pins if p.kind == AssignmentKind.BACKUP
+    }
     remaining = {r.id: r.fte for r in instance.roles}
     holder_count: dict[str, int] = defaultdict(int)
     candidates: dict[str, list[str]] = defaultdict(list)
@@ -103,14 +106,18 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
             remainder_taken.add(r)
 
     for p in pins:
-        if p.kind == "holder" and (p.employee, p.role) in set(facts.holder_pairs):
+        if p.kind == AssignmentKind.HOLDER and (p.employee, p.role) in set(
+            facts.holder_pairs
+        ):
             take(p.employee, p.role, p.fte, pinned=p.fte is not None)
-    pinned_holder = {(p.employee, p.role) for p in pins if p.kind == "holder"}
+    pinned_holder = {
+        (p.employee, p.role) for p in pins if p.kind == AssignmentKind.HOLDER
+    }
     previous = {(p.employee, p.role, p.kind) for p in instance.previous}
     if previous_first:
         eligible = set(facts.holder_pairs)
         for p in instance.previous:
-            if p.kind == "holder" and (p.employee, p.role) in eligible:
+            if p.kind == AssignmentKind.HOLDER and (p.employee, p.role) in eligible:
                 share = p.fte if p.fte is not None else remaining.get(p.role)
                 if share is not None:
                     take(p.employee, p.role, min(share, remaining[p.role]))
@@ -123,10 +130,10 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
         fits = free[e] >= whole
         return (
             (e, r) not in pinned_holder,
-            choice != "want",
-            (e, r, "holder") not in previous,
+            choice != Choice.WANT,
+            (e, r, AssignmentKind.HOLDER) not in previous,
             -facts.score.get((e, r), 0),
-            choice == "avoid",
+            choice == Choice.AVOID,
             not fits,
             free[e] - whole if fits else -free[e],
             e,
@@ -200,7 +207,9 @@ def greedy_assign(facts: Facts, *, previous_first: bool = False) -> GreedyResult
     holders_of: dict[str, list[str]] = defaultdict(list)
     for e, r in result.holders:
         holders_of[r].append(e)
-    pinned_learner = {(p.employee, p.role) for p in pins if p.kind == "learner"}
+    pinned_learner = {
+        (p.employee, p.role) for p in pins if p.kind == AssignmentKind.LEARNER
+    }
     for e, r in sorted(facts.learner_pairs, key=lambda p: (p not in pinned_learner, p)):
         units = instance.learner_units(facts.roles[r])
         if (e, r) in result.holders or (e, r) in pinned_backup:
@@ -226,7 +235,7 @@ def greedy_plan(instance: Instance) -> Plan:
     facts = facts_of(instance)
     result = greedy_assign(facts)
     return assemble_plan(
-        facts, "feasible", result.holders, result.learners, result.backups
+        facts, PlanStatus.FEASIBLE, result.holders, result.learners, result.backups
     )
 
 
@@ -236,7 +245,9 @@ def greedy_backups(
     """Backups given holders and learners: pinned, previous, then least loaded."""
     instance = facts.instance
     backups: set[Pair] = set()
-    pinned_backup = {(p.employee, p.role) for p in instance.pins if p.kind == "backup"}
+    pinned_backup = {
+        (p.employee, p.role) for p in instance.pins if p.kind == AssignmentKind.BACKUP
+    }
     previous = {(p.employee, p.role, p.kind) for p in instance.previous}
     backup_load: dict[str, int] = defaultdict(int)
     backup_candidates: dict[str, list[str]] = defaultdict(list)
@@ -258,7 +269,7 @@ def greedy_backups(
         r = role.id
 
         def backup_key(e: str, r: str = r) -> tuple[int, int, str]:
-            return ((e, r, "backup") not in previous, backup_load[e], e)
+            return ((e, r, AssignmentKind.BACKUP) not in previous, backup_load[e], e)
 
         for e in sorted(backup_candidates[r], key=backup_key):
             if chosen[r] >= role.backups or (e, r) in backups:

@@ -12,14 +12,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..domain import FTE_SCALE, FteError, fte_to_decimal, parse_fte
+from ..domain import (
+    DEFAULT_TIME_LIMIT_S,
+    FTE_SCALE,
+    AssignmentKind,
+    Choice,
+    FteError,
+    fte_to_decimal,
+    parse_fte,
+)
 from .weights import DEFAULT_WEIGHTS, TERM_NAMES
 
 FORMAT_VERSION = 1
-KINDS = ("holder", "backup", "learner")
-CHOICES = ("want", "neutral", "avoid", "learn")
+KINDS = tuple(AssignmentKind)
+CHOICES = tuple(Choice)
 
-DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_LEARNER_SHARE = 500  # units: 0.05 fte per learner assignment
 DEFAULT_MAX_BACKUP_SHARE = FTE_SCALE  # 1.0 x the employee's available fte
 # Split shares in steps of this many minutes per week (60: whole hours). Off by
@@ -73,16 +80,18 @@ class Role:
 class Preference:
     employee: str
     role: str
-    choice: str | None = None  # want / neutral / avoid / learn
+    choice: Choice | None = None
     score: int | None = None  # finer alternative: positive = wanted
 
     @property
-    def effective_choice(self) -> str:
+    def effective_choice(self) -> Choice:
         """The choice, or the one a score implies (>0 want, <0 avoid, 0 neutral)."""
         if self.choice is not None:
             return self.choice
         score = self.score or 0
-        return "want" if score > 0 else "avoid" if score < 0 else "neutral"
+        return (
+            Choice.WANT if score > 0 else Choice.AVOID if score < 0 else Choice.NEUTRAL
+        )
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ class Assignment:
 
     employee: str
     role: str
-    kind: str
+    kind: AssignmentKind
     fte: int | None = None
 
 
@@ -99,7 +108,7 @@ class Assignment:
 class Forbid:
     employee: str
     role: str
-    kind: str | None = None  # None: no assignment of any kind
+    kind: AssignmentKind | None = None  # None: no assignment of any kind
 
 
 @dataclass(frozen=True)
@@ -376,7 +385,11 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
             read.fail(where, f"dubbele voorkeur (ook preferences[{seen[pair]}])")
             continue
         seen[pair] = i
-        preferences.append(Preference(pair[0], pair[1], choice, score))
+        preferences.append(
+            Preference(
+                pair[0], pair[1], None if choice is None else Choice(choice), score
+            )
+        )
 
     role_by_id = {r.id: r for r in roles}
 
@@ -406,7 +419,7 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
             if units is not None and units > role.fte:
                 read.fail(f"{where}.fte", "groter dan de fte van de rol")
                 continue
-            result.append(Assignment(pair[0], pair[1], str(kind), units))
+            result.append(Assignment(pair[0], pair[1], AssignmentKind(kind), units))
         return result
 
     previous = assignments("previous")
@@ -428,7 +441,9 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
             read.fail(f"{where}.kind", f"moet een van {', '.join(KINDS)} zijn")
             continue
         if pair is not None:
-            forbids.append(Forbid(pair[0], pair[1], kind))
+            forbids.append(
+                Forbid(pair[0], pair[1], None if kind is None else AssignmentKind(kind))
+            )
 
     efforts: list[Effort] = []
     effort_seen: set[tuple[str, str]] = set()

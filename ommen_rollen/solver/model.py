@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind
 from . import rules_hard, rules_soft
 from .eligibility import Facts
 
@@ -204,7 +205,9 @@ def add_holder_variables(s: PlanModel) -> None:
 def add_backup_variables(s: PlanModel | BackupModel, pairs: list[Pair]) -> None:
     """backs for every candidate pair and missing for every role that needs backups."""
     m, facts = s.model, s.facts
-    pinned_roles = {p.role for p in facts.instance.pins if p.kind == "backup"}
+    pinned_roles = {
+        p.role for p in facts.instance.pins if p.kind == AssignmentKind.BACKUP
+    }
     takes = {r for r, role in facts.roles.items() if role.backups or r in pinned_roles}
     for e, r in pairs:
         if r not in takes:

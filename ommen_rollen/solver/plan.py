@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import parse_fte
+from ..domain import AssignmentKind, PlanStatus, parse_fte
 from .instance import FORMAT_VERSION, fte_number
 
-STATUSES = ("optimal", "feasible", "infeasible", "invalid", "unknown", "cancelled")
+STATUSES = tuple(PlanStatus)
 
 
 @dataclass(frozen=True)
 class PlanAssignment:
     employee: str
     role: str
-    kind: str  # holder / backup / learner
+    kind: AssignmentKind
     fte: int | None = None  # units; holders and learners
     mentor: str | None = None  # learners only: a holder of the same role
 
@@ -40,7 +40,7 @@ class MissingBackup:
 class Plan:
     """A plan: assignments, honest shortfalls, objective, metrics, explanations."""
 
-    status: str
+    status: PlanStatus
     assignments: list[PlanAssignment] = field(default_factory=list)
     uncovered: list[Uncovered] = field(default_factory=list)
     missing_backups: list[MissingBackup] = field(default_factory=list)
@@ -52,7 +52,11 @@ class Plan:
     errors: list[str] = field(default_factory=list)
 
     def holders(self, role: str) -> list[PlanAssignment]:
-        return [a for a in self.assignments if a.role == role and a.kind == "holder"]
+        return [
+            a
+            for a in self.assignments
+            if a.role == role and a.kind == AssignmentKind.HOLDER
+        ]
 
     def of_kind(self, kind: str) -> list[PlanAssignment]:
         return [a for a in self.assignments if a.kind == kind]
@@ -94,7 +98,8 @@ def _assignment_json(a: PlanAssignment) -> dict[str, Any]:
 
 
 def plan_from_json(data: dict[str, Any]) -> Plan:
-    """Read plan format v1 back into a Plan (trusting its shape; see checker)."""
+    """Read plan format v1 back into a Plan (trusting its shape; see checker).
+    An unknown version, status or kind is a ValueError."""
     if data.get("version") != FORMAT_VERSION:
         raise ValueError(f"plan: version moet {FORMAT_VERSION} zijn")
 
@@ -106,12 +111,12 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         )
 
     return Plan(
-        status=str(data.get("status", "unknown")),
+        status=PlanStatus(data.get("status", PlanStatus.UNKNOWN)),
         assignments=[
             PlanAssignment(
                 a["employee"],
                 a["role"],
-                a["kind"],
+                AssignmentKind(a["kind"]),
                 units(a.get("fte")),
                 a.get("mentor"),
             )

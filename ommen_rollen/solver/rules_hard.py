@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind
 from .shares import off_grid
 
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
@@ -35,7 +36,11 @@ def add_split_steps(s: PlanModel) -> None:
     step = s.facts.instance.settings.split_step_minutes
     if step <= 0:
         return
-    pinned = {(p.employee, p.role) for p in s.facts.instance.pins if p.kind == "holder"}
+    pinned = {
+        (p.employee, p.role)
+        for p in s.facts.instance.pins
+        if p.kind == AssignmentKind.HOLDER
+    }
     per_role: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for (e, r), share in s.share.items():
         role = s.facts.roles[r]
@@ -125,14 +130,14 @@ def add_holder_pins(s: PlanModel, *, diagnose: bool) -> None:
     for i, pin in enumerate(s.facts.instance.pins):
         pair = (pin.employee, pin.role)
         constraints: list[cp_model.Constraint] = []
-        if pin.kind == "holder":
+        if pin.kind == AssignmentKind.HOLDER:
             if pair not in s.holds:
                 constraints.append(s.model.add_bool_or([]))  # cannot hold at all
             else:
                 constraints.append(s.model.add(s.holds[pair] == 1))
                 if pin.fte is not None:
                     constraints.append(s.model.add(s.share[pair] == pin.fte))
-        elif pin.kind == "learner":
+        elif pin.kind == AssignmentKind.LEARNER:
             if pair not in s.learns:
                 constraints.append(s.model.add_bool_or([]))
             else:
@@ -167,7 +172,7 @@ def add_backup_count(s: PlanModel | BackupModel) -> None:
         per_role[r].append(backs)
     pinned: dict[str, int] = defaultdict(int)
     for p in s.facts.instance.pins:
-        if p.kind == "backup":
+        if p.kind == AssignmentKind.BACKUP:
             pinned[p.role] += 1
     for r, missing in s.missing.items():
         role = s.facts.roles[r]
@@ -189,7 +194,7 @@ def add_backup_load(s: PlanModel | BackupModel) -> None:
 def add_backup_pins(s: PlanModel | BackupModel, *, diagnose: bool) -> None:
     """Hard: pinned backups back up their role."""
     for i, pin in enumerate(s.facts.instance.pins):
-        if pin.kind != "backup":
+        if pin.kind != AssignmentKind.BACKUP:
             continue
         pair = (pin.employee, pin.role)
         if pair in s.backs:

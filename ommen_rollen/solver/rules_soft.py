@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind, Choice
+
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
 
 if TYPE_CHECKING:
@@ -31,9 +33,9 @@ def _missed_wants(s: PlanModel) -> dict[str, list[Expr]]:
     missed: dict[str, list[Expr]] = defaultdict(list)
     for (e, r), choice in s.facts.choice.items():
         holds = s.holds.get((e, r), 0)
-        if choice == "want":
+        if choice == Choice.WANT:
             missed[e].append(1 - holds)
-        elif choice == "learn":
+        elif choice == Choice.LEARN:
             missed[e].append(1 - holds - s.learns.get((e, r), 0))
     return missed
 
@@ -44,7 +46,9 @@ def add_want(s: PlanModel) -> Term | None:
     if not weight:
         return None
     expr = sum(
-        1 - s.holds.get(pair, 0) for pair, c in s.facts.choice.items() if c == "want"
+        1 - s.holds.get(pair, 0)
+        for pair, c in s.facts.choice.items()
+        if c == Choice.WANT
     )
     return _term("want", expr, weight)
 
@@ -55,7 +59,7 @@ def add_avoid(s: PlanModel) -> Term | None:
     if not weight:
         return None
     expr = sum(
-        s.holds.get(pair, 0) for pair, c in s.facts.choice.items() if c == "avoid"
+        s.holds.get(pair, 0) for pair, c in s.facts.choice.items() if c == Choice.AVOID
     )
     return _term("avoid", expr, weight)
 
@@ -78,7 +82,7 @@ def add_learn(s: PlanModel) -> Term | None:
     expr = sum(
         1 - s.holds.get(pair, 0) - s.learns.get(pair, 0)
         for pair, c in s.facts.choice.items()
-        if c == "learn"
+        if c == Choice.LEARN
     )
     return _term("learn", expr, weight)
 
@@ -91,7 +95,7 @@ def add_holder_continuity(s: PlanModel) -> Term | None:
     expr = sum(
         1 - s.holds.get((p.employee, p.role), 0)
         for p in s.facts.instance.previous
-        if p.kind == "holder"
+        if p.kind == AssignmentKind.HOLDER
     )
     return _term("continuity", expr, weight)
 
@@ -126,7 +130,7 @@ def add_backup_continuity(s: PlanModel | BackupModel) -> Term | None:
     expr = sum(
         1 - s.backs.get((p.employee, p.role), 0)
         for p in s.facts.instance.previous
-        if p.kind == "backup"
+        if p.kind == AssignmentKind.BACKUP
     )
     return _term("continuity", expr, weight)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ..domain import AssignmentKind
 from .bounds import Bounds
 from .candidate import Candidate
 from .eligibility import Facts
@@ -132,9 +133,10 @@ def search_joint(
         )
         done = best.complete(facts) and best.keeps_pins(facts)
     if not proven and not done and not runner.cancelled and not runner.out_of_time():
-        best, proven = _minimise_shortfall(s, runner, best)
-        if best is None:
+        minimised, proven = _minimise_shortfall(s, runner, best)
+        if minimised is None:
             return SearchResult(start, False, False, None)
+        best = minimised
     if runner.cancelled or not soft or runner.out_of_time():
         return SearchResult(best, proven, False, None)
     return _optimise_soft(s, runner, best, proven)
@@ -278,6 +280,8 @@ def polish_backups(
 def _term_ceiling(facts: Facts, name: str) -> int:
     """The largest raw value a backup term can take."""
     if name == "continuity":
-        return sum(1 for p in facts.instance.previous if p.kind == "backup")
+        return sum(
+            1 for p in facts.instance.previous if p.kind == AssignmentKind.BACKUP
+        )
     total = sum(r.fte for r in facts.roles.values())
     return -(-total // 1000)  # backup_spread per started 0.1 fte

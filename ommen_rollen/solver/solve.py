@@ -30,6 +30,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from ..domain import PlanStatus
 from .assemble import assemble_plan
 from .blocks import needs_blocks, solve_in_blocks
 from .bounds import Bounds, lower_bounds
@@ -84,7 +85,7 @@ def _run_metrics(runner: Runner) -> dict[str, Any]:
 
 
 def _infeasible(facts: Facts, errors: list[str], runner: Runner) -> Plan:
-    plan = assemble_plan(facts, "infeasible", {}, set(), set(), errors=errors)
+    plan = assemble_plan(facts, PlanStatus.INFEASIBLE, {}, set(), set(), errors=errors)
     plan.metrics.update(_run_metrics(runner))
     return plan
 
@@ -152,7 +153,7 @@ def solve(
     result = search_joint(facts, runner, bounds, start)
     if not result.plan.keeps_pins(facts):
         if runner.cancelled:
-            status = "cancelled"
+            status = PlanStatus.CANCELLED
         else:
             # no plan that keeps the pins: either they contradict (named from an
             # infeasibility core, within a few seconds past the limit), or time ran
@@ -160,7 +161,7 @@ def solve(
             message = _diagnose(facts)
             if message is not None:
                 return _infeasible(facts, [message], runner)
-            status = "unknown"
+            status = PlanStatus.UNKNOWN
         plan = assemble_plan(
             facts,
             status,
@@ -178,11 +179,11 @@ def solve(
 
     best = result.plan
     if runner.cancelled:
-        status = "cancelled"
+        status = PlanStatus.CANCELLED
     elif result.shortfall_proven and result.soft_proven:
-        status = "optimal"
+        status = PlanStatus.OPTIMAL
     else:
-        status = "feasible"
+        status = PlanStatus.FEASIBLE
     final_bounds = bounds
     if not best.complete_cover(facts):
         final_bounds = lower_bounds(

@@ -188,7 +188,7 @@ def round_detail(round_id: int) -> str:
 def _config_time_limit() -> float:
     from flask import current_app
 
-    return float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
+    return jobs.default_time_limit(current_app)
 
 
 @bp.route("/rondes/<int:round_id>/sluiten", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from ...models import (
 )
 from ..base import ServiceError
 from ..risk import Risk, risk_of
+from ..solver_bridge import stored_plan
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -390,12 +391,11 @@ def round_overview(round_id: int) -> RoundOverview:
         names=_employee_names(),
         role_names={r.code: r.name for r in overview.roles},
     )
-    reasons = {
-        u.get("role"): u.get("reason", "") for u in plan_json.get("uncovered", [])
-    }
-    backup_reasons = {
-        m.get("role"): m.get("reason", "") for m in plan_json.get("missing_backups", [])
-    }
+    solved = stored_plan(proposal) if proposal is not None else None
+    reasons = {u.role: u.reason for u in solved.uncovered} if solved else {}
+    backup_reasons = (
+        {m.role: m.reason for m in solved.missing_backups} if solved else {}
+    )
     for role in overview.roles:
         # Learners do not cover a role; only holders do.
         held = sum(c.holder_units for (r, _e), c in cells.items() if r == role.id)
@@ -413,7 +413,7 @@ def round_overview(round_id: int) -> RoundOverview:
                 )
             )
 
-    vulnerability = plan_json.get("vulnerability") or {}
+    vulnerability = solved.vulnerability if solved else {}
     if vulnerability:
         overview.has_analysis = True
         overview.single_eligible = [

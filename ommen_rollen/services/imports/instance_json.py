@@ -175,7 +175,7 @@ def _screen(raw: Any, path: str = "") -> list[str]:
                 if isinstance(value, bool):
                     continue
                 try:
-                    limits.parse_fte_bounded(value)
+                    limits.parse_fte_bounded(str(value))
                 except ValueError as exc:
                     problems.append(f"{where}: {exc}.")
             else:
@@ -361,7 +361,7 @@ def _errors(analysis: Analysis, entry: str, names: dict[str, str]) -> list[str]:
 
 def _missing(model: type[Any], names: set[str]) -> list[str]:
     """The names (of clusters or competences) that do not exist yet."""
-    known = {n.lower() for n in db.session.scalars(select(model.name))}  # type: ignore[attr-defined]
+    known = {n.lower() for n in db.session.scalars(select(model.name))}
     found: dict[str, str] = {}
     for name in sorted(n.strip() for n in names if n.strip()):
         if name.lower() not in known:

@@ -233,7 +233,7 @@ def _audit_rewrites(
 
 
 def _comments(employee: Employee) -> list[tuple[Any, str]]:
-    found = []
+    found: list[tuple[Any, str]] = []
     for model, column in COMMENT_COLUMNS:
         rows = db.session.scalars(
             select(model).where(model.employee_id == employee.id)

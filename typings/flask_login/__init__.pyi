@@ -1,0 +1,43 @@
+# Type stubs for the part of Flask-Login this project uses (the package ships no
+# types); everything not declared here is Any.
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flask
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+class UserMixin:
+    __hash__: Any
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_anonymous(self) -> bool: ...
+    def get_id(self) -> str: ...
+
+class LoginManager:
+    login_view: str | None
+    login_message: str
+    login_message_category: str
+    def __init__(
+        self, app: flask.Flask | None = ..., add_context_processor: bool = ...
+    ) -> None: ...
+    def init_app(self, app: flask.Flask, add_context_processor: bool = ...) -> None: ...
+    def user_loader(self, callback: _F) -> _F: ...
+    def request_loader(self, callback: _F) -> _F: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+# The logged-in user or the anonymous one: a proxy whose type depends on the request.
+current_user: Any
+
+def login_user(
+    user: Any,
+    remember: bool = ...,
+    duration: Any = ...,
+    force: bool = ...,
+    fresh: bool = ...,
+) -> bool: ...
+def logout_user() -> bool: ...
+def __getattr__(name: str) -> Any: ...
