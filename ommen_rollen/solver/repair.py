@@ -13,12 +13,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from ortools.sat.python import cp_model
-
 from .candidate import Candidate
 from .eligibility import Facts
 from .hints import better, extract_plan, hint_plan
 from .model import PlanModel
+from .neighbourhood import freeze_others, variables_by_employee
 from .runner import Runner
 
 NEIGHBOURHOOD = 40  # employees freed per round
@@ -51,18 +50,7 @@ def repair(
         candidates[r].append(e)
     for people in candidates.values():
         people.sort()
-    pair_vars: dict[str, list[tuple[cp_model.IntVar, tuple[str, str]]]] = defaultdict(
-        list
-    )
-    for pair, var in s.holds.items():
-        pair_vars[pair[0]].append((var, pair))
-        share = s.share[pair]
-        if isinstance(share, cp_model.IntVar):
-            pair_vars[pair[0]].append((share, pair))
-    for pair, var in s.learns.items():
-        pair_vars[pair[0]].append((var, pair))
-    for pair, var in s.backs.items():
-        pair_vars[pair[0]].append((var, pair))
+    by_employee = variables_by_employee(s)
     sf = s.shortfall()
     backups_total = sum(r.backups for r in facts.roles.values()) + 1
     objective = (10 * sf.uncovered_critical + sf.uncovered_other) * (
@@ -92,18 +80,7 @@ def repair(
             freed |= set(rng.sample(rest, max(NEIGHBOURHOOD - len(freed), 0)))
         hint_plan(s, plan)
         model = s.model.clone()
-        variables = model.proto.variables
-        hinted = model.proto.solution_hint
-        values = dict(zip(hinted.vars, hinted.values, strict=True))
-        for e, items in pair_vars.items():
-            if e in freed:
-                continue
-            for var, _ in items:
-                value = values.get(var.index)
-                if value is not None:
-                    domain = variables[var.index].domain
-                    domain.clear()
-                    domain.extend([value, value])
+        freeze_others(model, freed, by_employee)
         model.minimize(objective)
         budget_left = budget - spent
         result = runner.run(

@@ -15,14 +15,18 @@ from .candidate import Candidate
 from .eligibility import Facts
 from .hints import better, extract_plan, hint_plan, set_hints
 from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
+from .neighbourhood import bounded_copy
 from .repair import repair
 from .runner import MIN_STAGE_S, LevelResult, Runner
+from .soft_lns import improve_soft
 
 # Shares of the budget left when each step starts (the rest rolls on).
 COMPLETE_SHARE = 0.4  # the search for a complete plan
 REPAIR_SHARE = 0.6  # neighbourhood repair when no complete plan was found
 SHORTFALL_SHARE = 0.3  # each shortfall level when no complete plan was found
-SOFT_SHARE = 0.8  # the soft terms (the backup polish gets the rest)
+SOFT_SHARE = 0.4  # one solve of the soft terms over the whole model
+LNS_SHARE = 0.8  # then neighbourhood rounds on the soft terms (soft_lns.py)
+# (the backup polish gets the rest)
 AGAIN_S = 1.0  # another soft round when at least this much budget is left
 
 
@@ -34,17 +38,6 @@ class SearchResult:
     shortfall_proven: bool
     soft_proven: bool
     soft_bound: float | None
-
-
-def _bounded(s: PlanModel, plan: Candidate) -> cp_model.CpModel:
-    """A copy of the model with every shortfall component at most ``plan``'s."""
-    model = s.model.clone()
-    shortfall = plan.shortfall(s.facts)
-    kept = plan.keeps_pins(s.facts)  # else its values bound nothing that is allowed
-    for expr, value in zip(s.shortfall().components(), shortfall, strict=True):
-        if kept and not isinstance(expr, int):
-            model.add(expr <= value)
-    return model
 
 
 def _covered(s: PlanModel, bounds: Bounds) -> cp_model.CpModel:
@@ -203,7 +196,7 @@ def _optimise_soft(
     polish: LevelResult | None = None
     while True:
         hint_plan(s, best)
-        model = _bounded(s, best)
+        model = bounded_copy(s, best)
         model.minimize(s.soft_objective())
         soft = runner.run(
             "soft",
@@ -219,6 +212,8 @@ def _optimise_soft(
             soft_proven = soft.status == "OPTIMAL"
         if runner.cancelled:
             return SearchResult(best, shortfall_proven, False, soft_bound)
+        if not soft_proven and not runner.out_of_time():
+            best = improve_soft(s, runner, best, runner.remaining() * LNS_SHARE)
         if runner.out_of_time():
             return SearchResult(best, shortfall_proven, False, soft_bound)
         polished, polish = polish_backups(facts, runner, best)
