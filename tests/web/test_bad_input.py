@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, message_flashed, template_rendered
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, event, given, settings
@@ -40,6 +39,7 @@ from ommen_rollen.domain import TaskMode, UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import people
 from ommen_rollen.services.imports import KINDS, ImportRefused
+from tests.web.conftest import table_dump
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -305,20 +305,6 @@ def world(
 
 
 # --- what an answer must be ---------------------------------------------------
-
-
-def table_dump() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, sorted by primary key."""
-    with db.engine.connect() as conn:
-        return {
-            table.name: [
-                tuple(row)
-                for row in conn.execute(
-                    sa.select(table).order_by(*table.primary_key.columns)
-                )
-            ]
-            for table in db.metadata.sorted_tables
-        }
 
 
 def changed_tables(
