@@ -10,10 +10,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import select
 
 from ommen_rollen.domain import BaseFunction, UserRole
@@ -21,6 +22,9 @@ from ommen_rollen.extensions import db
 from ommen_rollen.models import Job, JobStatus, PlanningRound, Proposal, WorkPlan
 from ommen_rollen.services import approval, jobs, rounds
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
+
+if TYPE_CHECKING:
+    from tests.web.hostile.base import World
 
 
 @dataclass
@@ -334,3 +338,29 @@ def as_secretary(auth: Any, secretary: Any) -> Any:
     """A client logged in as the secretaris."""
     assert auth.login("secretaris").status_code == 302
     return secretary
+
+
+@pytest.fixture
+def world(
+    app: Flask,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    make_user: Callable[..., Any],
+    make_employee: Callable[..., Any],
+    make_role: Callable[..., Any],
+    make_competence: Callable[..., Any],
+    make_cluster: Callable[..., Any],
+) -> World:
+    """The world the bad-input tests post into (tests/web/hostile/base.py)."""
+    from tests.web.hostile.base import build_world  # it reads tables with ours
+
+    return build_world(
+        app,
+        tmp_path,
+        monkeypatch,
+        make_user,
+        make_employee,
+        make_role,
+        make_competence,
+        make_cluster,
+    )
