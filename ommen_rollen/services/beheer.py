@@ -549,3 +549,25 @@ def sync_levels(
             {str(k): v for k, v in sorted(levels.items())},
         ]
     }
+
+
+def sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
+    """An employee's competence levels in line with ``levels`` (sync_levels)."""
+    return sync_levels(
+        employee.competences,
+        levels,
+        level_attr="level",
+        make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
+        label="competences",
+    )
+
+
+def sync_requirements(role: Role, levels: dict[int, int]) -> dict[str, Any]:
+    """A role's required competence levels in line with ``levels`` (sync_levels)."""
+    return sync_levels(
+        role.requirements,
+        levels,
+        level_attr="min_level",
+        make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
+        label="requirements",
+    )

@@ -14,12 +14,11 @@ from ..models import (
     Competence,
     Partner,
     Role,
-    RoleRequirement,
     TaskField,
     User,
 )
 from . import limits, validation
-from .beheer import KINDS, Checker, check_version, get, store, sync_levels
+from .beheer import KINDS, Checker, check_version, get, store, sync_requirements
 
 # Kinds whose number is bounded (services.limits.total_bound).
 BOUNDED = (Cluster, Competence, Role)
@@ -310,13 +309,7 @@ def save_role(
     }
 
     def set_requirements(saved: Role) -> dict[str, Any]:
-        return sync_levels(
-            saved.requirements,
-            levels,
-            level_attr="min_level",
-            make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
-            label="requirements",
-        )
+        return sync_requirements(saved, levels)
 
     saved: Role = store(Role, role, values, by, "role", after=set_requirements)
     return saved

@@ -14,10 +14,17 @@ from sqlalchemy import func, select
 
 from ..domain import UserRole
 from ..extensions import db
-from ..models import Cluster, Employee, EmployeeCompetence, User
+from ..models import Cluster, Employee, User
 from . import audit, limits, mail, notifications, validation
 from .accounts import create_account, first_password
-from .beheer import Checker, account_of, check_version, get, store, sync_levels
+from .beheer import (
+    Checker,
+    account_of,
+    check_version,
+    get,
+    store,
+    sync_competences,
+)
 
 CONTRACT_TOO_LARGE = validation.CONTRACT_TOO_LARGE
 
@@ -67,7 +74,7 @@ def create_employee(
         if invite:
             db.session.flush()
             notifications.invite(employee)
-        return _sync_competences(employee, levels)
+        return sync_competences(employee, levels)
 
     employee: Employee = store(
         Employee, None, values, by, "employee", after=add_account
@@ -95,7 +102,7 @@ def update_employee(
         account.username = saved.username
         account.active = saved.active
         _set_spil(account, spil_cluster_id)
-        return _sync_competences(saved, levels)
+        return sync_competences(saved, levels)
 
     saved: Employee = store(Employee, employee, values, by, "employee", after=sync)
     return saved
@@ -115,16 +122,6 @@ def spil_cluster_of(employee: Employee) -> int | None:
     if account is None or account.role != UserRole.COORDINATOR:
         return None
     return account.cluster_id
-
-
-def _sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
-    return sync_levels(
-        employee.competences,
-        levels,
-        level_attr="level",
-        make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
-        label="competences",
-    )
 
 
 def _checked(

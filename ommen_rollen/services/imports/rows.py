@@ -20,16 +20,14 @@ from ...models import (
     Cluster,
     Competence,
     Employee,
-    EmployeeCompetence,
     Role,
-    RoleRequirement,
     TaskField,
     User,
 )
 from .. import limits, validation
 from ..accounts import create_account
 from ..base import stamp
-from ..beheer import account_of, sync_levels
+from ..beheer import account_of, sync_competences, sync_requirements
 from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
 
 Report = Callable[[str, str], None]  # (field key, Dutch message)
@@ -392,13 +390,7 @@ class EmployeeHandler(Handler):
         if key != "competences":
             setattr(obj, key, value)
             return
-        sync_levels(
-            obj.competences,
-            value,
-            level_attr="level",
-            make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
-            label="competences",
-        )
+        sync_competences(obj, value)
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:
@@ -620,13 +612,7 @@ class RoleHandler(Handler):
         if key != "requirements":
             setattr(obj, key, value)
             return
-        sync_levels(
-            obj.requirements,
-            value,
-            level_attr="min_level",
-            make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
-            label="requirements",
-        )
+        sync_requirements(obj, value)
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:
