@@ -76,7 +76,7 @@ def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
     available = [e for e in fits if e.available]
     if not available:
         return "unavailable", "Alle inzetbare medewerkers zijn niet beschikbaar."
-    allowed = [e for e in available if (e.id, r, "holder") not in facts.forbidden]
+    allowed = [e for e in available if not facts.forbids(e.id, r, "holder")]
     if not allowed:
         return "forbidden", "Alle inzetbare medewerkers zijn voor deze rol uitgesloten."
     holders = usage.holders_of[r]
@@ -113,9 +113,7 @@ def missing_backup_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]
         )
     if not [e for e in fits if e.available]:
         return "unavailable", "Alle inzetbare collega's zijn niet beschikbaar."
-    allowed = [
-        e for e in fits if e.available and (e.id, r, "backup") not in facts.forbidden
-    ]
+    allowed = [e for e in fits if e.available and not facts.forbids(e.id, r, "backup")]
     if not allowed:
         return "forbidden", "Alle inzetbare collega's zijn als vervanger uitgesloten."
     return "backup_load", (
@@ -154,7 +152,7 @@ def _want_or_learn_reason(
         )
     if wish == "want" and missing_competences(employee, role):
         return "not_eligible", f"Competentie te laag: {_competence_text(facts, e, r)}."
-    if (e, r, kind) in facts.forbidden:
+    if facts.forbids(e, r, kind):
         return "forbidden", "Deze toewijzing is voor u uitgesloten."
     if wish == "want" and _pinned_holders(facts, r) - {e}:
         return "pinned", f"De rol is bij een collega vastgezet ({PINNED})."

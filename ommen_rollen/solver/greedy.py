@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .eligibility import Facts, facts_of
+from .eligibility import Facts, facts_of, may_back_up
 from .instance import Instance, Role
 from .plan import Plan
 from .shares import off_grid, snap_down
@@ -297,7 +297,7 @@ def greedy_backups(
     chosen: dict[str, int] = defaultdict(int)
     for e, r in sorted(pinned_backup):
         role = facts.roles.get(r)
-        if role is None or (e, r) in holders or (e, r) in learners:
+        if role is None or not may_back_up((e, r), holders, learners):
             continue
         if backup_load[e] + role.fte > facts.backup_cap(e):
             continue
@@ -313,7 +313,7 @@ def greedy_backups(
         for e in sorted(backup_candidates[r], key=backup_key):
             if chosen[r] >= role.backups or (e, r) in backups:
                 continue
-            if (e, r) in holders or (e, r) in learners:
+            if not may_back_up((e, r), holders, learners):
                 continue
             if backup_load[e] + role.fte > facts.backup_cap(e):
                 continue
