@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -105,7 +106,7 @@ def read_levels(
                 f"competentie '{name}' bestaat niet; importeer of maak die eerst aan.",
             )
             ok = False
-        elif read(str(level), key, report, lambda t, n=name: _level_of(n, t)) is None:
+        elif read(str(level), key, report, partial(_level_of, name)) is None:
             ok = False
         elif competence.id in levels:
             report(key, f"competentie '{name}' staat er twee keer in.")
