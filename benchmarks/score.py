@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ommen_rollen.domain import FTE_SCALE, parse_fte
+from ommen_rollen.domain import FTE_SCALE, TENTH_FTE, parse_fte
 
 CRITICAL = 10
 """A critical role's uncovered unit or missing backup counts this many times. The
@@ -39,7 +39,7 @@ DEFAULT_WEIGHTS = {
 }
 """Mirror of ommen_rollen.solver.weights.DEFAULT_WEIGHTS (a test keeps them equal)."""
 
-SPREAD_UNIT = 1000
+SPREAD_UNIT = TENTH_FTE
 """backup_spread counts per started 0.1 fte (1,000 units), as the product does."""
 
 DEFAULT_LEARNER_SHARE = 500

@@ -13,6 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 FTE_SCALE = 10_000
 """Integer units per 1.0 fte: fte values carry at most four decimals."""
 
+TENTH_FTE = FTE_SCALE // 10
+"""0.1 fte in units: the step of a hire (formation advice) and of backup_spread."""
+
 HOURS_PER_FTE = 36
 """A full-time week in Dutch municipalities (CAO Gemeenten)."""
 

@@ -24,7 +24,7 @@ from ..models import (
     Role,
     WorkPlan,
 )
-from ..services import jobs, preferences, review
+from ..services import jobs, preferences, review, rounds
 from ..services.base import ServiceError
 from ..services.rounds import accepts_preferences
 from ..services.solver_bridge import employee_id_of
@@ -48,10 +48,10 @@ blp = make_blueprint(
 
 
 def _round(round_id: int) -> PlanningRound:
-    found = db.session.get(PlanningRound, round_id)
-    if found is None:
-        refuse(404, "Deze planronde bestaat niet.")
-    return found
+    try:
+        return rounds.get_round(round_id)
+    except ServiceError as exc:
+        refuse(404, str(exc))
 
 
 def round_json(round_: PlanningRound) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
+from ..solver.instance import fte_number
 from . import audit, mail, notifications
 from .approval import editable_version
 from .base import ServiceError, stamp
@@ -39,7 +40,7 @@ from .hard_rules import (
     readable,
 )
 from .rounds import get_round
-from .solver_bridge import build_instance, current_plans, fte_number
+from .solver_bridge import build_instance, current_plans
 
 __all__ = ["check_current", "current_plan_json", "readable"]
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from ..models import User
+from ..models.base import utcnow
+
+__all__ = ["ServiceError", "stamp", "utcnow"]
 
 
 class ServiceError(Exception):
     """A use case was refused; the message is Dutch and meant for the user."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def stamp(obj: Any, by: User | None, *, new: bool = False) -> None:

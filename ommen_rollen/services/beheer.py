@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import FTE_SCALE, FteError
+from ..domain import FTE_SCALE
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -39,10 +39,11 @@ from ..models import (
     WorkPlan,
 )
 from ..naming import name_key, word_key
-from . import audit, limits
+from . import audit, limits, validation
 from .base import ServiceError, stamp, utcnow
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit intussen gewijzigd. Uw wijzigingen zijn niet "
@@ -137,48 +138,27 @@ class Checker:
         if problem := limits.room_problem(model, 1):
             self.add(field, problem)
 
-    def fte(
+    def read(
         self,
         field: str,
         value: str | int | None,
+        validate: Callable[[str], T],
         *,
-        maximum_units: int,
-        too_large: str,
         required: str | None = None,
-    ) -> int | None:
-        """Exact FTE units of a decimal fte, more than 0 and at most the maximum."""
+    ) -> T | None:
+        """The value through one of services.validation's functions (the import
+        reads with the same ones); empty is None, or ``required`` when it may not
+        be empty."""
         text = str(value if value is not None else "").strip()
         if not text:
             if required:
                 self.add(field, required)
             return None
         try:
-            units = limits.parse_fte_bounded(text)
-        except FteError as exc:
-            self.add(field, f"{exc}; gebruik bijvoorbeeld 0,5 of 0,8889.")
+            return validate(text)
+        except validation.Invalid as exc:
+            self.add(field, str(exc))
             return None
-        if units <= 0:
-            self.add(field, "Vul een aantal fte groter dan 0 in.")
-            return None
-        if units > maximum_units:
-            self.add(field, too_large)
-            return None
-        return units
-
-    def whole(
-        self, field: str, value: str | int | None, *, low: int, high: int
-    ) -> int | None:
-        """A whole number between low and high (inclusive)."""
-        text = str(value if value is not None else "").strip()
-        try:
-            number = int(text)
-        except ValueError:
-            self.add(field, "Vul een geheel getal in.")
-            return None
-        if not low <= number <= high:
-            self.add(field, f"Vul een getal van {low} tot en met {high} in.")
-            return None
-        return number
 
     def choice(
         self, field: str, value: str | None, enum_cls: type[E], message: str
@@ -256,15 +236,19 @@ class Checker:
                 continue
             if not level_text:
                 continue
-            if level_text not in ("1", "2", "3"):
-                self.add(key, "Kies niveau 1, 2 of 3.")
+            try:
+                level = validation.level(level_text)
+            except validation.Invalid as exc:
+                self.add(key, str(exc))
                 continue
             if competence.id in levels:
                 self.add(key, f"{competence.name} staat er twee keer in.")
                 continue
-            levels[competence.id] = int(level_text)
-        if problem := limits.count_problem(len(levels), maximum, what):
-            self.add(field, problem)
+            levels[competence.id] = level
+        try:
+            validation.level_count(len(levels), maximum=maximum, what=what)
+        except validation.Invalid as exc:
+            self.add(field, str(exc))
         return levels
 
 
@@ -565,3 +549,25 @@ def sync_levels(
             {str(k): v for k, v in sorted(levels.items())},
         ]
     }
+
+
+def sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
+    """An employee's competence levels in line with ``levels`` (sync_levels)."""
+    return sync_levels(
+        employee.competences,
+        levels,
+        level_attr="level",
+        make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
+        label="competences",
+    )
+
+
+def sync_requirements(role: Role, levels: dict[int, int]) -> dict[str, Any]:
+    """A role's required competence levels in line with ``levels`` (sync_levels)."""
+    return sync_levels(
+        role.requirements,
+        levels,
+        level_attr="min_level",
+        make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
+        label="requirements",
+    )

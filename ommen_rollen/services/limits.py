@@ -3,11 +3,12 @@
 The beheer screens (services.beheer.Checker with the save functions in
 services.organisation and services.staff) and every import (CSV and Excel rows in
 services.imports.rows, instance files in services.imports.instance_json) check
-against these constants and helpers, so a file can never store what a form
-refuses and the two cannot drift apart. Lengths match the database columns;
-counts keep the pages that list everything (each medewerker and role form lists
-every competence) small; number and nesting bounds keep a hostile file from
-costing more than a normal one to read.
+against these constants and helpers (employees and roles through the one
+validator that reads every field with them, services.validation), so a file can
+never store what a form refuses and the two cannot drift apart. Lengths match
+the database columns; counts keep the pages that list everything (each
+medewerker and role form lists every competence) small; number and nesting
+bounds keep a hostile file from costing more than a normal one to read.
 
 The helpers answer with a Dutch sentence (or None when the value is fine), so
 the beheer forms and the import preview show the same words.
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain import FTE_SCALE, FteError, hours_to_units, parse_fte
+from ..domain import FTE_SCALE, FteError, parse_fte
 from ..extensions import db
 
 # --- text, in characters (the database columns) --------------------------------
@@ -174,12 +175,6 @@ def parse_fte_bounded(value: str | int | Decimal) -> int:
     a huge or endless number is refused with a Dutch message instead of computed."""
     _decimal(value)
     return parse_fte(str(value).strip())
-
-
-def hours_to_units_bounded(value: str | int | Decimal) -> int:
-    """domain.hours_to_units, bounded like parse_fte_bounded."""
-    _decimal(value)
-    return hours_to_units(str(value).strip())
 
 
 def setting_problem(key: str, value: Any) -> str | None:

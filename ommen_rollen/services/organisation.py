@@ -8,28 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import BaseFunction, TaskMode
+from ..domain import TaskMode
 from ..models import (
     Cluster,
     Competence,
     Partner,
     Role,
-    RoleRequirement,
     TaskField,
     User,
 )
-from . import limits
-from .beheer import KINDS, Checker, check_version, get, store, sync_levels
-from .beheer import fte_limit as _fte
-from .limits import MAX_BACKUPS, MAX_HOLDERS, MAX_ROLE_FTE
+from . import limits, validation
+from .beheer import KINDS, Checker, check_version, get, store, sync_requirements
 
 # Kinds whose number is bounded (services.limits.total_bound).
 BOUNDED = (Cluster, Competence, Role)
 
-ROLE_FTE_TOO_LARGE = (
-    f"Een rol van meer dan {MAX_ROLE_FTE} fte is niet realistisch; "
-    "verdeel het werk over meer rollen."
-)
+ROLE_FTE_TOO_LARGE = validation.ROLE_FTE_TOO_LARGE
 
 
 @dataclass(frozen=True)
@@ -223,15 +217,15 @@ def save_role(
     if role is not None:
         check_version(role, version_id)
     check = Checker()
-    code = check.text(
-        "code",
-        data.code,
-        max_length=limits.ROLE_CODE_LENGTH,
-        required="Vul een code in, bijvoorbeeld R12.",
-        single_line=True,
+    code = (
+        check.read(
+            "code",
+            data.code,
+            validation.role_code,
+            required="Vul een code in, bijvoorbeeld R12.",
+        )
+        or (data.code or "").strip()
     )
-    if code and not limits.ROLE_CODE_PATTERN.fullmatch(code):
-        check.add("code", limits.ROLE_CODE_RULE)
     if role is None:
         check.room("code", Role)
     check.unique(
@@ -266,11 +260,10 @@ def save_role(
         message="Kies een bestaand taakveld",
         current_id=role.task_field_id if role else None,
     )
-    fte_units = check.fte(
+    fte_units = check.read(
         "fte",
         data.fte,
-        maximum_units=_fte(MAX_ROLE_FTE),
-        too_large=ROLE_FTE_TOO_LARGE,
+        validation.role_fte,
         required="Vul de omvang van de rol in fte in.",
     )
     letters = _base_functions(check, data.base_functions)
@@ -280,15 +273,17 @@ def save_role(
         maximum=limits.MAX_REQUIREMENTS_PER_ROLE,
         what="vereiste competenties per rol",
     )
-    backups = check.whole(
-        "backups_needed", data.backups_needed, low=0, high=MAX_BACKUPS
+    whole = "Vul een geheel getal in."
+    backups = check.read(
+        "backups_needed", data.backups_needed, validation.backups_needed, required=whole
     )
-    max_holders = check.whole("max_holders", data.max_holders, low=1, high=MAX_HOLDERS)
-    min_share = check.fte(
+    max_holders = check.read(
+        "max_holders", data.max_holders, validation.max_holders, required=whole
+    )
+    min_share = check.read(
         "min_share",
         data.min_share,
-        maximum_units=fte_units or _fte(MAX_ROLE_FTE),
-        too_large="Het kleinste deel kan niet groter zijn dan de rol zelf.",
+        lambda text: validation.min_share(text, fte_units),
         required=(
             "Vul het kleinste deel in: de rol mag gedeeld worden."
             if data.splittable
@@ -314,25 +309,15 @@ def save_role(
     }
 
     def set_requirements(saved: Role) -> dict[str, Any]:
-        return sync_levels(
-            saved.requirements,
-            levels,
-            level_attr="min_level",
-            make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
-            label="requirements",
-        )
+        return sync_requirements(saved, levels)
 
     saved: Role = store(Role, role, values, by, "role", after=set_requirements)
     return saved
 
 
 def _base_functions(check: Checker, values: Sequence[str]) -> str:
-    letters = set()
-    for value in values:
-        try:
-            letters.add(BaseFunction(str(value).strip()))
-        except ValueError:
-            check.add("base_functions", f"Onbekende rompfunctie '{value}'.")
-    if not letters and "base_functions" not in check.errors:
-        check.add("base_functions", "Kies minstens één rompfunctie.")
-    return "".join(sorted(letters))
+    try:
+        return validation.base_functions(str(v) for v in values)
+    except validation.Invalid as exc:
+        check.add("base_functions", str(exc))
+        return ""

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain import (
-    FTE_SCALE,
     AssignmentKind,
     Choice,
     FteError,
@@ -41,7 +40,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from ..solver.instance import Instance, parse_instance
+from ..solver.instance import Instance, fte_number, parse_instance
 from ..solver.plan import Plan, plan_from_json
 from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
@@ -61,14 +60,6 @@ def employee_id_of(key: str) -> int | None:
     if len(key) > 1 and key[0] == "m" and key[1:].isdigit():
         return int(key[1:])
     return None
-
-
-def fte_number(units: int) -> float:
-    """Exact FTE units as a JSON number with at most four decimals.
-
-    A float written by repr() is the shortest text that reads back to the same
-    float, so 8889 units become 0.8889 and parse_fte reads it back exactly."""
-    return units / FTE_SCALE
 
 
 def _employees() -> list[Employee]:
@@ -103,12 +94,16 @@ def _roles() -> list[Role]:
 
 
 def current_plans(round_id: int) -> list[WorkPlan]:
-    """The current werkplan of every employee in a round."""
+    """The current werkplan of every employee in a round, with its employee and
+    its assignments' roles loaded."""
     return list(
         db.session.scalars(
             select(WorkPlan)
             .where(WorkPlan.round_id == round_id, WorkPlan.current.is_(True))
-            .options(selectinload(WorkPlan.assignments))
+            .options(
+                selectinload(WorkPlan.employee),
+                selectinload(WorkPlan.assignments).selectinload(Assignment.role),
+            )
         )
     )
 

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain import FTE_SCALE, HOURS_PER_FTE, BaseFunction, UserRole, hours_to_units
+from ..domain import UserRole
 from ..extensions import db
-from ..models import Cluster, Employee, EmployeeCompetence, User
-from . import audit, limits, mail, notifications
+from ..models import Cluster, Employee, User
+from . import audit, limits, mail, notifications, validation
 from .accounts import create_account, first_password
-from .beheer import Checker, account_of, check_version, get, store, sync_levels
+from .beheer import (
+    Checker,
+    account_of,
+    check_version,
+    get,
+    store,
+    sync_competences,
+)
 
-USERNAME_PATTERN = limits.USERNAME_PATTERN
-CONTRACT_TOO_LARGE = f"Een contract is hoogstens 1 fte ({HOURS_PER_FTE} uur per week)."
+CONTRACT_TOO_LARGE = validation.CONTRACT_TOO_LARGE
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def create_employee(
         if invite:
             db.session.flush()
             notifications.invite(employee)
-        return _sync_competences(employee, levels)
+        return sync_competences(employee, levels)
 
     employee: Employee = store(
         Employee, None, values, by, "employee", after=add_account
@@ -97,7 +102,7 @@ def update_employee(
         account.username = saved.username
         account.active = saved.active
         _set_spil(account, spil_cluster_id)
-        return _sync_competences(saved, levels)
+        return sync_competences(saved, levels)
 
     saved: Employee = store(Employee, employee, values, by, "employee", after=sync)
     return saved
@@ -117,16 +122,6 @@ def spil_cluster_of(employee: Employee) -> int | None:
     if account is None or account.role != UserRole.COORDINATOR:
         return None
     return account.cluster_id
-
-
-def _sync_competences(employee: Employee, levels: dict[int, int]) -> dict[str, Any]:
-    return sync_levels(
-        employee.competences,
-        levels,
-        level_attr="level",
-        make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
-        label="competences",
-    )
 
 
 def _checked(
@@ -151,19 +146,15 @@ def _checked(
         required="Vul een gebruikersnaam, personeelsnummer of e-mailadres in.",
         single_line=True,
     )
-    if username and not USERNAME_PATTERN.match(username):
-        check.add(
-            "username",
-            "Gebruik 2 tot 60 kleine letters, cijfers, punten, streepjes, liggende "
-            "streepjes, @ of + (een e-mailadres mag ook).",
-        )
+    if username and "username" not in check.errors:
+        check.read("username", username, validation.username)
     _check_username_free(check, username, employee)
     contract = _contract_units(check, data.contract, data.contract_unit)
-    base_function = check.choice(
+    base_function = check.read(
         "base_function",
         data.base_function,
-        BaseFunction,
-        "Onbekende rompfunctie: kies A, B, C, D of E.",
+        validation.base_function,
+        required="Kies de rompfunctie: A, B, C, D of E.",
     )
     home_cluster_id = check.existing(
         "home_cluster_id",
@@ -239,36 +230,11 @@ def _check_username_free(
 
 def _contract_units(check: Checker, value: str, unit: str) -> int | None:
     """The contract in exact FTE units from fte or hours per week."""
-    if unit == "fte":
-        return check.fte(
-            "contract",
-            value,
-            maximum_units=FTE_SCALE,
-            too_large=CONTRACT_TOO_LARGE,
-            required="Vul het contract in.",
-        )
-    if unit != "uren":
+    if unit not in ("fte", "uren"):
         check.add("contract_unit", "Kies fte of uren per week.")
         return None
-    text = (value or "").strip().replace(",", ".")
-    if not text:
-        check.add("contract", "Vul het contract in.")
-        return None
-    try:
-        hours = Decimal(text)
-    except InvalidOperation:
-        check.add("contract", f"'{value}' is geen getal; gebruik bijvoorbeeld 32.")
-        return None
-    if not hours.is_finite() or hours.as_tuple().exponent < -2:  # type: ignore[operator]
-        check.add("contract", "Gebruik hoogstens twee decimalen voor uren.")
-        return None
-    if hours <= 0:
-        check.add("contract", "Vul een aantal uren groter dan 0 in.")
-        return None
-    if hours > HOURS_PER_FTE:
-        check.add("contract", CONTRACT_TOO_LARGE)
-        return None
-    return hours_to_units(hours)
+    read = validation.contract_fte if unit == "fte" else validation.contract_hours
+    return check.read("contract", value, read, required="Vul het contract in.")
 
 
 def ensure_account(employee: Employee, by: User) -> User:

@@ -68,7 +68,7 @@ def pin_conflicts(facts: Facts) -> list[str]:
         if not e.available:
             problems.append(f"Vastgezet: {label}, maar {name} is niet beschikbaar.")
             continue
-        if (e.id, r.id, pin.kind) in facts.forbidden:
+        if facts.forbids(e.id, r.id, pin.kind):
             problems.append(f"Vastgezet en ook verboden: {label}.")
             continue
         if not base_fits(e, r):

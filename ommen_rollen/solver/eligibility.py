@@ -6,9 +6,10 @@ analysis so that all of them apply the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from ..domain import FTE_SCALE, AssignmentKind, Choice
 from .instance import Employee, Instance, Role
@@ -38,6 +39,14 @@ def ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
+def may_back_up(
+    pair: tuple[str, str], holders: Mapping[tuple[str, str], int], learners: Set[Any]
+) -> bool:
+    """A backup neither holds nor learns the role it stands in for (the rule
+    rules_hard.add_backup_is_not_holder puts in the model)."""
+    return pair not in holders and pair not in learners
+
+
 @dataclass
 class Facts:
     """Precomputed lookups of one instance; pairs are (employee id, role id)."""
@@ -55,6 +64,11 @@ class Facts:
     # pinned_fte[e, r]: the fte of a holder pin with a share; pinned_units[r]: sum
     pinned_fte: dict[tuple[str, str], int] = field(default_factory=dict)
     pinned_units: dict[str, int] = field(default_factory=dict)
+
+    def forbids(self, employee: str, role: str, kind: str) -> bool:
+        """A forbid of the instance keeps this employee from this kind of
+        assignment of the role (no model variable exists for it)."""
+        return (employee, role, kind) in self.forbidden
 
     def share_values(self, employee: str, role: str) -> list[int] | None:
         """The practical shares (shares.py) of a role this employee may hold; None
@@ -134,11 +148,11 @@ def facts_of(instance: Instance) -> Facts:
     )
     for e_id, r_id in pairs:
         e, r = facts.employees[e_id], facts.roles[r_id]
-        if (e_id, r_id, AssignmentKind.HOLDER) not in facts.forbidden:
+        if not facts.forbids(e_id, r_id, AssignmentKind.HOLDER):
             # the smallest share must fit the employee's capacity
             if facts.holder_load_ceil(e_id, r_id, r.min_share) <= e.capacity:
                 facts.holder_pairs.append((e_id, r_id))
-        if (e_id, r_id, AssignmentKind.BACKUP) not in facts.forbidden:
+        if not facts.forbids(e_id, r_id, AssignmentKind.BACKUP):
             facts.backup_pairs.append((e_id, r_id))
     learn_wishes = {pair for pair, c in facts.choice.items() if c == Choice.LEARN}
     for e_id, r_id in sorted(
@@ -148,7 +162,7 @@ def facts_of(instance: Instance) -> Facts:
         if (
             e.available
             and base_fits(e, r)
-            and (e_id, r_id, AssignmentKind.LEARNER) not in facts.forbidden
+            and not facts.forbids(e_id, r_id, AssignmentKind.LEARNER)
             and instance.learner_units(r) <= e.capacity
         ):
             facts.learner_pairs.append((e_id, r_id))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..domain import AssignmentKind, Choice
+from ..domain import AssignmentKind
 from .eligibility import Facts, facts_of
 from .instance import Instance
 from .plan import Plan
+from .rules_soft import COUNTS
 from .weights import TERM_NAMES
 
 Pair = tuple[str, str]
@@ -17,39 +18,11 @@ Pair = tuple[str, str]
 def raw_terms(
     facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
 ) -> dict[str, int]:
-    """Unweighted amount of every soft term (see rules_soft.py for the definitions)."""
-    instance = facts.instance
+    """Unweighted amount of every soft term: each term's count_<rule>() in
+    rules_soft.py, next to its model encoding."""
     raw = dict.fromkeys(TERM_NAMES, 0)
-    missed: dict[str, int] = defaultdict(int)
-    for (e, r), choice in facts.choice.items():
-        held = (e, r) in holders
-        if choice == Choice.WANT and not held:
-            raw["want"] += 1
-            missed[e] += 1
-        elif choice == Choice.AVOID and held:
-            raw["avoid"] += 1
-        elif choice == Choice.LEARN and not held and (e, r) not in learners:
-            raw["learn"] += 1
-            missed[e] += 1
-    for pair, score in facts.score.items():
-        if pair in holders:
-            raw["score"] -= score
-    for p in instance.previous:
-        if p.kind == AssignmentKind.HOLDER and (p.employee, p.role) not in holders:
-            raw["continuity"] += 1
-        elif p.kind == AssignmentKind.BACKUP and (p.employee, p.role) not in backups:
-            raw["continuity"] += 1
-    raw["fairness"] = max(missed.values(), default=0)
-    raw["fragments"] = len(holders)
-    stand_in: dict[tuple[str, str], int] = defaultdict(int)
-    held_by: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for (h, r), share in holders.items():
-        held_by[r].append((h, share))
-    for b, r in backups:
-        for h, share in held_by[r]:
-            stand_in[h, b] += share
-    worst = max(stand_in.values(), default=0)
-    raw["backup_spread"] = -(-worst // 1000)
+    for name, count in COUNTS:
+        raw[name] += count(facts, holders, learners, backups)
     return raw
 
 

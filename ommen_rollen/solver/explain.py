@@ -78,7 +78,7 @@ def uncovered_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]:
     if not available:
         return "unavailable", "Alle inzetbare medewerkers zijn niet beschikbaar."
     allowed = [
-        e for e in available if (e.id, r, AssignmentKind.HOLDER) not in facts.forbidden
+        e for e in available if not facts.forbids(e.id, r, AssignmentKind.HOLDER)
     ]
     if not allowed:
         return "forbidden", "Alle inzetbare medewerkers zijn voor deze rol uitgesloten."
@@ -119,7 +119,7 @@ def missing_backup_reason(facts: Facts, r: str, usage: Usage) -> tuple[str, str]
     allowed = [
         e
         for e in fits
-        if e.available and (e.id, r, AssignmentKind.BACKUP) not in facts.forbidden
+        if e.available and not facts.forbids(e.id, r, AssignmentKind.BACKUP)
     ]
     if not allowed:
         return "forbidden", "Alle inzetbare collega's zijn als vervanger uitgesloten."
@@ -161,7 +161,7 @@ def _want_or_learn_reason(
         )
     if wish == Choice.WANT and missing_competences(employee, role):
         return "not_eligible", f"Competentie te laag: {_competence_text(facts, e, r)}."
-    if (e, r, kind) in facts.forbidden:
+    if facts.forbids(e, r, kind):
         return "forbidden", "Deze toewijzing is voor u uitgesloten."
     if wish == Choice.WANT and _pinned_holders(facts, r) - {e}:
         return "pinned", f"De rol is bij een collega vastgezet ({PINNED})."

@@ -29,13 +29,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import wording
-from ..domain import BASE_FUNCTION_LABELS, FTE_SCALE, BaseFunction, format_fte
+from ..domain import (
+    BASE_FUNCTION_LABELS,
+    FTE_SCALE,
+    TENTH_FTE,
+    BaseFunction,
+    format_fte,
+)
 from .bounds import Bounds
 from .eligibility import Facts, ceil_div
 from .instance import Employee, Instance, Role, fte_number
 from .plan import Plan
 
-STEP = FTE_SCALE // 10  # hires in tenths of an fte
+STEP = TENTH_FTE  # hires in tenths of an fte
 MAX_HIRES = 25
 MAX_COMPETENCES = 4  # a union profile asking more is not a realistic vacancy
 

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from ..domain import AssignmentKind
 from . import rules_hard, rules_soft
-from .eligibility import Facts
+from .eligibility import Facts, may_back_up
 
 Pair = tuple[str, str]  # (employee id, role id)
 LinearExpr = cp_model.LinearExpr | int  # an affine expression or a constant
@@ -232,9 +232,7 @@ def build_backup_model(
     """Backups with the holders fixed, and (with ``soft``) the backup terms."""
     s = BackupModel(facts, holders, learners)
     pairs = [
-        pair
-        for pair in facts.backup_pairs
-        if pair not in holders and pair not in learners
+        pair for pair in facts.backup_pairs if may_back_up(pair, holders, learners)
     ]
     add_backup_variables(s, pairs)
     rules_hard.add_backup_count(s)

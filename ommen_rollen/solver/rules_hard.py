@@ -1,7 +1,14 @@
 """Hard rules: one add_<rule>() per rule. None of them has a penalty; coverage and
 backup shortfalls are explicit slack variables (``uncovered``, ``missing``) that the
 search first fixes at their lower bound and only then, if that fails, minimises, so a
-plan always exists unless pins contradict each other."""
+plan always exists unless pins contradict each other.
+
+Eligibility (rompfunctie, competence levels, availability, room for the smallest
+share) and forbids are not constraints here: the model has no variable for a pair
+that may not hold, back up or learn a role (eligibility.facts_of, with the
+predicates qualified, base_fits, missing_competences and Facts.forbids that the
+greedy, the explanations and the diagnostics use too). A backup is not the holder
+is add_backup_is_not_holder here and eligibility.may_back_up outside the model."""
 
 from __future__ import annotations
 

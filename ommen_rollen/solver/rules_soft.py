@@ -1,25 +1,37 @@
-"""Soft rules: one add_<rule>() per labelled term (names and weights in weights.py).
+"""Soft rules: per labelled term (names and weights in weights.py) its model
+encoding, add_<rule>(), next to its count in a finished plan, count_<rule>().
 
-Each returns a Term whose expression counts the raw amount (wishes, roles, units);
-the objective multiplies it by the term's weight. A weight of 0 leaves the term out
-of the model (it still shows, as 0, in evaluate_plan). Wishes for pairs the model
-has no variable for (ineligible, forbidden, full) count as constants: the cost is
-honest even when nothing can be done about it.
+add_<rule>() returns a Term whose expression counts the raw amount (wishes, roles,
+units); the objective multiplies it by the term's weight. A weight of 0 leaves the
+term out of the model (it still shows, as 0, in evaluate_plan). Wishes for pairs the
+model has no variable for (ineligible, forbidden, full) count as constants: the cost
+is honest even when nothing can be done about it.
+
+count_<rule>() counts the same amount in a plan given as holders (share units),
+learners and backups, without CP-SAT; evaluate.raw_terms adds them up (COUNTS), so a
+plan from anywhere (the greedy, the previous period) is valued like the model's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..domain import AssignmentKind, Choice
+from ..domain import TENTH_FTE, AssignmentKind, Choice
+from .eligibility import ceil_div
 
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
+Pair = tuple[str, str]
 
 if TYPE_CHECKING:
+    from .eligibility import Facts
     from .model import BackupModel, PlanModel, Term
+
+# count(facts, holders, learners, backups): the raw amount of a term in a plan
+Count = Callable[["Facts", dict[Pair, int], set[Pair], set[Pair]], int]
 
 
 def _term(name: str, expr: Expr, weight: int) -> Term:
@@ -40,6 +52,21 @@ def _missed_wants(s: PlanModel) -> dict[str, list[Expr]]:
     return missed
 
 
+def _missed_counts(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair]
+) -> dict[str, int]:
+    """Per employee with any: wants not held plus learn wishes neither held nor
+    learnt (what _missed_wants expresses in the model)."""
+    missed: dict[str, int] = defaultdict(int)
+    for (e, r), choice in facts.choice.items():
+        held = (e, r) in holders
+        if choice == "want" and not held:
+            missed[e] += 1
+        elif choice == "learn" and not held and (e, r) not in learners:
+            missed[e] += 1
+    return missed
+
+
 def add_want(s: PlanModel) -> Term | None:
     """Soft: every want (graag) that is not held costs `want` once."""
     weight = s.facts.instance.weight("want")
@@ -53,6 +80,14 @@ def add_want(s: PlanModel) -> Term | None:
     return _term("want", expr, weight)
 
 
+def count_want(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return sum(
+        1 for pair, c in facts.choice.items() if c == "want" and pair not in holders
+    )
+
+
 def add_avoid(s: PlanModel) -> Term | None:
     """Soft: every avoided role (liever niet) that is held costs `avoid` once."""
     weight = s.facts.instance.weight("avoid")
@@ -64,6 +99,14 @@ def add_avoid(s: PlanModel) -> Term | None:
     return _term("avoid", expr, weight)
 
 
+def count_avoid(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return sum(
+        1 for pair, c in facts.choice.items() if c == "avoid" and pair in holders
+    )
+
+
 def add_score(s: PlanModel) -> Term | None:
     """Soft: a held role costs minus its preference score (scaled by `score`)."""
     weight = s.facts.instance.weight("score")
@@ -71,6 +114,12 @@ def add_score(s: PlanModel) -> Term | None:
         return None
     expr = sum(-score * s.holds.get(pair, 0) for pair, score in s.facts.score.items())
     return _term("score", expr, weight)
+
+
+def count_score(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return -sum(score for pair, score in facts.score.items() if pair in holders)
 
 
 def add_learn(s: PlanModel) -> Term | None:
@@ -87,6 +136,16 @@ def add_learn(s: PlanModel) -> Term | None:
     return _term("learn", expr, weight)
 
 
+def count_learn(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return sum(
+        1
+        for pair, c in facts.choice.items()
+        if c == "learn" and pair not in holders and pair not in learners
+    )
+
+
 def add_holder_continuity(s: PlanModel) -> Term | None:
     """Soft: every previous holder assignment not held again costs `continuity`."""
     weight = s.facts.instance.weight("continuity")
@@ -98,6 +157,16 @@ def add_holder_continuity(s: PlanModel) -> Term | None:
         if p.kind == AssignmentKind.HOLDER
     )
     return _term("continuity", expr, weight)
+
+
+def count_holder_continuity(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return sum(
+        1
+        for p in facts.instance.previous
+        if p.kind == "holder" and (p.employee, p.role) not in holders
+    )
 
 
 def add_fairness(s: PlanModel) -> Term | None:
@@ -114,12 +183,24 @@ def add_fairness(s: PlanModel) -> Term | None:
     return _term("fairness", worst, weight)
 
 
+def count_fairness(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return max(_missed_counts(facts, holders, learners).values(), default=0)
+
+
 def add_fragments(s: PlanModel) -> Term | None:
     """Soft: every holder assignment costs `fragments`: whole roles, few pieces."""
     weight = s.facts.instance.weight("fragments")
     if not weight:
         return None
     return _term("fragments", sum(s.holds.values()), weight)
+
+
+def count_fragments(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return len(holders)
 
 
 def add_backup_continuity(s: PlanModel | BackupModel) -> Term | None:
@@ -133,6 +214,16 @@ def add_backup_continuity(s: PlanModel | BackupModel) -> Term | None:
         if p.kind == AssignmentKind.BACKUP
     )
     return _term("continuity", expr, weight)
+
+
+def count_backup_continuity(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return sum(
+        1
+        for p in facts.instance.previous
+        if p.kind == "backup" and (p.employee, p.role) not in backups
+    )
 
 
 def add_backup_spread(s: BackupModel) -> Term | None:
@@ -151,8 +242,35 @@ def add_backup_spread(s: BackupModel) -> Term | None:
     if not stand_in:
         return None
     top = max(sum(s.holders.values()), 1)  # units; worst counts started 0.1 fte
-    worst = s.model.new_int_var(0, -(-top // 1000), "worst_stand_in")
+    worst = s.model.new_int_var(0, ceil_div(top, TENTH_FTE), "worst_stand_in")
     s.all_vars.append(worst)
     for terms in stand_in.values():
-        s.model.add(1000 * worst >= sum(terms))
+        s.model.add(TENTH_FTE * worst >= sum(terms))
     return _term("backup_spread", worst, weight)
+
+
+def count_backup_spread(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    held_by: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (h, r), share in holders.items():
+        held_by[r].append((h, share))
+    stand_in: dict[tuple[str, str], int] = defaultdict(int)
+    for b, r in backups:
+        for h, share in held_by[r]:
+            stand_in[h, b] += share
+    return ceil_div(max(stand_in.values(), default=0), TENTH_FTE)
+
+
+COUNTS: tuple[tuple[str, Count], ...] = (
+    ("want", count_want),
+    ("avoid", count_avoid),
+    ("score", count_score),
+    ("learn", count_learn),
+    ("continuity", count_holder_continuity),
+    ("fairness", count_fairness),
+    ("fragments", count_fragments),
+    ("continuity", count_backup_continuity),
+    ("backup_spread", count_backup_spread),
+)
+"""Every soft term's count, by term name (continuity counts holders and backups)."""

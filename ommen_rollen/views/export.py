@@ -90,6 +90,11 @@ def round_downloads(round_id: int) -> str:
 @access("secretary")
 def werkplan_pdf(plan_id: int) -> Response:
     """Any werkplan as a PDF."""
+    return _werkplan_pdf(plan_id)
+
+
+def _werkplan_pdf(plan_id: int) -> Response:
+    """The werkplan as a PDF download, recorded in the audit log."""
     try:
         pdf, filename = exports.werkplan_pdf(plan_id)
     except ServiceError:
@@ -137,15 +142,7 @@ def my_werkplan_pdf(plan_id: int) -> Response:
         abort(404)
     if not _shown_to_employee(plan):
         abort(404)
-    pdf, filename = exports.werkplan_pdf(plan.id)
-    exports.record_export(
-        current_user,
-        "pdf",
-        object_type="work_plan",
-        object_id=plan_id,
-        remote_addr=request.remote_addr,
-    )
-    return _send(pdf, filename, PDF)
+    return _werkplan_pdf(plan.id)
 
 
 @bp.route("/rondes/<int:round_id>/werkplannen.zip")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from hypothesis import strategies as st
+
 COMPETENCES = (
     "regievoering",
     "financien",
@@ -141,3 +143,96 @@ def uncovered(plan: dict[str, Any]) -> dict[str, float]:
 
 def missing(plan: dict[str, Any]) -> dict[str, int]:
     return {m["role"]: m["missing"] for m in plan["missing_backups"]}
+
+
+# --- random small instances for the property tests --------------------------
+
+RANDOM_FTES = (0.1, 0.2, 0.3333, 0.4, 0.5, 0.5556, 0.6667, 0.8, 0.8889, 1.0, 1.2)
+RANDOM_BASES = ("A", "B")
+RANDOM_COMPETENCES = ("x", "y")
+
+
+@st.composite
+def instances(draw: st.DrawFn, *, with_pins: bool = True) -> dict[str, Any]:
+    n_emp = draw(st.integers(1, 5))
+    n_role = draw(st.integers(1, 5))
+    employees = []
+    for i in range(n_emp):
+        fte = draw(st.sampled_from(RANDOM_FTES[2:10]))
+        employees.append(
+            {
+                "id": f"m{i}",
+                "fte": fte,
+                "base_function": draw(st.sampled_from(RANDOM_BASES)),
+                "competences": {c: draw(st.integers(0, 2)) for c in RANDOM_COMPETENCES},
+                "available": draw(st.booleans() | st.just(True)),
+                "reserved_fte": draw(st.sampled_from((0, 0, 0.1))) if fte > 0.1 else 0,
+                "max_roles": draw(st.none() | st.integers(0, 3)),
+            }
+        )
+    roles = []
+    for j in range(n_role):
+        fte = draw(st.sampled_from(RANDOM_FTES))
+        max_holders = draw(st.integers(1, 3))
+        min_share = (
+            fte if max_holders == 1 else draw(st.sampled_from((0.1, 0.2, 0.3333)))
+        )
+        roles.append(
+            {
+                "id": f"r{j}",
+                "fte": fte,
+                "base_functions": draw(st.sampled_from((["A"], ["B"], ["A", "B"]))),
+                "requires": draw(
+                    st.dictionaries(
+                        st.sampled_from(RANDOM_COMPETENCES), st.integers(1, 2)
+                    )
+                ),
+                "backups": draw(st.integers(0, 2)),
+                "max_holders": max_holders,
+                "min_share": min(min_share, fte),
+                "critical": draw(st.booleans()),
+            }
+        )
+    pairs = st.tuples(
+        st.sampled_from([e["id"] for e in employees]),
+        st.sampled_from([r["id"] for r in roles]),
+    )
+    choices = st.sampled_from(("want", "avoid", "learn", "neutral"))
+    preferences = {}
+    for e, r in draw(st.lists(pairs, max_size=8)):
+        preferences[e, r] = {"employee": e, "role": r, "choice": draw(choices)}
+    previous = [
+        {"employee": e, "role": r, "kind": draw(st.sampled_from(("holder", "backup")))}
+        for e, r in draw(st.lists(pairs, max_size=3))
+    ]
+    forbid = [
+        {"employee": e, "role": r, "kind": draw(st.sampled_from(("holder", "backup")))}
+        for e, r in draw(st.lists(pairs, max_size=2))
+    ]
+    effort = {
+        (e, r): {
+            "employee": e,
+            "role": r,
+            "fte": draw(st.sampled_from((0.3, 0.7, 1.5))),
+        }
+        for e, r in draw(st.lists(pairs, max_size=2))
+    }
+    pins = {}
+    if with_pins:
+        for e, r in draw(st.lists(pairs, max_size=2)):
+            kind = draw(st.sampled_from(("holder", "backup", "learner")))
+            pins[e, r] = {"employee": e, "role": r, "kind": kind}
+    return {
+        "version": 1,
+        "employees": employees,
+        "roles": roles,
+        "preferences": list(preferences.values()),
+        "previous": previous,
+        "forbid": forbid,
+        "effort": list(effort.values()),
+        "pins": list(pins.values()),
+        "settings": {
+            "max_backup_share": draw(st.sampled_from((0.5, 1.0, 2.0))),
+            "learner_share": 0.05,
+        },
+    }

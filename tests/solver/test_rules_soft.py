@@ -166,3 +166,10 @@ def test_every_term_can_be_switched_off_with_weight_zero() -> None:
     plan = solved(data)
     assert plan["objective"]["terms"]["want"] == 0
     assert held(plan) == {("m1", "r1"): 0.5}
+
+
+def test_every_soft_term_is_counted_in_a_plan_and_nothing_else_is() -> None:
+    from ommen_rollen.solver.rules_soft import COUNTS
+    from ommen_rollen.solver.weights import TERM_NAMES
+
+    assert {name for name, _ in COUNTS} == set(TERM_NAMES)

@@ -18,8 +18,7 @@ from ommen_rollen.solver.plan import Plan
 from ommen_rollen.solver.runner import Runner
 from ommen_rollen.solver.search import _optimise_soft
 
-from .factories import employee, instance, role
-from .test_properties import instances
+from .factories import employee, instance, instances, role
 
 QUICK = settings(
     max_examples=25,

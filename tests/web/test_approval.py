@@ -25,69 +25,10 @@ from ommen_rollen.models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from ommen_rollen.services import approval, jobs, rounds
+from ommen_rollen.services import approval, jobs
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
 from ommen_rollen.solver import check_plan, solve_json
-from tests.web import test_rounds
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
-
-
-def proposed_round(
-    org: Org, *, publish: bool = True, extra: list[dict[str, Any]] | None = None
-) -> PlanningRound:
-    """A closed round with a hand-made proposal: Anouk holds r01 (Bram backs up),
-    Bram r02, Dirk r03 (Anouk backs up r02, Carla r03); ``extra`` assignments are
-    added as they are (to make a proposal that breaks a hard rule)."""
-    round_ = open_round_for(org)
-    rounds.close_round(round_.id, org.secretary)
-
-    def m(name: str) -> str:
-        return f"m{org.employees[name].id}"
-
-    plan = {
-        "version": 1,
-        "status": "optimal",
-        "assignments": [
-            {"employee": m("anouk"), "role": "r01", "kind": "holder", "fte": 0.5},
-            {"employee": m("bram"), "role": "r01", "kind": "backup"},
-            {"employee": m("bram"), "role": "r02", "kind": "holder", "fte": 0.4},
-            {"employee": m("anouk"), "role": "r02", "kind": "backup"},
-            {"employee": m("dirk"), "role": "r03", "kind": "holder", "fte": 0.3},
-            {"employee": m("carla"), "role": "r03", "kind": "backup"},
-            *(extra or []),
-        ],
-        "uncovered": [],
-        "missing_backups": [],
-        "explanations": {
-            "employees": {
-                m("carla"): [
-                    {
-                        "role": "r01",
-                        "wish": "want",
-                        "reason_code": "not_eligible",
-                        "reason": "Rompfunctie C past niet bij deze rol.",
-                    }
-                ]
-            }
-        },
-    }
-    store_plan(round_.id, plan, build_instance(round_.id), by=org.secretary)
-    if publish:
-        approval.publish(round_.id, org.secretary)
-    return round_
-
-
-def plan_of(org: Org, name: str) -> WorkPlan:
-    plan = db.session.scalar(
-        select(WorkPlan).where(
-            WorkPlan.employee_id == org.employees[name].id,
-            WorkPlan.current.is_(True),
-        )
-    )
-    assert plan is not None
-    return plan
+from tests.web.conftest import Org, alerts, plan_of, proposed_round
 
 
 def approve_everything(round_: PlanningRound, org: Org) -> int:
@@ -96,14 +37,6 @@ def approve_everything(round_: PlanningRound, org: Org) -> int:
     return approval.approve_all(
         round_.id, org.secretary, all_listed=True, reason="Besproken in het MT."
     )
-
-
-def alerts(page: str) -> str:
-    """The text of the messages at the top of a page (tags stripped)."""
-    found = re.findall(
-        r'<div class="utrecht-alert[^"]*"[^>]*>(.*?)</div>\s*</div>', page, re.S
-    )
-    return " ".join(re.sub(r"<[^>]+>", " ", f) for f in found)
 
 
 def no_solver_ids(text: str, org: Org) -> None:

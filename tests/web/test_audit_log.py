@@ -27,11 +27,7 @@ from ommen_rollen.models import (
     Proposal,
 )
 from ommen_rollen.services import audit, audit_log, beheer, preferences
-from tests.web import test_rounds
-from tests.web.test_approval import plan_of, proposed_round
-from tests.web.test_rounds import Org
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, plan_of, proposed_round
 
 SOURCE = Path(__file__).resolve().parents[2] / "ommen_rollen"
 

@@ -1,9 +1,8 @@
 """Beheer: overview, lists with search, access, (de)activation and deletion that
-keeps history. Helpers here are shared by the other test_beheer_* modules."""
+keeps history (the shared helpers are in conftest.py)."""
 
 from __future__ import annotations
 
-import html as html_module
 import re
 from collections.abc import Callable
 from datetime import date
@@ -26,38 +25,7 @@ from ommen_rollen.models import (
     User,
     WorkPlan,
 )
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to show that a refused save changed nothing."""
-    db.session.expire_all()
-    rows = {}
-    with db.engine.connect() as conn:
-        for table in db.metadata.sorted_tables:
-            found = conn.execute(sa.select(table)).all()
-            rows[table.name] = sorted((tuple(r) for r in found), key=repr)
-    return rows
-
-
-def page(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def error_next_to(html: str, field_id: str) -> str:
-    """The error message rendered next to a form field (by the _forms.html macro
-    or the competence table)."""
-    match = re.search(
-        rf'id="{re.escape(field_id)}-fout">([^<]*)</p>', html, flags=re.DOTALL
-    )
-    assert match, f"no error next to {field_id}"
-    return html_module.unescape(match.group(1))
-
-
-@pytest.fixture
-def as_secretary(auth: Any, secretary: Any) -> Any:
-    """A client logged in as the secretaris."""
-    assert auth.login("secretaris").status_code == 302
-    return secretary
+from tests.web.conftest import page, snapshot
 
 
 @pytest.fixture

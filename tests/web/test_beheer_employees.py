@@ -11,10 +11,7 @@ import sqlalchemy as sa
 from ommen_rollen.domain import BaseFunction, UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, Employee, User
-
-from .test_beheer import as_secretary, error_next_to, page, snapshot
-
-__all__ = ["as_secretary"]
+from tests.web.conftest import error_next_to, page, snapshot
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:

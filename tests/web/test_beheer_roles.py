@@ -10,10 +10,7 @@ import sqlalchemy as sa
 
 from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, Role
-
-from .test_beheer import as_secretary, error_next_to, page, snapshot
-
-__all__ = ["as_secretary"]
+from tests.web.conftest import error_next_to, page, snapshot
 
 
 @pytest.fixture

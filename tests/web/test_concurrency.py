@@ -51,11 +51,7 @@ from tests.conftest import (
     require_service,
     scratch_postgres_database,
 )
-from tests.web import test_rounds
-from tests.web.test_approval import plan_of, proposed_round
-from tests.web.test_rounds import Org
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, plan_of, proposed_round
 
 T = TypeVar("T")
 THREAD_TIMEOUT_S = 120

@@ -16,11 +16,13 @@ from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, PlanningRound, Preference, WorkPlanStatus
 from ommen_rollen.services import approval, rounds
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
-from tests.web import test_rounds
-from tests.web.test_approval import alerts, plan_of, proposed_round
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import (
+    Org,
+    alerts,
+    open_round_for,
+    plan_of,
+    proposed_round,
+)
 
 
 def give_preferences(org: Org, round_: PlanningRound, *names: str) -> None:

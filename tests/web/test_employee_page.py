@@ -9,12 +9,7 @@ from typing import Any
 
 from ommen_rollen.extensions import db
 from ommen_rollen.models import Proposal
-from tests.web import test_rounds
-from tests.web.test_preferences import form_for
-from tests.web.test_review import run_optimiser
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, form_for, open_round_for, run_optimiser
 
 
 def planned(org: Org, auth: Any, client: Any) -> tuple[Any, Proposal]:

@@ -35,11 +35,7 @@ from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD, SECRETARY_USERNAME
 from tests.conftest import REDIS_URL_ENV, require_service
-from tests.web import test_rounds
-from tests.web.test_approval import proposed_round
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, open_round_for, proposed_round
 
 
 def closed_round(org: Org) -> Any:

@@ -97,11 +97,10 @@ def test_backups_and_holders_have_one_bound_in_beheer_and_import(
     refused = beheer_errors(
         lambda: save_role(role_input(cluster, "b2", **{field: maximum + 1}), secretary)
     )
-    assert list(refused) == [field]
+    low = 0 if field == "backups_needed" else 1
+    assert refused == {field: [f"Vul een getal van {low} tot en met {maximum} in."]}
     messages = import_errors("roles", csv("i2", maximum + 1))
-    assert (
-        f"tussen {0 if field == 'backups_needed' else 1} en {maximum}" in (messages[1])
-    )
+    assert messages[1].endswith(": " + refused[field][0])
     assert {r.code for r in db.session.scalars(select(Role))} == {"b1", "i1"}
 
 
@@ -200,11 +199,13 @@ def test_a_role_code_follows_one_rule_in_beheer_and_import(
     cluster: Cluster, secretary: Any
 ) -> None:
     refused = beheer_errors(lambda: save_role(role_input(cluster, "R 12"), secretary))
-    assert refused == {"code": [limits.ROLE_CODE_RULE]}
+    assert refused == {
+        "code": [f"'R 12' is geen geldige rolcode. {limits.ROLE_CODE_RULE}"]
+    }
     messages = import_errors(
         "roles", "Rolcode;Naam;Cluster;Omvang (fte);Rompfuncties\nR 12;X;Regie;1;A\n"
     )
-    assert "geen geldige rolcode" in messages[1]
+    assert messages[1].endswith(": " + refused["code"][0])
     assert count(Role) == 0
 
 
@@ -253,3 +254,124 @@ def test_a_new_round_name_refuses_line_breaks_and_control_characters(
     assert page.status_code == 200
     assert "Gebruik geen regeleinden" in page.get_data(as_text=True)
     assert count(PlanningRound) == 0
+
+
+ROLE_COLUMNS = {
+    "code": "Rolcode",
+    "fte": "Omvang (fte)",
+    "base_functions": "Rompfuncties",
+    "min_share": "Kleinste deel (fte)",
+    "backups_needed": "Aantal vervangers",
+    "max_holders": "Max. aantal rolhouders",
+}
+GOOD_ROLE = {
+    "code": "r1",
+    "fte": "1",
+    "base_functions": "A",
+    "min_share": "0,05",
+    "backups_needed": "1",
+    "max_holders": "2",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("code", "R 12"),
+        ("fte", "0"),
+        ("fte", "11"),
+        ("fte", "veel"),
+        ("fte", "0,12345"),
+        ("base_functions", "X"),
+        ("min_share", "2"),
+        ("min_share", "0"),
+        ("backups_needed", "-1"),
+        ("backups_needed", "11"),
+        ("backups_needed", "twee"),
+        ("max_holders", "0"),
+        ("max_holders", "21"),
+        ("max_holders", "1,5"),
+    ],
+)
+def test_a_bad_role_value_gets_the_same_refusal_in_beheer_and_import(
+    cluster: Cluster, secretary: Any, field: str, value: str
+) -> None:
+    typed = {**GOOD_ROLE, field: value}
+    form = {k: v for k, v in typed.items() if k != "base_functions"}
+    refused = beheer_errors(
+        lambda: save_role(
+            role_input(cluster, base_functions=list(typed["base_functions"]), **form),
+            secretary,
+        )
+    )
+    header = "Naam;Cluster;Deelbaar;" + ";".join(ROLE_COLUMNS.values())
+    row = "Regie afval;Regie;ja;" + ";".join(typed[k] for k in ROLE_COLUMNS)
+    messages = import_errors("roles", f"{header}\n{row}\n")
+
+    assert list(refused) == [field] and len(refused[field]) == 1
+    assert len(messages) == 2, messages
+    assert messages[1].endswith(f"kolom '{ROLE_COLUMNS[field]}': {refused[field][0]}")
+    assert count(Role) == 0
+
+
+EMPLOYEE_COLUMNS = {
+    "username": "Gebruikersnaam",
+    "contract": "Contract (fte)",
+    "hours": "Contract (uur per week)",
+    "base_function": "Rompfunctie",
+    "competences": "Competenties",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("username", "anouk de vries"),
+        ("contract", "1,2"),
+        ("contract", "0"),
+        ("hours", "40"),
+        ("hours", "32,125"),
+        ("base_function", "X"),
+        ("competences", "4"),
+    ],
+)
+def test_a_bad_employee_value_gets_the_same_refusal_in_beheer_and_import(
+    make_competence: Callable[..., Any], secretary: Any, field: str, value: str
+) -> None:
+    regie = make_competence("regie")
+    typed = {
+        "username": "anouk",
+        "contract": "",
+        "hours": "",
+        "base_function": "B",
+        "competences": "2",
+        "name": "Anouk de Vries",
+        field: value,
+    }
+    hours = bool(typed["hours"])
+    if not hours and not typed["contract"]:
+        typed["contract"] = "1"
+    refused = beheer_errors(
+        lambda: create_employee(
+            EmployeeInput(
+                name=typed["name"],
+                username=typed["username"],
+                contract=typed["hours"] if hours else typed["contract"],
+                contract_unit="uren" if hours else "fte",
+                base_function=typed["base_function"],
+                competences=[(regie.id, typed["competences"])],
+            ),
+            secretary,
+        )
+    )
+    cells = {**typed, "competences": f"regie:{typed['competences']}"}
+    header = "Naam;" + ";".join(EMPLOYEE_COLUMNS.values())
+    row = f"{typed['name']};" + ";".join(cells[k] for k in EMPLOYEE_COLUMNS)
+    messages = import_errors("employees", f"{header}\n{row}\n")
+
+    beheer_field = {"hours": "contract", "competences": f"competences.{regie.id}"}
+    (message,) = refused[beheer_field.get(field, field)]
+    assert len(messages) == 2, messages
+    assert f"kolom '{EMPLOYEE_COLUMNS[field]}': " in messages[1]
+    assert messages[1].endswith(message)
+    assert count(Employee) == 0

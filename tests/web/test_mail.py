@@ -21,12 +21,9 @@ from ommen_rollen.extensions import mail as mail_extension
 from ommen_rollen.models import AuditEntry, OutgoingMail, Preference
 from ommen_rollen.services import approval, mail
 from ommen_rollen.services.base import utcnow
-from tests.web import test_rounds
+from tests.web.conftest import Org, open_round_for, plan_of, proposed_round
 from tests.web.smtp_server import SmtpServer, free_port
-from tests.web.test_approval import plan_of, proposed_round
-from tests.web.test_rounds import Org, open_round_for
 
-org = test_rounds.org  # the shared fixture
 BASE = "https://rollen.ommen.test"
 STRONG = "paard batterij nietje correct"
 MAIL_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "BASE_URL")

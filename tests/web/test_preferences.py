@@ -13,10 +13,7 @@ from ommen_rollen.domain import Choice
 from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, Preference
 from ommen_rollen.services import rounds
-from tests.web import test_rounds
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, form_for, open_round_for
 
 
 def prefs(round_id: int) -> list[tuple[int, int, str, str]]:
@@ -26,16 +23,6 @@ def prefs(round_id: int) -> list[tuple[int, int, str, str]]:
             select(Preference).where(Preference.round_id == round_id)
         )
     )
-
-
-def form_for(org: Org, choices: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    data: dict[str, Any] = {"role_id": []}
-    for code, (choice, comment) in choices.items():
-        role_id = org.roles[code].id
-        data["role_id"].append(str(role_id))
-        data[f"choice-{role_id}"] = choice
-        data[f"comment-{role_id}"] = comment
-    return data
 
 
 def test_medewerker_sees_every_active_role_with_fte_and_why_not_eligible(

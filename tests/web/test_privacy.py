@@ -27,11 +27,7 @@ from ommen_rollen.services.exports.instance_export import round_instance_json
 from ommen_rollen.services.privacy import erasure
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
 from ommen_rollen.solver import solve_json
-from tests.web import test_rounds
-from tests.web.test_approval import plan_of, proposed_round
-from tests.web.test_rounds import Org
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, plan_of, proposed_round
 
 
 def _history(org: Org) -> Any:

@@ -9,24 +9,14 @@ from sqlalchemy import select
 
 from ommen_rollen.domain import RoundStatus
 from ommen_rollen.extensions import db
-from ommen_rollen.models import AuditEntry, Job, JobStatus, Pin, Proposal, WorkPlan
-from ommen_rollen.services import jobs
-from tests.web import test_rounds
-from tests.web.test_preferences import form_for
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
-
-
-def run_optimiser(client: Any, url: str) -> Job:
-    response = client.post(url, data={"time_limit_s": "3", "seed": "1"})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    job_id = int(response.location.rstrip("/").split("/")[-1])
-    assert jobs.wait_for_thread(job_id, 60)
-    db.session.expire_all()
-    job = db.session.get(Job, job_id)
-    assert job is not None and job.status == JobStatus.FINISHED, job and job.error
-    return job
+from ommen_rollen.models import AuditEntry, Pin, Proposal, WorkPlan
+from tests.web.conftest import (
+    Org,
+    form_for,
+    open_round_for,
+    run_optimiser,
+    two_proposals,
+)
 
 
 def holders(proposal: Proposal) -> set[tuple[str, str]]:
@@ -168,109 +158,6 @@ def test_the_audit_log_lists_who_did_what(org: Org, auth: Any, client: Any) -> N
     auth.logout()
     auth.login("anouk")
     assert client.get("/planning/logboek").status_code == 403
-
-
-def hand_plan(org: Org, *holders: tuple[str, str, float]) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "status": "feasible",
-        "assignments": [
-            {
-                "employee": f"m{org.employees[name].id}",
-                "role": role,
-                "kind": "holder",
-                "fte": fte,
-            }
-            for name, role, fte in holders
-        ],
-        "uncovered": [
-            {"role": "r02", "fte": 0.4, "reason": "Niemand met rompfunctie B vrij."}
-        ],
-        "missing_backups": [
-            {"role": "r01", "missing": 1, "reason": "Geen bekwame vervanger over."}
-        ],
-        "vulnerability": {
-            "single_eligible_roles": ["r02"],
-            "single_points": {
-                "roles_without_backup": ["r01"],
-                "single_eligible_roles": ["r02"],
-                "only_backup": [],
-            },
-            "clusters": [
-                {
-                    "cluster": "Regie en Coördinatie",
-                    "bus_factor": 1,
-                    "roles_on_one_person": 2,
-                    "roles": 2,
-                }
-            ],
-            "absence": {
-                f"m{org.employees['anouk'].id}": {
-                    "uncovered_fte": 0.5,
-                    "uncovered_critical_fte": 0,
-                    "roles": ["r01"],
-                    "lost_last_backup": [],
-                    "knock_on_fte": 0.1,
-                    "knock_on": [
-                        {
-                            "employee": f"m{org.employees['dirk'].id}",
-                            "role": "r03",
-                            "fte": 0.1,
-                        }
-                    ],
-                },
-                f"m{org.employees['dirk'].id}": {"uncovered_fte": 0, "roles": []},
-            },
-            "ranking": [
-                f"m{org.employees['anouk'].id}",
-                f"m{org.employees['dirk'].id}",
-            ],
-            "worst": {
-                "employee": f"m{org.employees['anouk'].id}",
-                "uncovered_fte": 0.5,
-            },
-        },
-        "formation": {
-            "gap": {"uncovered_fte": 0.4, "missing_backups": 1},
-            "hires": [
-                {
-                    "base_function": "B",
-                    "competences": {"financiën": 2},
-                    "fte": 0.4,
-                    "covers_fte": 0.4,
-                    "roles": {"r02": 0.4},
-                    "backup_roles": [],
-                    "text": "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte "
-                    "dekt 0,4 fte",
-                }
-            ],
-            "total_fte": 0.4,
-            "remaining": {"uncovered_fte": 0, "missing_backups": 1},
-        },
-        "metrics": {"covered_fte": 0.8, "uncovered_fte": 0.4},
-    }
-
-
-def two_proposals(org: Org) -> tuple[Any, Proposal, Proposal]:
-    from ommen_rollen.services import rounds
-    from ommen_rollen.services.solver_bridge import build_instance, store_plan
-
-    round_ = open_round_for(org)
-    rounds.close_round(round_.id, org.secretary)
-    instance = build_instance(round_.id)
-    first = store_plan(
-        round_.id,
-        hand_plan(org, ("anouk", "r01", 0.5), ("dirk", "r03", 0.3)),
-        instance,
-    )
-    second = store_plan(
-        round_.id,
-        hand_plan(
-            org, ("bram", "r01", 0.5), ("dirk", "r03", 0.2), ("carla", "r03", 0.1)
-        ),
-        instance,
-    )
-    return round_, first, second
 
 
 def test_comparing_two_proposals_shows_who_gains_and_loses_which_role(

@@ -16,7 +16,7 @@ from ommen_rollen.models import Employee, PlanningRound, Proposal, Role, WorkPla
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD
 from ommen_rollen.solver import check_plan
-from tests.web.test_review import run_optimiser
+from tests.web.conftest import run_optimiser
 
 
 @pytest.mark.slow

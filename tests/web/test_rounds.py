@@ -4,100 +4,16 @@ who has given preferences, and closes it; medewerkers cannot."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from ommen_rollen.domain import BaseFunction, Choice, RoundStatus, UserRole
+from ommen_rollen.domain import Choice, RoundStatus, UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, PlanningRound, Preference
-
-
-@dataclass
-class Org:
-    """A small organisation: three roles, four employees, accounts."""
-
-    roles: dict[str, Any]
-    employees: dict[str, Any]
-    users: dict[str, Any]
-    secretary: Any
-
-
-@pytest.fixture
-def org(
-    app: Any,
-    make_competence: Callable[..., Any],
-    make_cluster: Callable[..., Any],
-    make_role: Callable[..., Any],
-    make_employee: Callable[..., Any],
-    make_user: Callable[..., Any],
-) -> Org:
-    """Anouk and Bram (B, regievoering) can hold r01; Carla (C) only r03; Dirk (A)."""
-    regie = make_competence("regievoering")
-    regie_cluster = make_cluster("Regie en Coördinatie")
-    beleid = make_cluster("Beleid en Ontwikkeling")
-    roles = {
-        "r01": make_role(
-            "r01",
-            name="Regie ICT",
-            fte_units=5_000,
-            base_functions="AB",
-            requires={regie: 1},
-            cluster=regie_cluster,
-        ),
-        "r02": make_role(
-            "r02",
-            name="Regie financiën",
-            fte_units=4_000,
-            base_functions="B",
-            cluster=regie_cluster,
-        ),
-        "r03": make_role(
-            "r03",
-            name="Beleid economie",
-            fte_units=3_000,
-            base_functions="ABC",
-            backups_needed=1,
-            cluster=beleid,
-        ),
-    }
-    employees = {
-        "anouk": make_employee("anouk", name="Anouk de Vries", competences={regie: 2}),
-        "bram": make_employee("bram", name="Bram Jansen", competences={regie: 1}),
-        "carla": make_employee(
-            "carla", name="Carla Smit", base_function=BaseFunction.C
-        ),
-        "dirk": make_employee(
-            "dirk",
-            name="Dirk Mulder",
-            base_function=BaseFunction.A,
-            competences={regie: 1},
-            contract_units=8_889,
-        ),
-    }
-    users = {
-        name: make_user(name, UserRole.EMPLOYEE, employee=employee)
-        for name, employee in employees.items()
-    }
-    secretary = make_user("secretaris", UserRole.SECRETARY)
-    return Org(roles=roles, employees=employees, users=users, secretary=secretary)
-
-
-def open_round_for(org: Org, **fields: Any) -> PlanningRound:
-    """An open round with a deadline next week, created through the service."""
-    from ommen_rollen.services import rounds
-
-    return rounds.open_round(
-        fields.pop("label", "2027-H1"),
-        fields.pop("starts_on", date(2027, 1, 1)),
-        fields.pop("ends_on", date(2027, 6, 30)),
-        fields.pop("deadline", date.today() + timedelta(days=7)),
-        org.secretary,
-        **fields,
-    )
+from tests.web.conftest import Org, open_round_for
 
 
 def count(model: Any) -> int:

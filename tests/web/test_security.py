@@ -36,7 +36,7 @@ from ommen_rollen.models import (
     WorkPlan,
     people,
 )
-from tests.web.test_bad_input import table_dump
+from tests.web.conftest import table_dump
 
 pytestmark = pytest.mark.usefixtures("app")
 

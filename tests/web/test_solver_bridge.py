@@ -29,10 +29,7 @@ from ommen_rollen.services.solver_bridge import (
     employee_key,
     store_plan,
 )
-from tests.web import test_rounds
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, open_round_for
 
 
 def approved_previous_round(org: Org) -> PlanningRound:

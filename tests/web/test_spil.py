@@ -9,11 +9,7 @@ from typing import Any
 from ommen_rollen.domain import UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import Preference
-from tests.web import test_rounds
-from tests.web.test_review import two_proposals
-from tests.web.test_rounds import Org
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, two_proposals
 
 
 def test_the_round_page_shows_a_spil_the_people_of_their_cluster_only(

@@ -8,11 +8,7 @@ from typing import Any
 
 from ommen_rollen.extensions import db
 from ommen_rollen.models import WorkPlan
-from tests.web import test_rounds
-from tests.web.test_review import two_proposals
-from tests.web.test_rounds import Org, open_round_for
-
-org = test_rounds.org  # the shared fixture
+from tests.web.conftest import Org, open_round_for, two_proposals
 
 
 def test_the_secretaris_lands_on_the_open_round_with_the_next_step(

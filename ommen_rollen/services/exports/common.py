@@ -13,12 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ...domain import AssignmentKind, fte_to_decimal, parse_fte
 from ...extensions import db
 from ...models import (
-    Assignment,
     Employee,
     PlanningRound,
     Proposal,
@@ -26,8 +24,10 @@ from ...models import (
     User,
     WorkPlan,
 )
+from .. import solver_bridge
 from ..base import ServiceError
 from ..risk import Risk, risk_of
+from ..rounds import get_round
 from ..solver_bridge import stored_plan
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -85,24 +85,13 @@ def proposal_filename(round_label: str, part: str, number: int) -> str:
     return f"{part}-{label_slug(round_label)}-voorstel-{number}.json"
 
 
-def get_round(round_id: int) -> PlanningRound:
-    round_ = db.session.get(PlanningRound, round_id)
-    if round_ is None:
-        raise ServiceError("Deze planronde bestaat niet.")
-    return round_
-
-
 def current_plans(round_id: int) -> list[WorkPlan]:
-    """The current werkplan of every employee in the round, by name."""
-    plans = db.session.scalars(
-        select(WorkPlan)
-        .where(WorkPlan.round_id == round_id, WorkPlan.current.is_(True))
-        .options(
-            selectinload(WorkPlan.employee),
-            selectinload(WorkPlan.assignments).selectinload(Assignment.role),
-        )
-    ).all()
-    return sorted(plans, key=lambda p: sort_name(p.employee.name))
+    """The current werkplan of every employee in the round, in the order of their
+    file names (surname with tussenvoegsel first)."""
+    return sorted(
+        solver_bridge.current_plans(round_id),
+        key=lambda p: sort_name(p.employee.name),
+    )
 
 
 # --- one werkplan -----------------------------------------------------------

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ...domain import AssignmentKind, format_fte, format_hours
-from .common import current_plans, export_filename, get_round, neutralise
+from ..rounds import get_round
+from .common import current_plans, export_filename, neutralise
 
 HEADER = [
     "Planronde",

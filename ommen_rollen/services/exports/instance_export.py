@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Employee
+from ..rounds import get_round
 from ..solver_bridge import build_instance, employee_id_of
-from .common import export_filename, get_round
+from .common import export_filename
 
 # The lists whose entries name an employee, and the fields that do.
 EMPLOYEE_REFERENCES = {

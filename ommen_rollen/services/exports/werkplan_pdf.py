@@ -11,7 +11,8 @@ from flask import current_app, render_template
 
 from ...models import User, WorkPlan
 from .. import audit
-from .common import current_plans, export_filename, get_round, werkplan_document
+from ..rounds import get_round
+from .common import current_plans, export_filename, werkplan_document
 
 TEMPLATE = "export/werkplan.html"
 

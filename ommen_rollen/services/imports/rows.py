@@ -10,34 +10,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from ...domain import BaseFunction, FteError, UserRole, format_fte
+from ...domain import UserRole, format_fte
 from ...extensions import db
 from ...models import (
     Cluster,
     Competence,
     Employee,
-    EmployeeCompetence,
     Role,
-    RoleRequirement,
     TaskField,
     User,
 )
-from .. import limits
+from .. import limits, validation
 from ..accounts import create_account
 from ..base import stamp
-from ..beheer import account_of, sync_levels
+from ..beheer import account_of, sync_competences, sync_requirements
 from .mapping import COMPETENCES, EMPLOYEES, ROLES, Kind
 
 Report = Callable[[str, str], None]  # (field key, Dutch message)
+T = TypeVar("T")
 
-USERNAME = limits.USERNAME_PATTERN  # matched on the lower-cased cell
-ROLE_CODE = limits.ROLE_CODE_PATTERN
-MAX_ROLE_UNITS = limits.MAX_ROLE_UNITS
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 FALSE = {"nee", "n", "no", "false", "onwaar", "0", ""}
 
@@ -55,34 +51,13 @@ def read_bool(text: str, key: str, report: Report) -> bool | None:
     return None
 
 
-def read_int(text: str, key: str, report: Report, low: int, high: int) -> int | None:
-    shown = text if len(text) <= 20 else text[:20] + "…"
+def read(text: str, key: str, report: Report, validate: Callable[[str], T]) -> T | None:
+    """The cell through one of services.validation's functions (beheer reads with
+    the same ones), else None (reported)."""
     try:
-        number = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value():
-        report(key, f"'{shown}' is geen geheel getal.")
-        return None
-    if not low <= number <= high:
-        report(key, f"moet tussen {low} en {high} liggen (nu {shown}).")
-        return None
-    return int(number)
-
-
-def read_fte(text: str, key: str, report: Report) -> int | None:
-    try:
-        return limits.parse_fte_bounded(text)
-    except FteError as exc:
-        report(key, f"{exc}; schrijf fte als bijvoorbeeld 0,8889.")
-        return None
-
-
-def read_hours(text: str, key: str, report: Report) -> int | None:
-    try:
-        return limits.hours_to_units_bounded(text)
-    except FteError as exc:
-        report(key, f"{exc}; schrijf uren per week als bijvoorbeeld 32 of 25,5.")
+        return validate(text)
+    except validation.Invalid as exc:
+        report(key, str(exc))
         return None
 
 
@@ -109,8 +84,10 @@ def read_levels(
     """'regievoering:2; juridisch:1' -> {competence id: level}, at most ``maximum``
     competences."""
     parts = [p for p in re.split(r"[;,|\n]", text) if p.strip()]
-    if problem := limits.count_problem(len(parts), maximum, what):
-        report(key, problem)
+    try:
+        validation.level_count(len(parts), maximum=maximum, what=what)
+    except validation.Invalid as exc:
+        report(key, str(exc))
         return None
     levels: dict[int, int] = {}
     ok = True
@@ -129,8 +106,7 @@ def read_levels(
                 f"competentie '{name}' bestaat niet; importeer of maak die eerst aan.",
             )
             ok = False
-        elif not 1 <= level <= 3:
-            report(key, f"niveau van '{name}' moet 1, 2 of 3 zijn (nu {level}).")
+        elif read(str(level), key, report, partial(_level_of, name)) is None:
             ok = False
         elif competence.id in levels:
             report(key, f"competentie '{name}' staat er twee keer in.")
@@ -140,13 +116,18 @@ def read_levels(
     return levels if ok else None
 
 
+def _level_of(name: str, text: str) -> int:
+    """validation.level, the message naming the competence."""
+    try:
+        return validation.level(text)
+    except validation.Invalid as exc:
+        raise validation.Invalid(f"'{name}': {exc}") from None
+
+
 def read_base_functions(text: str, key: str, report: Report) -> str | None:
+    """'A, B en C' -> 'ABC'."""
     letters = re.sub(r"[\s,;/+&]", "", text.upper().replace(" EN ", " "))
-    wrong = sorted({c for c in letters if c not in "ABCDE"})
-    if wrong or not letters:
-        report(key, f"'{text}': rompfuncties zijn letters A tot en met E.")
-        return None
-    return "".join(sorted(set(letters)))
+    return read(letters, key, report, validation.base_functions)
 
 
 # --- per kind -----------------------------------------------------------------
@@ -268,13 +249,8 @@ class EmployeeHandler(Handler):
     def read(self, cells: dict[str, str], report: Report, new: bool) -> Desired:
         username = cells.get("username", "").lower()
         desired = Desired(username)
-        if not USERNAME.fullmatch(username):
-            report(
-                "username",
-                f"'{username}' is geen geldige gebruikersnaam (2 tot 60 letters, "
-                "cijfers, punt, streepje, liggend streepje, @ of +; een "
-                "e-mailadres mag ook).",
-            )
+        if read(username, "username", report, validation.username) is None:
+            pass
         elif new and username in self.account_names:
             report("username", f"de gebruikersnaam '{username}' is al in gebruik.")
         values = desired.values
@@ -299,11 +275,12 @@ class EmployeeHandler(Handler):
             report("contract_fte", "een nieuwe medewerker moet een contract hebben.")
 
         if base := cells.get("base_function", ""):
+            # 'B', 'b' or 'B (beleid)'
             match = re.fullmatch(r"([A-Ea-e])\b.*", base)
-            if match is None:
-                report("base_function", f"'{base}': kies rompfunctie A, B, C, D of E.")
-            else:
-                values["base_function"] = BaseFunction(match.group(1).upper())
+            letter = match.group(1) if match else base
+            function = read(letter, "base_function", report, validation.base_function)
+            if function is not None:
+                values["base_function"] = function
         elif new:
             report(
                 "base_function", "een nieuwe medewerker moet een rompfunctie hebben."
@@ -363,33 +340,19 @@ class EmployeeHandler(Handler):
 
     def _contract(self, cells: dict[str, str], report: Report) -> int | None:
         found: list[tuple[str, int]] = []
-        if text := cells.get("contract_fte", ""):
-            if (units := read_fte(text, "contract_fte", report)) is not None:
-                found.append(("contract_fte", units))
-        if text := cells.get("contract_hours", ""):
-            if (units := read_hours(text, "contract_hours", report)) is not None:
-                found.append(("contract_hours", units))
-        if text := cells.get("contract_percent", ""):
-            try:
-                units = limits.parse_fte_bounded(
-                    Decimal(text.strip().rstrip("%").replace(",", ".")) / 100
-                )
-            except (InvalidOperation, FteError):
-                report("contract_percent", f"'{text}' is geen percentage.")
-            else:
-                found.append(("contract_percent", units))
+        for key, validate in (
+            ("contract_fte", validation.contract_fte),
+            ("contract_hours", validation.contract_hours),
+            ("contract_percent", validation.contract_percent),
+        ):
+            if text := cells.get(key, ""):
+                if (units := read(text, key, report, validate)) is not None:
+                    found.append((key, units))
         if not found:
             return None
         key, units = found[0]
         if any(abs(other - units) > 1 for _k, other in found[1:]):
             report(key, "de kolommen voor het contract spreken elkaar tegen.")
-            return None
-        if not 0 < units <= limits.MAX_CONTRACT_UNITS:
-            report(
-                key,
-                f"het contract moet meer dan 0 en hoogstens 1 fte zijn "
-                f"(nu {format_fte(units)} fte).",
-            )
             return None
         return units
 
@@ -428,13 +391,7 @@ class EmployeeHandler(Handler):
         if key != "competences":
             setattr(obj, key, value)
             return
-        sync_levels(
-            obj.competences,
-            value,
-            level_attr="level",
-            make=lambda cid, level: EmployeeCompetence(competence_id=cid, level=level),
-            label="competences",
-        )
+        sync_competences(obj, value)
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:
@@ -536,12 +493,7 @@ class RoleHandler(Handler):
         code = cells.get("code", "")
         desired = Desired(code)
         values = desired.values
-        if not ROLE_CODE.fullmatch(code):
-            report(
-                "code",
-                f"'{code}' is geen geldige rolcode (tot 40 letters, cijfers, punt "
-                "of streepje).",
-            )
+        read(code, "code", report, validation.role_code)
         if name := cells.get("name", ""):
             if read_text(name, "name", report, limits.LONG_NAME_LENGTH):
                 values["name"] = name
@@ -571,21 +523,13 @@ class RoleHandler(Handler):
 
         units = None
         if text := cells.get("fte", ""):
-            units = read_fte(text, "fte", report)
+            units = read(text, "fte", report, validation.role_fte)
         elif text := cells.get("hours", ""):
-            units = read_hours(text, "hours", report)
+            units = read(text, "hours", report, validation.role_hours)
         elif new:
             report("fte", "een nieuwe rol moet een omvang in fte hebben.")
         if units is not None:
-            if not 0 < units <= MAX_ROLE_UNITS:
-                report(
-                    "fte" if cells.get("fte") else "hours",
-                    f"de omvang moet meer dan 0 en hoogstens {limits.MAX_ROLE_FTE} "
-                    "fte zijn "
-                    f"(nu {format_fte(units)} fte).",
-                )
-            else:
-                values["fte_units"] = units
+            values["fte_units"] = units
 
         if text := cells.get("base_functions", ""):
             letters = read_base_functions(text, "base_functions", report)
@@ -594,7 +538,7 @@ class RoleHandler(Handler):
         elif new:
             report("base_functions", "geef aan welke rompfuncties deze rol mogen doen.")
         if text := cells.get("backups_needed", ""):
-            n = read_int(text, "backups_needed", report, 0, limits.MAX_BACKUPS)
+            n = read(text, "backups_needed", report, validation.backups_needed)
             if n is not None:
                 values["backups_needed"] = n
         for key in ("splittable", "critical", "active"):
@@ -603,16 +547,18 @@ class RoleHandler(Handler):
                 if flag is not None:
                     values[key] = flag
         if text := cells.get("max_holders", ""):
-            n = read_int(text, "max_holders", report, 1, limits.MAX_HOLDERS)
+            n = read(text, "max_holders", report, validation.max_holders)
             if n is not None:
                 values["max_holders"] = n
         if text := cells.get("min_share", ""):
-            share = read_fte(text, "min_share", report)
+            # The smallest share cannot exceed the role (stored or new size).
+            stored = self.by_code.get(code)
+            size = values.get("fte_units", stored.fte_units if stored else None)
+            share = read(
+                text, "min_share", report, lambda t: validation.min_share(t, size)
+            )
             if share is not None:
-                if share <= 0:
-                    report("min_share", "het kleinste deel moet meer dan 0 fte zijn.")
-                else:
-                    values["min_share_units"] = share
+                values["min_share_units"] = share
         if text := cells.get("requirements", ""):
             levels = read_levels(
                 text,
@@ -625,16 +571,6 @@ class RoleHandler(Handler):
             if levels is not None:
                 values["requirements"] = levels
 
-        # The smallest share cannot exceed the role (stored or new size).
-        stored = self.by_code.get(code)
-        fte_units = values.get("fte_units", stored.fte_units if stored else None)
-        share = values.get("min_share_units")
-        if share is not None and fte_units is not None and share > fte_units:
-            report(
-                "min_share",
-                f"het kleinste deel ({format_fte(share)} fte) is groter dan de rol "
-                f"({format_fte(fte_units)} fte).",
-            )
         return desired
 
     def current(self, obj: Role) -> dict[str, Any]:
@@ -677,13 +613,7 @@ class RoleHandler(Handler):
         if key != "requirements":
             setattr(obj, key, value)
             return
-        sync_levels(
-            obj.requirements,
-            value,
-            level_attr="min_level",
-            make=lambda cid, level: RoleRequirement(competence_id=cid, min_level=level),
-            label="requirements",
-        )
+        sync_requirements(obj, value)
 
     def apply(self, desired: Desired, obj: Any, by: User | None) -> Any:
         if obj is None:

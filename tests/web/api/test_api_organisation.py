@@ -120,7 +120,9 @@ def test_the_beheer_checks_and_messages_apply(
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert errors["contract_fte"] == [CONTRACT_TOO_LARGE]
-    assert errors["base_function"] == ["Onbekende rompfunctie: kies A, B, C, D of E."]
+    assert errors["base_function"] == [
+        "Onbekende rompfunctie 'X': kies A, B, C, D of E."
+    ]
     assert errors["home_cluster"] == ["Kies een bestaand cluster"]
     assert errors["competences.Onbekend"] == ["Deze competentie bestaat niet."]
     assert db.session.scalar(db.select(db.func.count(Employee.id))) == 0
