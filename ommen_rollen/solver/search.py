@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..domain import AssignmentKind
+from ..domain import TENTH_FTE, AssignmentKind
 from .bounds import Bounds
 from .candidate import Candidate
 from .eligibility import Facts
@@ -279,4 +279,4 @@ def _term_ceiling(facts: Facts, name: str) -> int:
             1 for p in facts.instance.previous if p.kind == AssignmentKind.BACKUP
         )
     total = sum(r.fte for r in facts.roles.values())
-    return -(-total // 1000)  # backup_spread per started 0.1 fte
+    return -(-total // TENTH_FTE)  # backup_spread per started 0.1 fte
