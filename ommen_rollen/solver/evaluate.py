@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .disruption import (
+    changed_people,
+    changed_units,
+    previous_backups,
+    previous_shares,
+    takeovers,
+)
 from .eligibility import Facts, facts_of
 from .instance import Instance
 from .plan import Plan
@@ -49,6 +56,10 @@ def raw_terms(
             stand_in[h, b] += share
     worst = max(stand_in.values(), default=0)
     raw["backup_spread"] = -(-worst // 1000)
+    before = previous_shares(instance)
+    raw["disruption_fte"] = changed_units(before, holders)
+    raw["disruption_people"] = len(changed_people(before, holders))
+    raw["takeover"] = takeovers(before, previous_backups(instance), holders)
     return raw
 
 
