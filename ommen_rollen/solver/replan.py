@@ -332,6 +332,7 @@ def solve_from_plan(
     }
     started = time.monotonic()
     best: Plan | None = None
+    attempts: list[Plan] = []
     for freed in _rings(target, prepared):
         left = limit - (time.monotonic() - started)
         if left <= 0 or (should_stop is not None and should_stop()):
@@ -340,6 +341,7 @@ def solve_from_plan(
             continue
         ringed = _with_ring_pins(target, freed)
         candidate = solve(ringed, time_limit_s=max(0.5, left * RING_SHARE), **kwargs)
+        attempts.append(candidate)
         if candidate.status not in ("optimal", "feasible"):
             continue
         candidate.metrics["replan_ring"] = len(freed)
@@ -349,11 +351,17 @@ def solve_from_plan(
     if best is None or best.uncovered or best.missing_backups:
         left = max(0.5, limit - (time.monotonic() - started))
         whole = solve(target, time_limit_s=left, **kwargs)
+        attempts.append(whole)
         if whole.status in ("optimal", "feasible", "cancelled"):
             whole.metrics["replan_ring"] = len(target.employees)
         best = whole if best is None else _better(target, best, whole)
     if best.metrics.get("replan_ring", 0) < len(target.employees):
         best.status = "feasible"  # best within its ring, not proven for everyone
+    best.metrics["replan_attempts"] = len(attempts)
+    best.metrics["replan_wall_s"] = round(time.monotonic() - started, 3)
+    best.metrics["replan_deterministic_time"] = round(
+        sum(float(p.metrics.get("deterministic_time") or 0) for p in attempts), 3
+    )
     return target, best
 
 
