@@ -290,8 +290,9 @@ def _fte(value: Any, where: str, errors: list[str]) -> int | None:
 # ------------------------------------------------------------------- solving
 
 
-RING_SHARE = 0.25  # of the time left for each ring before the whole organisation
-RING_STEP = 3  # colleagues added to the first growing ring (doubled each time)
+RINGS_SHARE = 0.5  # of the time limit for all rings; the rest for everyone
+RING_SHARE = 0.5  # of the rings' time left for each ring
+RING_STEP = 5  # colleagues added to the first growing ring (tripled each time)
 
 
 def solve_from_plan(
@@ -334,7 +335,7 @@ def solve_from_plan(
     best: Plan | None = None
     attempts: list[Plan] = []
     for freed in _rings(target, prepared):
-        left = limit - (time.monotonic() - started)
+        left = RINGS_SHARE * limit - (time.monotonic() - started)
         if left <= 0 or (should_stop is not None and should_stop()):
             break
         if _too_small(target, freed):
@@ -370,7 +371,7 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
 
     0. the people a change touches (and the holders of a changed role);
     1. also the backups of the roles they held (first in line);
-    2. then, RING_STEP at a time and twice as many each time, the colleagues
+    2. then, RING_STEP at a time and three times as many each time, the colleagues
        eligible for a role held in the ring so far, most fte to spare first (the
        knock-on: who takes over what a new holder has to let go).
     """
@@ -407,7 +408,7 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
         ranked = sorted(candidates, key=lambda e: (-spare[e], e))
         ring |= set(ranked[:step])
         rings.append(set(ring))
-        step *= 2
+        step *= 3
     unique: list[set[str]] = []
     for r in rings:
         if not unique or r != unique[-1]:
