@@ -250,3 +250,50 @@ def test_publishing_refuses_a_plan_the_checker_rejects(
     assert approved.status == RoundStatus.APPROVED
     assert current(org, "anouk").status == WorkPlanStatus.APPROVED
     assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.SOLVED
+
+
+def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_sees_it(
+    org: Org, approved: PlanningRound, auth: Any, client: Any
+) -> None:
+    auth.login("secretaris")
+    page = client.get(f"/planning/rondes/{approved.id}").get_data(as_text=True)
+    assert f"/planning/rondes/{approved.id}/scenarios" in page
+    response = client.post(
+        f"/planning/rondes/{approved.id}/scenarios",
+        data={
+            "name": "Anouk de Vries afwezig vanaf 1 maart",
+            "valid_from": "2027-03-01",
+        },
+    )
+    scenario = db.session.scalars(select(Scenario)).one()
+    assert response.headers["Location"].endswith(f"/planning/scenarios/{scenario.id}")
+    client.post(
+        f"/planning/scenarios/{scenario.id}/wijzigingen",
+        data={"kind": "absence", "employee_id": str(org.employees["anouk"].id)},
+    )
+    bad = client.post(
+        f"/planning/scenarios/{scenario.id}/wijzigingen",
+        data={"kind": "contract", "employee_id": "", "fte": "0,5"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Kies een medewerker." in bad
+    client.post(f"/planning/scenarios/{scenario.id}/doorrekenen")
+    page = client.get(f"/planning/scenarios/{scenario.id}").get_data(as_text=True)
+    assert "Anouk de Vries afwezig" in page
+    assert "Regie ICT (18 uur)" in page and "Bram Jansen" in page
+    side = client.get(f"/planning/rondes/{approved.id}/scenarios").get_data(
+        as_text=True
+    )
+    assert "Anouk de Vries afwezig vanaf 1 maart" in side and "doorgerekend" in side
+    confirm = client.get(f"/planning/scenarios/{scenario.id}/doorvoeren")
+    assert "Ja, doorvoeren vanaf" in confirm.get_data(as_text=True)
+    client.post(f"/planning/scenarios/{scenario.id}/doorvoeren")
+    assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.PUBLISHED
+
+    auth.logout()
+    auth.login("bram")
+    mine = current(org, "bram")
+    page = client.get(f"/mijn/werkplannen/{mine.id}").get_data(as_text=True)
+    assert "Geldig" in page and "vanaf" in page and "2027" in page
+    client.post(f"/mijn/werkplannen/{mine.id}/akkoord")
+    assert current(org, "bram").status == WorkPlanStatus.AGREED
