@@ -59,6 +59,8 @@ from .solver_bridge import (
 
 NAME_MAX = 120
 MAX_CHANGES = 20
+# A scenario is re-planned while the secretaris waits (the rings make it quick
+# when the change stays local); at most this long, or the app's solver limit.
 SCENARIO_TIME_LIMIT_S = 20.0
 HOURS_PER_FTE = 36
 PUBLISHABLE = ("absence", "contract")
@@ -339,7 +341,7 @@ def solve_scenario(
             approved,
             changes=scenario.changes,
             disruption_weight=scenario.disruption_weight,
-            time_limit_s=time_limit_s or SCENARIO_TIME_LIMIT_S,
+            time_limit_s=time_limit_s or _time_limit(),
         )
     except InstanceError as exc:
         raise ServiceError(
@@ -368,6 +370,13 @@ def solve_scenario(
     )
     db.session.commit()
     return scenario
+
+
+def _time_limit() -> float:
+    from flask import current_app
+
+    configured = float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
+    return min(configured, SCENARIO_TIME_LIMIT_S)
 
 
 def _instance_json(target: Any) -> dict[str, Any]:

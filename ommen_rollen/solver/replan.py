@@ -315,7 +315,10 @@ def solve_from_plan(
     everyone eligible for those roles, and so on; the first ring that leaves
     nothing uncovered and no backup missing wins; else the whole organisation is
     re-planned (with the disruption terms) and the best plan in the priority order
-    is returned. The plan keeps every hard rule of the returned instance.
+    is returned. "Nothing uncovered" allows the work beyond everyone's capacity
+    (a full organisation losing someone), "no backup missing" the backups the
+    approved plan already lacked. The plan keeps every hard rule of the
+    returned instance.
     """
     base_json = (
         instance_to_json(instance) if isinstance(instance, Instance) else instance
@@ -334,12 +337,14 @@ def solve_from_plan(
     started = time.monotonic()
     best: Plan | None = None
     attempts: list[Plan] = []
-    for freed in _rings(target, prepared):
+    deficit, missing_before = _deficit(target), _missing_before(target)
+    rings = _rings(target, prepared)
+    for i, freed in enumerate(rings):
         left = RINGS_SHARE * limit - (time.monotonic() - started)
         if left <= 0 or (should_stop is not None and should_stop()):
             break
-        if _too_small(target, freed):
-            continue
+        if i < len(rings) - 1 and _too_small(target, freed, deficit):
+            continue  # a larger ring follows; the last is tried anyway
         ringed = _with_ring_pins(target, freed)
         candidate = solve(ringed, time_limit_s=max(0.5, left * RING_SHARE), **kwargs)
         attempts.append(candidate)
@@ -347,9 +352,9 @@ def solve_from_plan(
             continue
         candidate.metrics["replan_ring"] = len(freed)
         best = _better(target, best, candidate)
-        if not candidate.uncovered and not candidate.missing_backups:
+        if _good_enough(candidate, deficit, missing_before):
             break
-    if best is None or best.uncovered or best.missing_backups:
+    if best is None or not _good_enough(best, deficit, missing_before):
         left = max(0.5, limit - (time.monotonic() - started))
         whole = solve(target, time_limit_s=left, **kwargs)
         attempts.append(whole)
@@ -364,6 +369,13 @@ def solve_from_plan(
         sum(float(p.metrics.get("deterministic_time") or 0) for p in attempts), 3
     )
     return target, best
+
+
+def _good_enough(plan: Plan, deficit: int, missing_before: int) -> bool:
+    """Covers all that can be covered, and lacks no more backups than before."""
+    uncovered = sum(u.fte for u in plan.uncovered)
+    missing = sum(m.missing for m in plan.missing_backups)
+    return uncovered <= deficit and missing <= missing_before
 
 
 def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
@@ -417,9 +429,27 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
     return [r for r in unique if r != everyone]
 
 
-def _too_small(target: Instance, freed: set[str]) -> bool:
-    """The ring has less fte than the work nobody outside it keeps: no complete
-    plan can exist within it (only decided without efforts, which change loads)."""
+def _deficit(target: Instance) -> int:
+    """Fte units no plan can cover: the work beyond everyone's capacity (0 with
+    efforts, which change loads)."""
+    if target.effort:
+        return 0
+    work = sum(r.fte for r in target.roles)
+    return max(0, work - sum(e.capacity for e in target.employees))
+
+
+def _missing_before(target: Instance) -> int:
+    """Backups the approved plan lacks for the roles of ``target``."""
+    count: dict[str, int] = defaultdict(int)
+    for p in target.previous:
+        if p.kind == "backup":
+            count[p.role] += 1
+    return sum(max(0, r.backups - count[r.id]) for r in target.roles)
+
+
+def _too_small(target: Instance, freed: set[str], deficit: int) -> bool:
+    """The ring has less fte than the work nobody outside it keeps, less what no
+    plan can cover: it cannot do as well as the whole organisation."""
     if target.effort:
         return False
     kept: dict[str, int] = defaultdict(int)
@@ -428,7 +458,7 @@ def _too_small(target: Instance, freed: set[str]) -> bool:
             kept[p.role] += p.fte or target.role(p.role).fte
     work = sum(max(0, r.fte - kept[r.id]) for r in target.roles)
     capacity = sum(target.employee(e).capacity for e in freed)
-    return capacity < work
+    return capacity < work - deficit
 
 
 def _with_ring_pins(target: Instance, freed: set[str]) -> Instance:
