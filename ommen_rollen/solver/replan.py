@@ -338,7 +338,8 @@ def solve_from_plan(
     best: Plan | None = None
     attempts: list[Plan] = []
     deficit, missing_before = _deficit(target), _missing_before(target)
-    rings = _rings(target, prepared)
+    # weight 0 re-plans freely: no ring keeps anyone's roles
+    rings = _rings(target, prepared) if disruption_weight else []
     for i, freed in enumerate(rings):
         left = RINGS_SHARE * limit - (time.monotonic() - started)
         if left <= 0 or (should_stop is not None and should_stop()):
