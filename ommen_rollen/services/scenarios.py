@@ -35,6 +35,7 @@ from ..extensions import db
 from ..models import (
     Assignment,
     Employee,
+    PlanningRound,
     Role,
     Scenario,
     ScenarioStatus,
@@ -384,6 +385,25 @@ def _instance_json(target: Any) -> dict[str, Any]:
 
     data: dict[str, Any] = instance_to_json(target)
     return data
+
+
+def awaiting_akkoord(employee_id: int) -> WorkPlan | None:
+    """The medewerker's newest werkplan version from a published scenario that
+    still waits for their akkoord (their round is proposed again), else None."""
+    plan: WorkPlan | None = db.session.scalar(
+        select(WorkPlan)
+        .join(WorkPlan.round)
+        .where(
+            WorkPlan.employee_id == employee_id,
+            WorkPlan.current.is_(True),
+            WorkPlan.scenario_id.is_not(None),
+            WorkPlan.status == WorkPlanStatus.PROPOSED,
+            PlanningRound.status == RoundStatus.PROPOSED,
+        )
+        .order_by(WorkPlan.id.desc())
+        .limit(1)
+    )
+    return plan
 
 
 # --- comparing ------------------------------------------------------------------

@@ -293,6 +293,8 @@ def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_se
     auth.logout()
     auth.login("bram")
     mine = current(org, "bram")
+    landing = client.get("/mijn/werkplan")  # the new version waits for akkoord
+    assert landing.headers["Location"].endswith(f"/mijn/werkplannen/{mine.id}")
     page = client.get(f"/mijn/werkplannen/{mine.id}").get_data(as_text=True)
     assert "Geldig" in page and "vanaf" in page and "2027" in page
     client.post(f"/mijn/werkplannen/{mine.id}/akkoord")
