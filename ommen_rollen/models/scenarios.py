@@ -15,12 +15,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import Tracked
 from .organisation import enum_column
+from .people import Employee
 from .planning import PlanningRound
 
 
 class ScenarioStatus(enum.StrEnum):
     DRAFT = "draft"  # changes being collected, or changed since the last run
-    SOLVED = "solved"  # re-planned: plan and instance stored, ready to compare
+    PROPOSED = "proposed"  # a swap a medewerker proposed, waiting for the colleague
+    DECLINED = "declined"  # a swap the colleague declined
+    SOLVED = "solved"  # re-planned (or a swap accepted): ready to compare, publish
     FAILED = "failed"  # the re-plan found no usable plan
     PUBLISHED = "published"  # new werkplan versions made from valid_from
 
@@ -28,6 +31,8 @@ class ScenarioStatus(enum.StrEnum):
     def label(self) -> str:
         return {
             "draft": "concept",
+            "proposed": "voorgesteld, wacht op collega",
+            "declined": "afgewezen door collega",
             "solved": "doorgerekend",
             "failed": "mislukt",
             "published": "doorgevoerd",
@@ -51,5 +56,15 @@ class Scenario(Tracked, db.Model):
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A swap between colleagues (services/swaps.py): who proposed it, to whom.
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    colleague_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     round: Mapped[PlanningRound] = relationship()
+    proposer: Mapped[Employee | None] = relationship(foreign_keys=[proposer_id])
+    colleague: Mapped[Employee | None] = relationship(foreign_keys=[colleague_id])
+
+    @property
+    def is_swap(self) -> bool:
+        return self.proposer_id is not None

@@ -110,6 +110,9 @@ ACTION_KINDS: dict[str, str] = {
     "scenario_change_removed": "aanpassing",
     "scenario_solved": "aanpassing",
     "scenario_published": "aanpassing",
+    "swap_proposed": "aanpassing",
+    "swap_accepted": "aanpassing",
+    "swap_declined": "aanpassing",
     "beheer.create": "beheer",
     "beheer.update": "beheer",
     "beheer.activate": "beheer",
@@ -641,6 +644,16 @@ SENTENCES: dict[str, Callable[[AuditEntry, Names], str]] = {
         f"{n.round(e.details.get('round_id'))}: "
         f"{e.details.get('werkplannen') or 0} nieuwe werkplanversies vanaf "
         f"{_date_text(e.details.get('valid_from'))}"
+    ),
+    "swap_proposed": lambda e, n: (
+        f"{n.actor(e)} heeft een ruil voorgesteld in "
+        f"{n.round(e.details.get('round_id'))}: {e.details.get('name')}"
+    ),
+    "swap_accepted": lambda e, n: (
+        f"{n.actor(e)} heeft de ruil geaccepteerd: {e.details.get('name')}"
+    ),
+    "swap_declined": lambda e, n: (
+        f"{n.actor(e)} heeft de ruil afgewezen: {e.details.get('name')}"
     ),
     "werkplan_new_version": lambda e, n: (
         f"{n.actor(e)} heeft versie {e.details.get('version')} gemaakt van "

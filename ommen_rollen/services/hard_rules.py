@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..domain import AssignmentKind
 from ..extensions import db
-from ..models import Pin, PinKind, Role, WorkPlanStatus
+from ..models import Pin, PinKind, Role, WorkPlan, WorkPlanStatus
 from .base import ServiceError
 from .solver_bridge import (
     build_instance,
@@ -100,7 +100,11 @@ def _id_pattern(ids: Iterable[str]) -> re.Pattern[str]:
 def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
     """The current werkplannen as plan format v1, with every shortfall listed (a
     shortfall is honest, not a violation)."""
-    plans = current_plans(round_id)
+    return plan_json_of(current_plans(round_id), instance)
+
+
+def plan_json_of(plans: list[WorkPlan], instance: dict[str, Any]) -> dict[str, Any]:
+    """Werkplannen as plan format v1 (mentors too), every shortfall listed."""
     codes = {r.id: r.code for r in db.session.scalars(select(Role))}
     assignments: list[dict[str, Any]] = []
     for plan in plans:

@@ -95,7 +95,7 @@ def round_scenarios(round_id: int) -> list[Scenario]:
     )
 
 
-def _check_round_approved(round_id: int) -> None:
+def check_round_approved(round_id: int) -> None:
     if get_round(round_id).status != RoundStatus.APPROVED:
         raise ServiceError(
             "Een scenario gaat uit van de goedgekeurde werkplannen: keur eerst alle "
@@ -127,7 +127,7 @@ def create_scenario(
 ) -> Scenario:
     """A draft scenario for an approved round, valid from a date in its period."""
     round_ = get_round(round_id)
-    _check_round_approved(round_id)
+    check_round_approved(round_id)
     errors = []
     name = (name or "").strip()
     if not name:
@@ -331,7 +331,7 @@ def solve_scenario(
     """Re-plan the scenario from the approved werkplannen (least disruption)."""
     scenario = get_scenario(scenario_id)
     _editable(scenario)
-    _check_round_approved(scenario.round_id)
+    check_round_approved(scenario.round_id)
     if not scenario.changes:
         raise ServiceError("Voeg eerst een wijziging toe.")
     instance, approved = _source(scenario.round_id)
@@ -614,7 +614,7 @@ def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
     werkplan changes; akkoord is asked again of them only. Refused (nothing
     changes) unless the independent checker accepts the scenario's plan."""
     scenario = get_scenario(scenario_id)
-    _check_round_approved(scenario.round_id)
+    check_round_approved(scenario.round_id)
     result = compare(scenario_id)
     if result.violations:
         raise HardRuleError(

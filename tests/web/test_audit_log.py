@@ -235,6 +235,14 @@ def _details(
                 "werkplannen": 3,
             },
         ),
+        **{
+            action: (
+                "scenario",
+                1,
+                {"round_id": round_id, "name": "Ruil: Anouk neemt Regie ICT over"},
+            )
+            for action in ("swap_proposed", "swap_accepted", "swap_declined")
+        },
         "werkplan_new_version": (
             "work_plan",
             plan,

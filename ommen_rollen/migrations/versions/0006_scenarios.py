@@ -1,7 +1,8 @@
 """scenarios and werkplan versions with dates
 
-A scenario re-plans an approved round with changes; publishing it gives the
-affected medewerkers a new werkplan version valid from a date.
+A scenario re-plans an approved round with changes (or carries a swap between
+colleagues); publishing it gives the affected medewerkers a new werkplan version
+valid from a date.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,7 +27,7 @@ def upgrade():
         sa.Column('round_id', sa.Integer(), nullable=False),
         sa.Column('name', sa.String(length=120), nullable=False),
         sa.Column('valid_from', sa.Date(), nullable=False),
-        sa.Column('status', sa.Enum('draft', 'solved', 'failed', 'published', name='scenariostatus', native_enum=False, length=20), nullable=False),
+        sa.Column('status', sa.Enum('draft', 'proposed', 'declined', 'solved', 'failed', 'published', name='scenariostatus', native_enum=False, length=20), nullable=False),
         sa.Column('changes', sa.JSON(), nullable=False),
         sa.Column('disruption_weight', sa.Integer(), nullable=False),
         sa.Column('approved_plan', sa.JSON(), nullable=True),
@@ -34,11 +35,16 @@ def upgrade():
         sa.Column('plan', sa.JSON(), nullable=True),
         sa.Column('error', sa.Text(), nullable=False),
         sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('proposer_id', sa.Integer(), nullable=True),
+        sa.Column('colleague_id', sa.Integer(), nullable=True),
+        sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('created_by_id', sa.Integer(), nullable=True),
         sa.Column('updated_by_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['round_id'], ['planning_round.id'], name=op.f('fk_scenario_round_id_planning_round')),
+        sa.ForeignKeyConstraint(['proposer_id'], ['employee.id'], name=op.f('fk_scenario_proposer_id_employee')),
+        sa.ForeignKeyConstraint(['colleague_id'], ['employee.id'], name=op.f('fk_scenario_colleague_id_employee')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_scenario')),
     )
     with op.batch_alter_table('work_plan', schema=None) as batch_op:
