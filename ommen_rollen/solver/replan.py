@@ -362,7 +362,7 @@ def solve_from_plan(
         if whole.status in ("optimal", "feasible", "cancelled"):
             whole.metrics["replan_ring"] = len(target.employees)
         best = whole if best is None else _better(target, best, whole)
-    if best.metrics.get("replan_ring", 0) < len(target.employees):
+    if best.metrics.get("replan_ring", len(target.employees)) < len(target.employees):
         best.status = "feasible"  # best within its ring, not proven for everyone
     best.metrics["replan_attempts"] = len(attempts)
     best.metrics["replan_wall_s"] = round(time.monotonic() - started, 3)

@@ -284,3 +284,19 @@ def test_the_cli_refuses_changes_without_a_plan_and_bad_changes(
     assert main(args) == 2
     assert "changes[0].employee: onbekende medewerker 'x'" in capsys.readouterr().err
     assert not Path(out).exists()
+
+
+def test_contradicting_pins_stay_infeasible_after_a_replan() -> None:
+    data = office() | {
+        "pins": [
+            {"employee": "m3", "role": "r3", "fte": 0.5},
+            {"employee": "m3", "role": "r4", "fte": 0.5},
+        ]
+    }
+    data["employees"][2]["fte"] = 0.5  # m3 cannot hold both pinned roles
+    target, plan = solve_from_plan(
+        data, APPROVED, changes=[{"kind": "absence", "employee": "m1"}], workers=1
+    )
+    assert plan.status == "infeasible"
+    assert plan.errors and plan.assignments == []
+    assert len(target.pins) == 2
