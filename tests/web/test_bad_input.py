@@ -1136,6 +1136,50 @@ target("planning.approve_all")(_round_action("goedkeuren", "open_round", "old_ro
 target("planning.show_names")(_round_action("namen"))
 
 
+@target("scenarios.round_scenarios")
+def _new_scenario(w: World) -> st.SearchStrategy[Post]:
+    # Only an approved round takes a scenario: these are open or proposed.
+    dates = st.one_of(
+        st.dates().map(date.isoformat), st.sampled_from(NASTY_DATES), nasty_text()
+    )
+    data = form_with_poison({"name": nasty_text(), "valid_from": dates}, {})
+    urls = url_id(w.ids["open_round"], w.ids["proposed_round"]).map(
+        lambda i: f"/planning/rondes/{i}/scenarios"
+    )
+    return _as_secretaris(urls, data)
+
+
+def _scenario_action(action: str) -> Target:
+    """A scenario action on a scenario that does not exist."""
+
+    def make(w: World) -> st.SearchStrategy[Post]:
+        data = form_with_poison(
+            {
+                "kind": st.one_of(
+                    st.sampled_from(["absence", "contract", "hire"]), nasty_text()
+                ),
+                "employee_id": st.one_of(st.just(str(w.ids["anouk"])), nasty_text()),
+                "role_id": nasty_text(),
+                "fte": nasty_text(),
+                "name": nasty_text(),
+                "base_function": nasty_text(),
+                "index": nasty_text(),
+            },
+            {},
+        )
+        return _as_secretaris(
+            url_id().map(lambda i: f"/planning/scenarios/{i}/{action}"), data
+        )
+
+    return make
+
+
+target("scenarios.add_change")(_scenario_action("wijzigingen"))
+target("scenarios.remove_change")(_scenario_action("wijzigingen/verwijderen"))
+target("scenarios.solve")(_scenario_action("doorrekenen"))
+target("scenarios.publish")(_scenario_action("doorvoeren"))
+
+
 def _optimise_form() -> st.SearchStrategy[dict[str, Any]]:
     return form_with_poison(
         {"time_limit_s": nasty_text(), "seed": nasty_text(), "note": nasty_text()},
