@@ -9,6 +9,8 @@ python -m benchmarks determinism --tier S [--seed 0] [--budget 10]
 python -m benchmarks gap [--set small|medium|large|all] [--budget 60]
     [--methods product,naive,mip] [--only d10100,e20200] [--json out.json]
     (GAP instances from the literature against their best-known costs: gap.py)
+python -m benchmarks replan [--seeds 0,1,2] [--budget 10] [--workers N]
+    (one long absence re-planned from a solved S plan: benchmarks/replan.py)
 python -m benchmarks load [--users 50] [--duration 60] [--max-requests 5000]
     (the web app under load: see benchmarks/load.py and docs/load.md)
 """
@@ -84,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     gap.add_argument("--workers", type=int, default=None)
     gap.add_argument("--json", help="also write every measurement to this file")
 
+    rep_plan = sub.add_parser("replan", help="re-plan one long absence (S tier)")
+    rep_plan.add_argument("--seeds", type=_ints, default=[0, 1, 2])
+    rep_plan.add_argument("--budget", type=float, default=10.0)
+    rep_plan.add_argument("--workers", type=int, default=None)
+
     sub.add_parser(
         "load",
         add_help=False,
@@ -99,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         return _determinism(args.tier, args.seed, args.budget)
     if args.command == "gap":
         return _gap(args)
+    if args.command == "replan":
+        from .replan import main as replan_main
+
+        return replan_main(args.seeds, args.budget, args.workers)
 
     from . import report
     from .runner import run_tier

@@ -36,6 +36,9 @@ DEFAULT_WEIGHTS = {
     "fairness": 5,
     "fragments": 1,
     "backup_spread": 1,
+    "disruption_fte": 0,
+    "disruption_people": 0,
+    "takeover": 0,
 }
 """Mirror of ommen_rollen.solver.weights.DEFAULT_WEIGHTS (a test keeps them equal)."""
 

@@ -18,6 +18,7 @@ from .planning import (
     WorkPlan,
     WorkPlanStatus,
 )
+from .scenarios import Scenario, ScenarioStatus
 
 __all__ = [
     "ApiToken",
@@ -39,6 +40,8 @@ __all__ = [
     "ProposalStatus",
     "Role",
     "RoleRequirement",
+    "Scenario",
+    "ScenarioStatus",
     "TaskField",
     "UsedToken",
     "User",

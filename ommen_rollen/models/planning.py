@@ -126,6 +126,11 @@ class WorkPlan(Tracked, Model):
     agreed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # A version made by a published scenario holds from valid_from; the version
+    # it replaced then ends the day before (valid_until). None: the whole round.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"))
 
     round: Mapped[PlanningRound] = relationship()
     employee: Mapped[Employee] = relationship()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from math import ceil
 from typing import Any
 
@@ -33,6 +33,20 @@ from .exports.csv_export import write_csv
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
+
+
+def _date_text(value: Any) -> str:
+    """An ISO date from the details as 1-3-2027 (the text itself if not a date)."""
+    try:
+        moment = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{moment.day}-{moment.month}-{moment.year}"
+
+
+def _fte_text(value: Any) -> str:
+    return str(value or 0).replace(".", ",")
+
 
 # Kinds the Logboek filters on, and which actions belong to each.
 KINDS: dict[str, str] = {
@@ -91,6 +105,14 @@ ACTION_KINDS: dict[str, str] = {
     "werkplan_approved": "werkplan",
     "werkplan_approved_without_consent": "werkplan",
     "werkplan_new_version": "werkplan",
+    "scenario_created": "aanpassing",
+    "scenario_change_added": "aanpassing",
+    "scenario_change_removed": "aanpassing",
+    "scenario_solved": "aanpassing",
+    "scenario_published": "aanpassing",
+    "swap_proposed": "aanpassing",
+    "swap_accepted": "aanpassing",
+    "swap_declined": "aanpassing",
     "beheer.create": "beheer",
     "beheer.update": "beheer",
     "beheer.activate": "beheer",
@@ -600,6 +622,40 @@ SENTENCES: dict[str, Callable[[AuditEntry, Names], str]] = {
     ),
     "werkplan_approved": _approved,
     "werkplan_approved_without_consent": _approved,
+    "scenario_created": lambda e, n: (
+        f"{n.actor(e)} heeft scenario '{e.details.get('name')}' gemaakt voor "
+        f"{n.round(e.details.get('round_id'))}, geldig vanaf "
+        f"{_date_text(e.details.get('valid_from'))}"
+    ),
+    "scenario_change_added": lambda e, n: (
+        f"{n.actor(e)} heeft aan scenario '{e.details.get('name')}' toegevoegd: "
+        f"{e.details.get('change')}"
+    ),
+    "scenario_change_removed": lambda e, n: (
+        f"{n.actor(e)} heeft uit scenario '{e.details.get('name')}' verwijderd: "
+        f"{e.details.get('change')}"
+    ),
+    "scenario_solved": lambda e, n: (
+        f"{n.actor(e)} heeft scenario '{e.details.get('name')}' doorgerekend: "
+        f"{_fte_text(e.details.get('uncovered_fte'))} fte onbezet, "
+        f"{e.details.get('missing_backups') or 0} vervangers te weinig"
+    ),
+    "scenario_published": lambda e, n: (
+        f"{n.actor(e)} heeft scenario '{e.details.get('name')}' doorgevoerd in "
+        f"{n.round(e.details.get('round_id'))}: "
+        f"{e.details.get('werkplannen') or 0} nieuwe werkplanversies vanaf "
+        f"{_date_text(e.details.get('valid_from'))}"
+    ),
+    "swap_proposed": lambda e, n: (
+        f"{n.actor(e)} heeft een ruil voorgesteld in "
+        f"{n.round(e.details.get('round_id'))}: {e.details.get('name')}"
+    ),
+    "swap_accepted": lambda e, n: (
+        f"{n.actor(e)} heeft de ruil geaccepteerd: {e.details.get('name')}"
+    ),
+    "swap_declined": lambda e, n: (
+        f"{n.actor(e)} heeft de ruil afgewezen: {e.details.get('name')}"
+    ),
     "werkplan_new_version": lambda e, n: (
         f"{n.actor(e)} heeft versie {e.details.get('version')} gemaakt van "
         f"{_whose_plan(e, n)} voor {n.plan_round(e)}"

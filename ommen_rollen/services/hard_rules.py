@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..domain import AssignmentKind, PlanStatus
 from ..extensions import db
-from ..models import Pin, PinKind, Role, WorkPlanStatus
+from ..models import Pin, PinKind, Role, WorkPlan, WorkPlanStatus
 from ..solver.instance import Instance, InstanceError, parse_instance
 from ..solver.plan import MissingBackup, Plan, PlanAssignment, Uncovered
 from .base import ServiceError
@@ -101,6 +101,16 @@ def _id_pattern(ids: Iterable[str]) -> re.Pattern[str]:
 def current_plan(round_id: int, instance: Instance) -> Plan:
     """The current werkplannen as a plan, with every shortfall listed (a shortfall
     is honest, not a violation); fte in exact units."""
+    return plan_of(current_plans(round_id), instance)
+
+
+def plan_json_of(plans: list[WorkPlan], instance: dict[str, Any]) -> dict[str, Any]:
+    """Werkplannen as plan format v1 (mentors too), every shortfall listed."""
+    return plan_of(plans, parse_instance(instance)).to_json()
+
+
+def plan_of(plans: list[WorkPlan], instance: Instance) -> Plan:
+    """Werkplannen as a plan (mentors too), every shortfall listed."""
     codes = {r.id: r.code for r in db.session.scalars(select(Role))}
     assignments = [
         PlanAssignment(
@@ -112,7 +122,7 @@ def current_plan(round_id: int, instance: Instance) -> Plan:
             if a.kind == AssignmentKind.LEARNER and a.mentor_id is not None
             else None,
         )
-        for plan in current_plans(round_id)
+        for plan in plans
         for a in plan.assignments
     ]
     uncovered, missing = [], []

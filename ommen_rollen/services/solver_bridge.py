@@ -152,10 +152,13 @@ def build_instance(
     *,
     settings: dict[str, Any] | None = None,
     continuity_proposal_id: int | None = None,
+    freeze_approved: bool = True,
 ) -> dict[str, Any]:
     """Instance format v1 for a round: active employees and roles, preferences,
     the previous approved plan (or a proposal, to change as little as possible of
-    it), pins and forbids, and the round's settings (``settings`` overrides)."""
+    it), pins and forbids, and the round's settings (``settings`` overrides).
+    Approved werkplannen become pins unless ``freeze_approved`` is False (a
+    scenario re-plans them, starting from them: services/scenarios.py)."""
     round_ = get_round(round_id)
     employees = _employees()
     roles = _roles()
@@ -214,7 +217,8 @@ def build_instance(
         else:
             forbid.append(item)
 
-    _freeze_approved(round_id, employee_ids, role_codes, pins, forbid)
+    if freeze_approved:
+        _freeze_approved(round_id, employee_ids, role_codes, pins, forbid)
     merged_settings = dict(round_.settings or {})
     merged_settings.update(settings or {})
     return {

@@ -1,4 +1,9 @@
-"""`ommen-rollen solve INSTANCE.json -o PLAN.json` and `ommen-rollen check ...`."""
+"""`ommen-rollen solve INSTANCE.json -o PLAN.json` and `ommen-rollen check ...`.
+
+``solve --from-plan APPROVED.json [--changes CHANGES.json] [--disruption-weight N]
+[--write-instance SOLVED.json]`` re-plans an approved plan with the least
+disruption (solver/replan.py), so any scenario can be reproduced from files.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,31 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--time-limit", type=float, default=None, help="seconden")
     solve.add_argument("--workers", type=int, default=None)
     solve.add_argument("--seed", type=int, default=None)
+    solve.add_argument(
+        "--from-plan",
+        default=None,
+        help="PLAN.json: herplan vanuit dit (vastgestelde) plan, zo min mogelijk "
+        "wijzigingen",
+    )
+    solve.add_argument(
+        "--changes",
+        default=None,
+        help="CHANGES.json: lijst van wijzigingen (afwezig, contract, rol erbij/"
+        "eraf/groter/kleiner, nieuwe medewerker); alleen met --from-plan",
+    )
+    solve.add_argument(
+        "--disruption-weight",
+        type=int,
+        default=None,
+        help="gewicht van elke gewijzigde fte-eenheid (standaard 1); alleen met "
+        "--from-plan",
+    )
+    solve.add_argument(
+        "--write-instance",
+        default=None,
+        help="schrijf de opgeloste instantie (met wijzigingen) hierheen, voor "
+        "`ommen-rollen check`",
+    )
     check = commands.add_parser("check", help="controleer een plan onafhankelijk")
     check.add_argument("instance", help="INSTANCE.json")
     check.add_argument("plan", help="PLAN.json")
@@ -50,17 +80,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _solve(data: Any, args: argparse.Namespace) -> int:
-    from . import InstanceError, parse_instance, solve
+    from . import InstanceError, instance_to_json, parse_instance, solve
 
+    if args.from_plan is None and (
+        args.changes is not None or args.disruption_weight is not None
+    ):
+        print("--changes en --disruption-weight vragen --from-plan", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        instance = parse_instance(data)
+        if args.from_plan is None:
+            instance = parse_instance(data)
+            plan = solve(
+                instance,
+                time_limit_s=args.time_limit,
+                workers=args.workers,
+                seed=args.seed,
+            )
+        else:
+            replanned = _replan(data, args)
+            if isinstance(replanned, int):
+                return replanned
+            instance, plan = replanned
     except InstanceError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
         return EXIT_INVALID
-    plan = solve(
-        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed
-    )
+    if args.write_instance:
+        Path(args.write_instance).write_text(
+            json.dumps(instance_to_json(instance), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
     Path(args.output).write_text(
         json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
@@ -72,11 +121,52 @@ def _solve(data: Any, args: argparse.Namespace) -> int:
         f"{wording.count_verb(missing, 'vervanger', 'ontbreekt')}, "
         f"{m.get('wall_s')} s -> {args.output}"
     )
+    if args.from_plan is not None:
+        from .replan import disruption_summary
+
+        changed = disruption_summary(instance, plan)
+        print(
+            f"Herplanning: {changed['fte']} fte gewijzigd bij "
+            f"{wording.count(len(changed['people']), 'medewerker')}: "
+            f"{', '.join(changed['people']) or '-'}"
+        )
     for line in _summary(plan.to_json()):
         print(line)
     for error in plan.errors:
         print(error, file=sys.stderr)
     return EXIT_OK
+
+
+def _replan(data: Any, args: argparse.Namespace) -> Any:
+    """(instance, plan) of a re-plan, or an exit code when a file is unreadable."""
+    from .replan import DEFAULT_DISRUPTION_WEIGHT, solve_from_plan
+
+    files: dict[str, Any] = {}
+    for name, path in (("plan", args.from_plan), ("changes", args.changes)):
+        if path is None:
+            continue
+        try:
+            files[name] = _read_json(path)
+        except (OSError, ValueError) as exc:
+            print(f"{path}: niet te lezen als JSON: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+    changes = files.get("changes", [])
+    if not isinstance(changes, list) or not isinstance(files["plan"], dict):
+        print(
+            "--changes moet een JSON-lijst zijn en --from-plan een plan (object)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    weight = args.disruption_weight
+    return solve_from_plan(
+        data,
+        files["plan"],
+        changes=changes,
+        disruption_weight=DEFAULT_DISRUPTION_WEIGHT if weight is None else weight,
+        time_limit_s=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+    )
 
 
 def _summary(plan: dict[str, Any]) -> list[str]:

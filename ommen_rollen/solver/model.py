@@ -74,6 +74,8 @@ class PlanModel:
     missing: dict[str, cp_model.IntVar] = field(default_factory=dict)
     # pin_literal[i]: enforces pins[i] (an assumption when diagnosing infeasibility)
     pin_literal: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # changed_shares[e, r]: |share - previous share| (disruption terms; built once)
+    changed_shares: dict[Pair, LinearExpr] | None = None
     terms: list[Term] = field(default_factory=list)
     all_vars: list[cp_model.IntVar] = field(default_factory=list)
 
@@ -151,6 +153,9 @@ def build_plan_model(facts: Facts, *, diagnose: bool = False) -> PlanModel:
         rules_soft.add_fairness,
         rules_soft.add_fragments,
         rules_soft.add_backup_continuity,
+        rules_soft.add_disruption_fte,
+        rules_soft.add_disruption_people,
+        rules_soft.add_takeover,
     ):
         term = add(s)
         if term is not None:

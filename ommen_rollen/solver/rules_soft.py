@@ -21,6 +21,13 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from ..domain import TENTH_FTE, AssignmentKind, Choice
+from .disruption import (
+    changed_people,
+    changed_units,
+    previous_backups,
+    previous_shares,
+    takeovers,
+)
 from .eligibility import ceil_div
 
 Expr = cp_model.LinearExpr | int  # an affine expression or a constant
@@ -262,6 +269,101 @@ def count_backup_spread(
     return ceil_div(max(stand_in.values(), default=0), TENTH_FTE)
 
 
+def _changed_shares(s: PlanModel) -> dict[Pair, Expr]:
+    """Per pair in the previous plan or the model: |share - previous share|, as a
+    variable where the model decides it, as a constant where it cannot (the
+    employee is absent, no longer eligible, or the role has no variable)."""
+    if s.changed_shares is not None:
+        return s.changed_shares
+    previous = previous_shares(s.facts.instance)
+    changed: dict[Pair, Expr] = {}
+    for pair in sorted(set(previous) | set(s.holds)):
+        before = previous.get(pair, 0)
+        share = s.share.get(pair)
+        if share is None:
+            changed[pair] = before
+        elif before == 0:
+            changed[pair] = share
+        else:
+            high = max(before, s.facts.roles[pair[1]].fte)
+            diff = s.model.new_int_var(0, high, f"changed[{pair[0]},{pair[1]}]")
+            s.all_vars.append(diff)
+            s.model.add(diff >= share - before)
+            s.model.add(diff >= before - share)
+            changed[pair] = diff
+    s.changed_shares = changed
+    return changed
+
+
+def add_disruption_fte(s: PlanModel) -> Term | None:
+    """Soft: every fte unit of a holder share changed against the previous plan
+    (lost or gained, per employee and role) costs `disruption_fte`."""
+    weight = s.facts.instance.weight("disruption_fte")
+    if not weight:
+        return None
+    return _term("disruption_fte", sum(_changed_shares(s).values()), weight)
+
+
+def add_disruption_people(s: PlanModel) -> Term | None:
+    """Soft: every employee whose held roles or shares change at all costs
+    `disruption_people`."""
+    weight = s.facts.instance.weight("disruption_people")
+    if not weight:
+        return None
+    by_employee: dict[str, list[tuple[Pair, Expr]]] = defaultdict(list)
+    for pair, diff in _changed_shares(s).items():
+        by_employee[pair[0]].append((pair, diff))
+    total: list[Expr] = []
+    for e, diffs in sorted(by_employee.items()):
+        if any(isinstance(d, int) and d > 0 for _, d in diffs):
+            total.append(1)  # a change the model cannot undo
+            continue
+        changed = s.model.new_bool_var(f"person_changed[{e}]")
+        s.all_vars.append(changed)
+        for (_, r), diff in diffs:
+            if isinstance(diff, int):
+                continue
+            high = max(s.facts.roles[r].fte, 1)
+            s.model.add(diff <= high * changed)
+        total.append(changed)
+    return _term("disruption_people", sum(total), weight)
+
+
+def add_takeover(s: PlanModel) -> Term | None:
+    """Soft: every new holder assignment by someone who was not a backup of that
+    role in the previous plan costs `takeover` (vervangers first in line)."""
+    weight = s.facts.instance.weight("takeover")
+    if not weight:
+        return None
+    previous = previous_shares(s.facts.instance)
+    backups = previous_backups(s.facts.instance)
+    expr = sum(
+        holds
+        for pair, holds in s.holds.items()
+        if pair not in previous and pair not in backups
+    )
+    return _term("takeover", expr, weight)
+
+
+def count_disruption_fte(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return changed_units(previous_shares(facts.instance), holders)
+
+
+def count_disruption_people(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    return len(changed_people(previous_shares(facts.instance), holders))
+
+
+def count_takeover(
+    facts: Facts, holders: dict[Pair, int], learners: set[Pair], backups: set[Pair]
+) -> int:
+    instance = facts.instance
+    return takeovers(previous_shares(instance), previous_backups(instance), holders)
+
+
 COUNTS: tuple[tuple[str, Count], ...] = (
     ("want", count_want),
     ("avoid", count_avoid),
@@ -272,5 +374,8 @@ COUNTS: tuple[tuple[str, Count], ...] = (
     ("fragments", count_fragments),
     ("continuity", count_backup_continuity),
     ("backup_spread", count_backup_spread),
+    ("disruption_fte", count_disruption_fte),
+    ("disruption_people", count_disruption_people),
+    ("takeover", count_takeover),
 )
 """Every soft term's count, by term name (continuity counts holders and backups)."""

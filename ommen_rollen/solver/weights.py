@@ -16,7 +16,9 @@ each then bounded on its own (no weighted sum that could trade one for another, 
 no giant weights that would overflow the 53 bits CP-SAT's objective keeps exact).
 backup_spread is linear only once the shares are known, hence level 6.
 
-A weight of 0 switches a term off. Weights are integers per unit named below.
+A weight of 0 switches a term off. Weights are integers per unit named below. The
+three disruption terms (disruption.py) are off by default; a re-plan from an
+approved plan (replan.py) turns them on.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "fairness": 5,
     "fragments": 1,
     "backup_spread": 1,
+    "disruption_fte": 0,
+    "disruption_people": 0,
+    "takeover": 0,
 }
 """Default weight per unit of each soft term."""
 
@@ -45,5 +50,9 @@ TERM_LABELS: dict[str, str] = {
     "fragments": "aantal rolhouderschappen (weinig versnippering)",
     "backup_spread": "grootste vervangingslast van een collega voor een persoon, "
     "per begonnen 0,1 fte",
+    "disruption_fte": "gewijzigde rolhouder-fte ten opzichte van het vertrekplan, "
+    "per 0,0001 fte",
+    "disruption_people": "medewerkers van wie de rollen of delen veranderen",
+    "takeover": "rol overgenomen door iemand die er geen vervanger van was",
 }
 """Dutch label of every term, for explanations and the review screens."""

@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = [
     "imports",
     "medewerker",
     "planning",
+    "scenarios",
     "privacy",
 ]
 

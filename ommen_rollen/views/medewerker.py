@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..forms.planning import CommentForm
 from ..models import Cluster, Employee, PlanningRound, WorkPlan, WorkPlanStatus
-from ..services import approval, preferences, rounds
+from ..services import approval, preferences, rounds, scenarios
 from ..services.base import ServiceError
 from ..services.review import werkplan_view
 from .access import access
@@ -145,10 +145,13 @@ def samen_kiezen() -> str:
 @bp.route("/werkplan")
 @access("employee")
 def werkplan() -> str | Response:
-    """My werkplan in the current round (once proposed), else the last approved."""
+    """My werkplan in the current round (once proposed), else a new version from
+    a published scenario that waits for my akkoord."""
     me = _me()
     round_ = rounds.open_round_now()
     plan = approval.visible_plan(me.id, round_.id) if round_ else None
+    if plan is None:  # a new version from a published scenario waits for akkoord
+        plan = scenarios.awaiting_akkoord(me.id)
     if plan is not None:
         return redirect(url_for(".werkplan_detail", plan_id=plan.id))
     return render_template("medewerker/geen_werkplan.html", round=round_)

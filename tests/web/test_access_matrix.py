@@ -109,7 +109,17 @@ def world(
         proposal_id=proposal.id,
         assignments=[Assignment(role_id=role.id, kind="holder", fte_units=2000)],
     )
-    db.session.add_all([job, pin, plan])
+    from datetime import date
+
+    from ommen_rollen.models import Scenario
+
+    scenario = Scenario(
+        round_id=planning_round.id,
+        name="matrix",
+        valid_from=date(2027, 3, 1),
+        changes=[],
+    )
+    db.session.add_all([job, pin, plan, scenario])
     db.session.commit()
     from ommen_rollen.services.api_tokens import create_token, today
 
@@ -123,6 +133,7 @@ def world(
         job_id=job.id,
         pin_id=pin.id,
         plan_id=plan.id,
+        scenario_id=scenario.id,
     )
     return {"users": users, "ids": ids}
 
@@ -141,6 +152,7 @@ PARAM_MODELS = {
     "pin_id": "Pin",
     "plan_id": "WorkPlan",
     "token_id": "ApiToken",
+    "scenario_id": "Scenario",
 }
 
 # An allowed GET answers 200, except these, which redirect on purpose:

@@ -194,6 +194,51 @@ def _details(
                 "reason": "Besproken",
             },
         ),
+        "scenario_created": (
+            "scenario",
+            1,
+            {"round_id": round_id, "name": "Anouk weg", "valid_from": "2027-03-01"},
+        ),
+        "scenario_change_added": (
+            "scenario",
+            1,
+            {"round_id": round_id, "name": "Anouk weg", "change": "Anouk afwezig"},
+        ),
+        "scenario_change_removed": (
+            "scenario",
+            1,
+            {"round_id": round_id, "name": "Anouk weg", "change": "Anouk afwezig"},
+        ),
+        "scenario_solved": (
+            "scenario",
+            1,
+            {
+                "round_id": round_id,
+                "name": "Anouk weg",
+                "status": "feasible",
+                "uncovered_fte": 0.1,
+                "missing_backups": 1,
+                "roles": 3,
+            },
+        ),
+        "scenario_published": (
+            "scenario",
+            1,
+            {
+                "round_id": round_id,
+                "name": "Anouk weg",
+                "valid_from": "2027-03-01",
+                "werkplannen": 3,
+            },
+        ),
+        **{
+            action: (
+                "scenario",
+                1,
+                {"round_id": round_id, "name": "Ruil: Anouk neemt Regie ICT over"},
+            )
+            for action in ("swap_proposed", "swap_accepted", "swap_declined")
+        },
         "werkplan_new_version": (
             "work_plan",
             plan,
@@ -315,6 +360,10 @@ def test_every_action_reads_as_a_dutch_sentence_with_names(org: Org) -> None:
         "Secretaris heeft medewerker Anouk de Vries op non-actief gezet."
     )
     assert sentences["solve_failed"].startswith("De optimalisatie van ronde 2027-H1")
+    assert sentences["scenario_published"] == (
+        "Secretaris heeft scenario 'Anouk weg' doorgevoerd in ronde 2027-H1: 3 "
+        "nieuwe werkplanversies vanaf 1-3-2027."
+    )
 
 
 def test_the_logboek_shows_sentences_and_filters_by_person_round_and_kind(

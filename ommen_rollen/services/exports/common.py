@@ -132,6 +132,7 @@ class WerkplanDocument:
     total_units: int
     status: str
     version: int
+    valid_from: date | None  # a version from a scenario: "geldig vanaf"
     agreed_on: date | None
     approved_on: date | None
     approved_by: str
@@ -250,6 +251,7 @@ def werkplan_document(
         total_units=total,
         status=plan.status.label,
         version=plan.version,
+        valid_from=plan.valid_from,
         agreed_on=local_date(plan.agreed_at),
         approved_on=local_date(plan.approved_at),
         approved_by=_user_display(plan.approved_by_id),

@@ -137,6 +137,7 @@ def _load(ws: Worksheet, overview: RoundOverview) -> None:
         "Verschil fte (toegewezen - contract)",
         "Aantal keer vervanger",
         "Status werkplan",
+        "Geldig vanaf",
     ]
     rows = []
     for plan in overview.plans:
@@ -154,6 +155,7 @@ def _load(ws: Worksheet, overview: RoundOverview) -> None:
                 decimal_fte(held - e.contract_units),
                 overview.backup_count(e.id),
                 plan.status.label,
+                plan.valid_from.strftime("%d-%m-%Y") if plan.valid_from else "",
             ]
         )
     _table(ws, header, rows, freeze_cols=1)

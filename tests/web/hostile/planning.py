@@ -161,3 +161,50 @@ def _approve_plan(w: World) -> st.SearchStrategy[Post]:
         lambda i: f"/planning/werkplannen/{i}/goedkeuren"
     )
     return _as_secretaris(urls, _junk())
+
+
+# --- scenarios ----------------------------------------------------------------------
+
+
+@target("scenarios.round_scenarios")
+def _new_scenario(w: World) -> st.SearchStrategy[Post]:
+    # Only an approved round takes a scenario: these are open or proposed.
+    dates = st.one_of(
+        st.dates().map(date.isoformat), st.sampled_from(NASTY_DATES), nasty_text()
+    )
+    data = form_with_poison({"name": nasty_text(), "valid_from": dates}, {})
+    urls = url_id(w.ids["open_round"], w.ids["proposed_round"]).map(
+        lambda i: f"/planning/rondes/{i}/scenarios"
+    )
+    return _as_secretaris(urls, data)
+
+
+def _scenario_action(action: str) -> Target:
+    """A scenario action on a scenario that does not exist."""
+
+    def make(w: World) -> st.SearchStrategy[Post]:
+        data = form_with_poison(
+            {
+                "kind": st.one_of(
+                    st.sampled_from(["absence", "contract", "hire"]), nasty_text()
+                ),
+                "employee_id": st.one_of(st.just(str(w.ids["anouk"])), nasty_text()),
+                "role_id": nasty_text(),
+                "fte": nasty_text(),
+                "name": nasty_text(),
+                "base_function": nasty_text(),
+                "index": nasty_text(),
+            },
+            {},
+        )
+        return _as_secretaris(
+            url_id().map(lambda i: f"/planning/scenarios/{i}/{action}"), data
+        )
+
+    return make
+
+
+target("scenarios.add_change")(_scenario_action("wijzigingen"))
+target("scenarios.remove_change")(_scenario_action("wijzigingen/verwijderen"))
+target("scenarios.solve")(_scenario_action("doorrekenen"))
+target("scenarios.publish")(_scenario_action("doorvoeren"))

@@ -1,0 +1,120 @@
+"""``python -m benchmarks replan``: one long absence re-planned from a solved plan.
+
+Per seed: generate an S instance (50 people, benchmarks/generate.py), solve it,
+make the employee who holds the most fte absent, re-plan from the plan with
+solver/replan.py, and measure the re-plan: wall seconds, CP-SAT deterministic time
+(all attempts), people and hours changed, the roles of the absent person against
+the other roles that changed, uncovered fte and missing backups. No assertion on
+time: the table goes into docs/benchmarks.md with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ommen_rollen.domain import FTE_SCALE
+from ommen_rollen.solver import parse_instance, solve
+from ommen_rollen.solver.checker import check_plan
+from ommen_rollen.solver.instance import instance_to_json
+from ommen_rollen.solver.replan import disruption_summary, solve_from_plan
+
+from .generate import generate
+
+HOURS_PER_FTE = 36
+
+
+def _held(plan: Any) -> dict[tuple[str, str], int]:
+    held: dict[tuple[str, str], int] = defaultdict(int)
+    for a in plan.assignments:
+        if a.kind == "holder":
+            held[a.employee, a.role] += a.fte or 0
+    return held
+
+
+def measure(
+    seed: int, *, tier: str = "S", budget: float = 10.0, workers: int | None = None
+) -> dict[str, Any]:
+    instance = parse_instance(generate(tier, seed))
+    approved = solve(instance, time_limit_s=budget, workers=workers, seed=seed)
+    before = _held(approved)
+    load: dict[str, int] = defaultdict(int)
+    for (e, _), share in before.items():
+        load[e] += share
+    absent = min(load, key=lambda e: (-load[e], e))
+    target, plan = solve_from_plan(
+        instance,
+        approved,
+        changes=[{"kind": "absence", "employee": absent}],
+        time_limit_s=budget,
+        workers=workers,
+        seed=seed,
+    )
+    violations = check_plan(instance_to_json(target), plan.to_json())
+    after = _held(plan)
+    changed_roles = {
+        r
+        for pair in set(before) | set(after)
+        if before.get(pair) != after.get(pair)
+        for r in [pair[1]]
+    }
+    absent_roles = {r for (e, r) in before if e == absent}
+    summary = disruption_summary(target, plan)
+    return {
+        "seed": seed,
+        "absent": absent,
+        "absent_fte": load[absent] / FTE_SCALE,
+        "approved_status": approved.status,
+        "wall_s": plan.metrics["replan_wall_s"],
+        "deterministic_time": plan.metrics["replan_deterministic_time"],
+        "attempts": plan.metrics["replan_attempts"],
+        "ring": plan.metrics.get("replan_ring"),
+        "people_changed": len(summary["people"]),
+        "hours_changed": round(float(summary["fte"]) * HOURS_PER_FTE, 1),
+        "absent_roles": len(absent_roles),
+        "absent_roles_changed": len(changed_roles & absent_roles),
+        "other_roles_changed": len(changed_roles - absent_roles),
+        "uncovered_fte": plan.metrics["uncovered_fte"],
+        "missing_backups": plan.metrics["missing_backups"],
+        "checker": "ok" if not violations else f"{len(violations)} violations",
+    }
+
+
+COLUMNS = (
+    ("seed", "seed"),
+    ("absent", "absent"),
+    ("absent_fte", "their fte"),
+    ("wall_s", "wall s"),
+    ("deterministic_time", "det. time"),
+    ("attempts", "attempts"),
+    ("ring", "ring"),
+    ("people_changed", "people changed"),
+    ("hours_changed", "hours changed"),
+    ("absent_roles_changed", "their roles changed"),
+    ("other_roles_changed", "other roles changed"),
+    ("uncovered_fte", "uncovered fte"),
+    ("missing_backups", "missing backups"),
+    ("checker", "checker"),
+)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| " + " | ".join(label for _, label in COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    for row in rows:
+        cells = []
+        for key, _ in COLUMNS:
+            value = row[key]
+            if key == "absent_roles_changed":
+                value = f"{value} of {row['absent_roles']}"
+            cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(seeds: list[int], budget: float, workers: int | None) -> int:
+    rows = [measure(seed, budget=budget, workers=workers) for seed in seeds]
+    print(table(rows))
+    return 0

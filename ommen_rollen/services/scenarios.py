@@ -1,0 +1,705 @@
+"""Scenarios and changes during a period: "what if Ilse is out from March".
+
+From the approved werkplannen of a round the secretaris makes a scenario with one
+or more changes (someone absent from a date or on a lower contract, a role added,
+removed or resized, a new hire), re-plans it with the least disruption
+(solver/replan.py) and compares before and after per medewerker. Nothing touches
+the approved werkplannen until a scenario is published: then each affected
+medewerker gets a new werkplan version valid from the scenario's date, with
+akkoord asked again of them only; every other werkplan stays approved and the
+replaced versions stay in the history with their dates.
+
+Only absences and contract changes can be published: a new role, a changed role
+or a new colleague is compared here but made in Beheer first (the scenario's new
+hire is nobody yet), so the werkplannen never name what the organisation lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import (
+    FTE_SCALE,
+    AssignmentKind,
+    BaseFunction,
+    FteError,
+    RoundStatus,
+    format_fte,
+    parse_fte,
+)
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Employee,
+    PlanningRound,
+    Role,
+    Scenario,
+    ScenarioStatus,
+    User,
+    WorkPlan,
+    WorkPlanStatus,
+)
+from ..solver import InstanceError, check_plan
+from ..solver.replan import CHANGE_KINDS, change_errors, solve_from_plan
+from . import audit, mail, notifications
+from .base import ServiceError, stamp, utcnow
+from .hard_rules import HardRuleError, readable
+from .rounds import get_round
+from .solver_bridge import (
+    approved_plans,
+    assignments_json,
+    build_instance,
+    current_plans,
+    employee_id_of,
+    employee_key,
+)
+
+NAME_MAX = 120
+MAX_CHANGES = 20
+# A scenario is re-planned while the secretaris waits (the rings make it quick
+# when the change stays local); at most this long, or the app's solver limit.
+SCENARIO_TIME_LIMIT_S = 20.0
+HOURS_PER_FTE = 36
+PUBLISHABLE = ("absence", "contract")
+
+CHANGE_LABELS = {
+    "absence": "afwezig (ziek, verlof, vertrek)",
+    "contract": "lager (ander) contract",
+    "add_role": "nieuwe rol",
+    "remove_role": "rol vervalt",
+    "resize_role": "rol groter of kleiner",
+    "hire": "nieuwe medewerker",
+}
+
+
+class ScenarioNotFound(ServiceError):
+    """No such scenario."""
+
+
+def get_scenario(scenario_id: int) -> Scenario:
+    scenario = db.session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise ScenarioNotFound("Dit scenario bestaat niet.")
+    return scenario
+
+
+def round_scenarios(round_id: int) -> list[Scenario]:
+    return list(
+        db.session.scalars(
+            select(Scenario).where(Scenario.round_id == round_id).order_by(Scenario.id)
+        )
+    )
+
+
+def check_round_approved(round_id: int) -> None:
+    if get_round(round_id).status != RoundStatus.APPROVED:
+        raise ServiceError(
+            "Een scenario gaat uit van de goedgekeurde werkplannen: keur eerst alle "
+            "werkplannen van deze planronde goed."
+        )
+
+
+def _source(round_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The round as an instance (approved werkplannen not frozen) and the
+    approved werkplannen as a plan: what a scenario starts from."""
+    instance = build_instance(round_id, freeze_approved=False)
+    employees = {
+        i for e in instance["employees"] if (i := employee_id_of(e["id"])) is not None
+    }
+    roles = {r.id: r.code for r in db.session.scalars(select(Role))}
+    codes = {r["id"] for r in instance["roles"]}
+    plan = {
+        "assignments": [
+            a
+            for a in assignments_json(approved_plans(round_id), employees, roles)
+            if a["role"] in codes
+        ]
+    }
+    return instance, plan
+
+
+def create_scenario(
+    round_id: int, name: str, valid_from: date | None, by: User | None
+) -> Scenario:
+    """A draft scenario for an approved round, valid from a date in its period."""
+    round_ = get_round(round_id)
+    check_round_approved(round_id)
+    errors = []
+    name = (name or "").strip()
+    if not name:
+        errors.append("Geef het scenario een naam.")
+    elif len(name) > NAME_MAX:
+        errors.append(f"De naam mag hoogstens {NAME_MAX} tekens zijn.")
+    if valid_from is None:
+        errors.append("Kies de datum vanaf wanneer het scenario geldt.")
+    elif not round_.starts_on <= valid_from <= round_.ends_on:
+        errors.append(
+            "De datum moet in de periode van de planronde liggen "
+            f"({round_.starts_on:%d-%m-%Y} tot en met {round_.ends_on:%d-%m-%Y})."
+        )
+    if errors:
+        raise ServiceError(" ".join(errors))
+    assert valid_from is not None  # for the type checker: refused above
+    scenario = Scenario(round_id=round_id, name=name, valid_from=valid_from, changes=[])
+    stamp(scenario, by, new=True)
+    db.session.add(scenario)
+    db.session.flush()
+    audit.record(
+        "scenario_created",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=round_id,
+        name=name,
+        valid_from=valid_from.isoformat(),
+    )
+    db.session.commit()
+    return scenario
+
+
+def _editable(scenario: Scenario) -> None:
+    if scenario.status == ScenarioStatus.PUBLISHED:
+        raise ServiceError("Dit scenario is al doorgevoerd en verandert niet meer.")
+
+
+def _fte_units(text: str, label: str) -> int:
+    try:
+        units = parse_fte(text)
+    except FteError as exc:
+        raise ServiceError(f"{label}: {exc}.") from exc
+    if units <= 0:
+        raise ServiceError(f"{label}: moet groter zijn dan 0.")
+    return units
+
+
+def build_change(
+    kind: str,
+    *,
+    employee_id: int | None = None,
+    role_id: int | None = None,
+    fte: str = "",
+    name: str = "",
+    base_function: str = "",
+    ident: str = "",
+) -> dict[str, Any]:
+    """A change in the solver's format from the form's fields (Dutch errors)."""
+    if kind not in CHANGE_KINDS:
+        raise ServiceError("Kies wat er verandert.")
+    change: dict[str, Any] = {"kind": kind}
+    if kind in ("absence", "contract"):
+        employee = db.session.get(Employee, employee_id) if employee_id else None
+        if employee is None or not employee.active:
+            raise ServiceError("Kies een medewerker.")
+        change["employee"] = employee_key(employee.id)
+    if kind in ("remove_role", "resize_role"):
+        role = db.session.get(Role, role_id) if role_id else None
+        if role is None:
+            raise ServiceError("Kies een rol.")
+        change["role"] = role.code
+    if kind in ("contract", "resize_role"):
+        units = _fte_units(fte, "Fte")
+        change["fte"] = format_fte(units).replace(",", ".")
+    if kind in ("add_role", "hire"):
+        label = (name or "").strip()
+        if not label or len(label) > NAME_MAX:
+            raise ServiceError(f"Geef een naam (hoogstens {NAME_MAX} tekens).")
+        if base_function not in {b.value for b in BaseFunction}:
+            raise ServiceError("Kies een rompfunctie.")
+        units = _fte_units(fte, "Fte")
+        number = format_fte(units).replace(",", ".")
+        if kind == "hire":
+            change["employee"] = {
+                "id": ident or "nieuw",
+                "name": label,
+                "fte": number,
+                "base_function": base_function,
+            }
+        else:
+            change["role"] = {
+                "id": ident or "nieuw",
+                "name": label,
+                "fte": number,
+                "base_functions": [base_function],
+            }
+    return change
+
+
+def add_change(scenario_id: int, change: dict[str, Any], by: User | None) -> Scenario:
+    """Add a change; refused (nothing changes) when the solver would refuse it."""
+    scenario = get_scenario(scenario_id)
+    _editable(scenario)
+    if len(scenario.changes) >= MAX_CHANGES:
+        raise ServiceError(f"Een scenario heeft hoogstens {MAX_CHANGES} wijzigingen.")
+    change = dict(change)
+    if change.get("kind") in ("add_role", "hire"):
+        # a fresh id in the scenario (new-1, new-2, ...): never an existing one
+        key = "role" if change["kind"] == "add_role" else "employee"
+        change[key] = dict(change[key]) | {"id": f"nieuw-{len(scenario.changes) + 1}"}
+    changes = [*scenario.changes, change]
+    instance, _ = _source(scenario.round_id)
+    errors = change_errors(instance, changes)
+    if errors:
+        raise ServiceError(
+            "Deze wijziging past niet: "
+            + "; ".join(readable(e, instance) for e in errors)
+        )
+    scenario.changes = changes
+    _back_to_draft(scenario)
+    stamp(scenario, by)
+    audit.record(
+        "scenario_change_added",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+        change=describe_change(change, instance),
+    )
+    db.session.commit()
+    return scenario
+
+
+def remove_change(scenario_id: int, index: int, by: User | None) -> Scenario:
+    scenario = get_scenario(scenario_id)
+    _editable(scenario)
+    if not 0 <= index < len(scenario.changes):
+        raise ServiceError("Deze wijziging bestaat niet (meer).")
+    instance, _ = _source(scenario.round_id)
+    removed = scenario.changes[index]
+    scenario.changes = [c for i, c in enumerate(scenario.changes) if i != index]
+    _back_to_draft(scenario)
+    stamp(scenario, by)
+    audit.record(
+        "scenario_change_removed",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+        change=describe_change(removed, instance),
+    )
+    db.session.commit()
+    return scenario
+
+
+def _back_to_draft(scenario: Scenario) -> None:
+    scenario.status = ScenarioStatus.DRAFT
+    scenario.plan = None
+    scenario.instance = None
+    scenario.error = ""
+
+
+def describe_change(change: dict[str, Any], instance: dict[str, Any]) -> str:
+    """One Dutch line for a change, with names."""
+    names = {e["id"]: e.get("name", e["id"]) for e in instance.get("employees", [])}
+    roles = {r["id"]: r.get("name", r["id"]) for r in instance.get("roles", [])}
+    kind = change.get("kind")
+    if kind == "absence":
+        return f"{names.get(change['employee'], change['employee'])} afwezig"
+    if kind == "contract":
+        who = names.get(change["employee"], change["employee"])
+        return f"{who} naar {_fte_text(change['fte'])} fte"
+    if kind == "remove_role":
+        return f"rol {roles.get(change['role'], change['role'])} vervalt"
+    if kind == "resize_role":
+        what = roles.get(change["role"], change["role"])
+        return f"rol {what} naar {_fte_text(change['fte'])} fte"
+    if kind == "add_role":
+        new = change["role"]
+        return (
+            f"nieuwe rol {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
+            f"{'/'.join(new['base_functions'])})"
+        )
+    new = change["employee"]
+    return (
+        f"nieuwe medewerker {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
+        f"{new['base_function']})"
+    )
+
+
+def _fte_text(value: Any) -> str:
+    return format_fte(parse_fte(str(value)))
+
+
+def solve_scenario(
+    scenario_id: int, by: User | None, *, time_limit_s: float | None = None
+) -> Scenario:
+    """Re-plan the scenario from the approved werkplannen (least disruption)."""
+    scenario = get_scenario(scenario_id)
+    _editable(scenario)
+    check_round_approved(scenario.round_id)
+    if not scenario.changes:
+        raise ServiceError("Voeg eerst een wijziging toe.")
+    instance, approved = _source(scenario.round_id)
+    db.session.commit()  # end the read transaction before the solve
+    try:
+        target, plan = solve_from_plan(
+            instance,
+            approved,
+            changes=scenario.changes,
+            disruption_weight=scenario.disruption_weight,
+            time_limit_s=time_limit_s or _time_limit(),
+        )
+    except InstanceError as exc:
+        raise ServiceError(
+            "Dit scenario kan niet worden doorgerekend: " + "; ".join(exc.errors)
+        ) from exc
+    scenario = get_scenario(scenario_id)
+    plan_json = plan.to_json()
+    scenario.approved_plan = approved
+    scenario.instance = instance_json = _instance_json(target)
+    scenario.plan = plan_json
+    usable = plan.status in ("optimal", "feasible")
+    scenario.status = ScenarioStatus.SOLVED if usable else ScenarioStatus.FAILED
+    scenario.error = "" if usable else "; ".join(plan.errors) or plan.status
+    stamp(scenario, by)
+    audit.record(
+        "scenario_solved",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+        status=plan.status,
+        uncovered_fte=plan_json["metrics"].get("uncovered_fte"),
+        missing_backups=plan_json["metrics"].get("missing_backups"),
+        roles=len(instance_json["roles"]),
+    )
+    db.session.commit()
+    return scenario
+
+
+def _time_limit() -> float:
+    from flask import current_app
+
+    configured = float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
+    return min(configured, SCENARIO_TIME_LIMIT_S)
+
+
+def _instance_json(target: Any) -> dict[str, Any]:
+    from ..solver import instance_to_json
+
+    data: dict[str, Any] = instance_to_json(target)
+    return data
+
+
+def awaiting_akkoord(employee_id: int) -> WorkPlan | None:
+    """The medewerker's newest werkplan version from a published scenario that
+    still waits for their akkoord (their round is proposed again), else None."""
+    plan: WorkPlan | None = db.session.scalar(
+        select(WorkPlan)
+        .join(WorkPlan.round)
+        .where(
+            WorkPlan.employee_id == employee_id,
+            WorkPlan.current.is_(True),
+            WorkPlan.scenario_id.is_not(None),
+            WorkPlan.status == WorkPlanStatus.PROPOSED,
+            PlanningRound.status == RoundStatus.PROPOSED,
+        )
+        .order_by(WorkPlan.id.desc())
+        .limit(1)
+    )
+    return plan
+
+
+# --- comparing ------------------------------------------------------------------
+
+
+@dataclass
+class PersonChange:
+    """Before and after for one medewerker (names, hours, backups)."""
+
+    key: str
+    name: str
+    before: list[str]  # "Rol (14 uur)"
+    after: list[str]
+    hours_before: float
+    hours_after: float
+    backups_before: list[str]
+    backups_after: list[str]
+    new: bool = False  # a new hire of the scenario
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or self.backups_before != self.backups_after
+
+    @property
+    def holder_changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass
+class RoleChange:
+    name: str
+    uncovered_before: float  # hours a week
+    uncovered_after: float
+    backups_before: int
+    backups_after: int
+    backups_needed: int
+
+
+@dataclass
+class Comparison:
+    scenario: Scenario
+    people: list[PersonChange] = field(default_factory=list)
+    roles: list[RoleChange] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    hours_changed: float = 0.0
+    uncovered_hours_before: float = 0.0
+    uncovered_hours_after: float = 0.0
+    missing_backups_before: int = 0
+    missing_backups_after: int = 0
+    violations: list[str] = field(default_factory=list)
+    publishable: bool = False
+    not_publishable_reason: str = ""
+
+    @property
+    def changed_people(self) -> list[PersonChange]:
+        return [p for p in self.people if p.changed]
+
+
+def _hours(units: int) -> float:
+    return round(units * HOURS_PER_FTE / FTE_SCALE, 1)
+
+
+def _holdings(plan: dict[str, Any]) -> dict[tuple[str, str], int]:
+    held: dict[tuple[str, str], int] = {}
+    for a in plan.get("assignments", []):
+        if a.get("kind", "holder") == "holder":
+            pair = (a["employee"], a["role"])
+            held[pair] = held.get(pair, 0) + parse_fte(str(a.get("fte", 0)))
+    return held
+
+
+def _backups(plan: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (a["employee"], a["role"])
+        for a in plan.get("assignments", [])
+        if a.get("kind") == "backup"
+    }
+
+
+def compare(scenario_id: int) -> Comparison:
+    """Before (approved) and after (scenario) per medewerker and per role."""
+    scenario = get_scenario(scenario_id)
+    instance, approved = _source(scenario.round_id)
+    if scenario.approved_plan is not None:
+        approved = scenario.approved_plan
+    target = scenario.instance or instance
+    both = {
+        "employees": [*instance["employees"], *target["employees"]],
+        "roles": [*instance["roles"], *target["roles"]],
+    }
+    result = Comparison(
+        scenario, changes=[describe_change(c, both) for c in scenario.changes]
+    )
+    if scenario.plan is None:
+        return result
+    plan = scenario.plan
+    role_by_id = {r["id"]: r for r in target["roles"]}
+    original_roles = {r["id"]: r for r in instance["roles"]}
+    names = {e["id"]: e.get("name", e["id"]) for e in target["employees"]}
+    before, after = _holdings(approved), _holdings(plan)
+    backs_before, backs_after = _backups(approved), _backups(plan)
+
+    def roles_of(held: dict[tuple[str, str], int], e: str) -> list[str]:
+        return sorted(
+            f"{_role_name(role_by_id, original_roles, r)} ({_hours(u):g} uur)"
+            for (who, r), u in held.items()
+            if who == e
+        )
+
+    def backed(backs: set[tuple[str, str]], e: str) -> list[str]:
+        return sorted(
+            _role_name(role_by_id, original_roles, r) for who, r in backs if who == e
+        )
+
+    hired = {c["employee"]["id"] for c in scenario.changes if c.get("kind") == "hire"}
+    for e in sorted(names, key=lambda k: names[k]):
+        result.people.append(
+            PersonChange(
+                key=e,
+                name=names[e],
+                before=roles_of(before, e),
+                after=roles_of(after, e),
+                hours_before=_hours(sum(u for (w, _), u in before.items() if w == e)),
+                hours_after=_hours(sum(u for (w, _), u in after.items() if w == e)),
+                backups_before=backed(backs_before, e),
+                backups_after=backed(backs_after, e),
+                new=e in hired,
+            )
+        )
+    pairs = set(before) | set(after)
+    result.hours_changed = _hours(
+        sum(abs(after.get(p, 0) - before.get(p, 0)) for p in pairs)
+    )
+    all_roles = {**original_roles, **role_by_id}
+    for code, role in all_roles.items():
+        size_before = (
+            parse_fte(str(original_roles[code]["fte"])) if code in original_roles else 0
+        )
+        size_after = (
+            parse_fte(str(role_by_id[code]["fte"])) if code in role_by_id else 0
+        )
+        held_before = sum(u for (_, r), u in before.items() if r == code)
+        held_after = sum(u for (_, r), u in after.items() if r == code)
+        needed = int(role.get("backups", 1))
+        row = RoleChange(
+            name=str(role.get("name", code)),
+            uncovered_before=_hours(max(0, size_before - held_before)),
+            uncovered_after=_hours(max(0, size_after - held_after)),
+            backups_before=sum(1 for _, r in backs_before if r == code),
+            backups_after=sum(1 for _, r in backs_after if r == code),
+            backups_needed=needed,
+        )
+        result.roles.append(row)
+        result.uncovered_hours_before += row.uncovered_before
+        result.uncovered_hours_after += row.uncovered_after
+        if code in original_roles:
+            result.missing_backups_before += max(0, needed - row.backups_before)
+        if code in role_by_id:
+            result.missing_backups_after += max(0, needed - row.backups_after)
+    result.roles.sort(key=lambda r: r.name)
+    result.uncovered_hours_before = round(result.uncovered_hours_before, 1)
+    result.uncovered_hours_after = round(result.uncovered_hours_after, 1)
+    result.violations = [readable(v, target) for v in check_plan(target, plan)]
+    result.publishable, result.not_publishable_reason = _publishable(scenario, result)
+    return result
+
+
+def _size(role: dict[str, Any] | None) -> int:
+    return parse_fte(str(role["fte"])) if role is not None else 0
+
+
+def _role_name(
+    roles: dict[str, dict[str, Any]], original: dict[str, dict[str, Any]], code: str
+) -> str:
+    role = roles.get(code) or original.get(code) or {}
+    return str(role.get("name", code))
+
+
+def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
+    if scenario.status == ScenarioStatus.PUBLISHED:
+        return False, "Dit scenario is al doorgevoerd."
+    if scenario.status != ScenarioStatus.SOLVED:
+        return False, "Reken het scenario eerst door."
+    if any(c.get("kind") not in PUBLISHABLE for c in scenario.changes):
+        return False, (
+            "Een nieuwe rol, een gewijzigde rol of een nieuwe medewerker is hier om "
+            "te vergelijken: leg die eerst vast in Beheer en maak dan een scenario "
+            "met alleen afwezigheid of contractwijzigingen om door te voeren."
+        )
+    if result.violations:
+        return False, "Het plan van dit scenario overtreedt een harde regel."
+    return True, ""
+
+
+# --- publishing -----------------------------------------------------------------
+
+
+def _assignment_key(a: Assignment) -> tuple[int, str, int]:
+    return (
+        a.role_id,
+        a.kind.value,
+        a.fte_units if a.kind != AssignmentKind.BACKUP else 0,
+    )
+
+
+def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
+    """New werkplan versions from the scenario's date for every medewerker whose
+    werkplan changes; akkoord is asked again of them only. Refused (nothing
+    changes) unless the independent checker accepts the scenario's plan."""
+    scenario = get_scenario(scenario_id)
+    check_round_approved(scenario.round_id)
+    result = compare(scenario_id)
+    if result.violations:
+        raise HardRuleError(
+            "Doorvoeren geweigerd: het plan van dit scenario overtreedt een harde "
+            "regel. Er is niets gewijzigd.",
+            result.violations,
+            "Pas het scenario aan en reken het opnieuw door.",
+        )
+    if not result.publishable:
+        raise ServiceError(result.not_publishable_reason)
+    assert scenario.plan is not None  # SOLVED has a plan
+    roles = {r.code: r.id for r in db.session.scalars(select(Role))}
+    wanted: dict[int, list[Assignment]] = {}
+    mentors: dict[str, str] = {}
+    for a in scenario.plan.get("assignments", []):
+        if a.get("kind") == "learner" and a.get("mentor"):
+            mentors[a["employee"] + "/" + a["role"]] = a["mentor"]
+    for a in scenario.plan.get("assignments", []):
+        employee_id = employee_id_of(a["employee"])
+        if employee_id is None or a["role"] not in roles:
+            continue
+        kind = AssignmentKind(a.get("kind", "holder"))
+        mentor = mentors.get(a["employee"] + "/" + a["role"])
+        share = parse_fte(str(a["fte"])) if kind != AssignmentKind.BACKUP else 0
+        wanted.setdefault(employee_id, []).append(
+            Assignment(
+                role_id=roles[a["role"]],
+                kind=kind,
+                fte_units=share,
+                mentor_id=employee_id_of(mentor) if mentor else None,
+            )
+        )
+    round_ = get_round(scenario.round_id, lock=True)
+    made: list[WorkPlan] = []
+    valid_until = scenario.valid_from - timedelta(days=1)
+    for plan in sorted(current_plans(scenario.round_id), key=lambda p: p.employee_id):
+        new = wanted.get(plan.employee_id, [])
+        if sorted(map(_assignment_key, plan.assignments)) == sorted(
+            map(_assignment_key, new)
+        ):
+            continue  # unchanged: stays approved
+        plan.current = False
+        plan.valid_until = valid_until
+        db.session.flush()
+        version = WorkPlan(
+            round_id=plan.round_id,
+            employee_id=plan.employee_id,
+            proposal_id=plan.proposal_id,
+            version=plan.version + 1,
+            current=True,
+            status=WorkPlanStatus.PROPOSED,
+            valid_from=scenario.valid_from,
+            scenario_id=scenario.id,
+            assignments=new,
+        )
+        stamp(version, by, new=True)
+        db.session.add(version)
+        made.append(version)
+    db.session.flush()
+    for version in made:
+        audit.record(
+            "werkplan_new_version",
+            by,
+            object_type="work_plan",
+            object_id=version.id,
+            employee_id=version.employee_id,
+            version=version.version,
+        )
+    if made:
+        round_.status = RoundStatus.PROPOSED  # akkoord and approval again
+        stamp(round_, by)
+    scenario.status = ScenarioStatus.PUBLISHED
+    scenario.published_at = utcnow()
+    stamp(scenario, by)
+    audit.record(
+        "scenario_published",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+        valid_from=scenario.valid_from.isoformat(),
+        werkplannen=len(made),
+    )
+    notifications.werkplan_changed(round_, made, event=f"scenario-{scenario.id}")
+    db.session.commit()
+    mail.kick()
+    return made

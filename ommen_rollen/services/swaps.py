@@ -1,0 +1,251 @@
+"""Swaps between colleagues: a medewerker proposes to take over (part of) a role
+from a colleague, or to swap roles with them; the independent checker judges the
+result at once (hard rules; missing backups are shown, not hidden); the colleague
+accepts or declines; the secretaris then publishes it like a scenario
+(services/scenarios.publish_scenario): new werkplan versions from its date for
+the two of them (and nobody else), akkoord asked again, the history kept.
+
+A swap is a Scenario with a proposer and a colleague and no solver run: its plan
+is the approved plan with the roles moved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..domain import FteError, parse_fte
+from ..extensions import db
+from ..models import Employee, Role, Scenario, ScenarioStatus, User
+from ..solver import check_plan
+from ..solver.instance import fte_number
+from . import audit
+from .base import ServiceError, stamp, utcnow
+from .hard_rules import HardRuleError, plan_json_of, readable
+from .rounds import get_round, today
+from .scenarios import check_round_approved, get_scenario
+from .solver_bridge import approved_plans, build_instance, employee_key
+
+
+def _share(plan: dict[str, Any], employee: str, role: str) -> int:
+    return sum(
+        parse_fte(str(a["fte"]))
+        for a in plan["assignments"]
+        if a["employee"] == employee and a["role"] == role and a["kind"] == "holder"
+    )
+
+
+def _move(plan: dict[str, Any], role: str, giver: str, taker: str, units: int) -> None:
+    """Move ``units`` of ``role`` from giver to taker; the taker stops backing up
+    (or learning) the role they now hold (a backup never holds the same role)."""
+    kept: list[dict[str, Any]] = []
+    for a in plan["assignments"]:
+        if a["role"] == role and a["employee"] == taker and a["kind"] != "holder":
+            continue
+        if a["role"] == role and a["kind"] == "holder" and a["employee"] == giver:
+            rest = parse_fte(str(a["fte"])) - units
+            if rest <= 0:
+                continue
+            a = a | {"fte": fte_number(rest)}
+        kept.append(a)
+    for a in kept:
+        if a["role"] == role and a["kind"] == "holder" and a["employee"] == taker:
+            a["fte"] = fte_number(parse_fte(str(a["fte"])) + units)
+            break
+    else:
+        kept.append(
+            {
+                "employee": taker,
+                "role": role,
+                "kind": "holder",
+                "fte": fte_number(units),
+            }
+        )
+    # a learner whose mentor no longer holds the role follows the largest holder
+    holders = {
+        a["employee"] for a in kept if a["role"] == role and a["kind"] == "holder"
+    }
+    for a in kept:
+        if (
+            a["role"] == role
+            and a["kind"] == "learner"
+            and a.get("mentor") not in holders
+        ):
+            a["mentor"] = taker
+    plan["assignments"] = kept
+
+
+def _shortfalls(plan: dict[str, Any], instance: dict[str, Any]) -> None:
+    """List every uncovered fte and missing backup again (checker: honest)."""
+    uncovered, missing = [], []
+    for role in instance["roles"]:
+        held = sum(
+            parse_fte(str(a["fte"]))
+            for a in plan["assignments"]
+            if a["role"] == role["id"] and a["kind"] == "holder"
+        )
+        short = parse_fte(str(role["fte"])) - held
+        if short > 0:
+            uncovered.append(
+                {"role": role["id"], "fte": fte_number(short), "reason": "ruil"}
+            )
+        backups = sum(
+            1
+            for a in plan["assignments"]
+            if a["role"] == role["id"] and a["kind"] == "backup"
+        )
+        needed = int(role.get("backups", 1))
+        if backups < needed:
+            missing.append(
+                {"role": role["id"], "missing": needed - backups, "reason": "ruil"}
+            )
+    plan["uncovered"], plan["missing_backups"] = uncovered, missing
+
+
+def propose_swap(
+    round_id: int,
+    proposer_id: int,
+    colleague_id: int,
+    take_role_id: int,
+    by: User | None,
+    *,
+    take_fte: str = "",
+    give_role_id: int | None = None,
+    valid_from: date | None = None,
+) -> Scenario:
+    """The proposer takes (part of) a role from the colleague, and gives one of
+    their own in return when ``give_role_id`` is set. Refused as a whole, nothing
+    stored, when the result breaks a hard rule."""
+    round_ = get_round(round_id)
+    check_round_approved(round_id)
+    proposer = db.session.get(Employee, proposer_id)
+    colleague = db.session.get(Employee, colleague_id)
+    take = db.session.get(Role, take_role_id)
+    give = db.session.get(Role, give_role_id) if give_role_id else None
+    if proposer is None or colleague is None or not colleague.active:
+        raise ServiceError("Kies een collega.")
+    if proposer.id == colleague.id:
+        raise ServiceError("Een ruil is met een collega, niet met uzelf.")
+    if take is None or (give_role_id and give is None):
+        raise ServiceError("Kies de rol.")
+    when = valid_from or max(round_.starts_on, today())
+    if not round_.starts_on <= when <= round_.ends_on:
+        raise ServiceError("De datum moet in de periode van de planronde liggen.")
+    instance = build_instance(round_id, freeze_approved=False)
+    approved = plan_json_of(approved_plans(round_id), instance)
+    plan: dict[str, Any] = {
+        **approved,
+        "assignments": [dict(a) for a in approved["assignments"]],
+    }
+    me, other = employee_key(proposer.id), employee_key(colleague.id)
+    held = _share(plan, other, take.code)
+    if held <= 0:
+        raise ServiceError(f"{colleague.name} is geen rolhouder van {take.name}.")
+    units = held
+    if take_fte.strip():
+        try:
+            units = parse_fte(take_fte)
+        except FteError as exc:
+            raise ServiceError(f"Fte: {exc}.") from exc
+        if not 0 < units <= held:
+            raise ServiceError(
+                f"Fte: tussen 0 en de {fte_number(held)} fte die {colleague.name} "
+                f"van {take.name} heeft."
+            )
+    _move(plan, take.code, other, me, units)
+    if give is not None:
+        mine = _share(plan, me, give.code)
+        if mine <= 0 or give.id == take.id:
+            raise ServiceError(f"U bent geen rolhouder van {give.name}.")
+        _move(plan, give.code, me, other, mine)
+    _shortfalls(plan, instance)
+    violations = check_plan(instance, plan)
+    if violations:
+        raise HardRuleError(
+            "Deze ruil kan niet: hij overtreedt een harde regel. Er is niets "
+            "voorgesteld.",
+            [readable(v, instance) for v in violations],
+        )
+    what = f"{proposer.name} neemt {take.name} over van {colleague.name}"
+    if give is not None:
+        what = f"{proposer.name} en {colleague.name} ruilen {take.name} en {give.name}"
+    scenario = Scenario(
+        round_id=round_id,
+        name=f"Ruil: {what}"[:120],
+        valid_from=when,
+        status=ScenarioStatus.PROPOSED,
+        changes=[],
+        approved_plan=approved,
+        instance=instance,
+        plan=plan,
+        proposer_id=proposer.id,
+        colleague_id=colleague.id,
+    )
+    stamp(scenario, by, new=True)
+    db.session.add(scenario)
+    db.session.flush()
+    audit.record(
+        "swap_proposed",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=round_id,
+        name=scenario.name,
+    )
+    db.session.commit()
+    return scenario
+
+
+def _answer(scenario_id: int, employee_id: int | None) -> Scenario:
+    scenario = get_scenario(scenario_id)
+    if not scenario.is_swap or scenario.colleague_id != employee_id:
+        raise ServiceError("Deze ruil is niet aan u voorgesteld.")
+    if scenario.status != ScenarioStatus.PROPOSED:
+        raise ServiceError("Op deze ruil is al geantwoord.")
+    return scenario
+
+
+def accept_swap(scenario_id: int, employee_id: int | None, by: User | None) -> Scenario:
+    """The colleague accepts; the checker judges the swap again against the
+    werkplannen as they are now, and the secretaris can publish it."""
+    scenario = _answer(scenario_id, employee_id)
+    check_round_approved(scenario.round_id)
+    if scenario.approved_plan != plan_json_of(
+        approved_plans(scenario.round_id), scenario.instance or {}
+    ):
+        raise ServiceError(
+            "De werkplannen zijn veranderd sinds deze ruil is voorgesteld; stel hem "
+            "opnieuw voor."
+        )
+    scenario.status = ScenarioStatus.SOLVED
+    scenario.answered_at = utcnow()
+    stamp(scenario, by)
+    audit.record(
+        "swap_accepted",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+    )
+    db.session.commit()
+    return scenario
+
+
+def decline_swap(
+    scenario_id: int, employee_id: int | None, by: User | None
+) -> Scenario:
+    scenario = _answer(scenario_id, employee_id)
+    scenario.status = ScenarioStatus.DECLINED
+    scenario.answered_at = utcnow()
+    stamp(scenario, by)
+    audit.record(
+        "swap_declined",
+        by,
+        object_type="scenario",
+        object_id=scenario.id,
+        round_id=scenario.round_id,
+        name=scenario.name,
+    )
+    db.session.commit()
+    return scenario

@@ -1,0 +1,171 @@
+"""Scenarios of an approved round: make one, add changes, re-plan, compare
+before and after, publish (with a confirmation page). Secretaris only; the work
+is in services/scenarios.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..domain import BaseFunction
+from ..extensions import db
+from ..models import Employee, PlanningRound, Role
+from ..naming import name_key
+from ..services import scenarios
+from ..services.base import ServiceError
+from .access import access
+
+bp = Blueprint("scenarios", __name__, url_prefix="/planning")
+
+
+def _round(round_id: int) -> PlanningRound:
+    round_ = db.session.get(PlanningRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _scenario(scenario_id: int) -> scenarios.Scenario:
+    try:
+        return scenarios.get_scenario(scenario_id)
+    except scenarios.ScenarioNotFound:
+        abort(404)
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@bp.route("/rondes/<int:round_id>/scenarios", methods=["GET", "POST"])
+@access("secretary")
+def round_scenarios(round_id: int) -> str | Response:
+    """The round's scenarios side by side, and a new one (POST)."""
+    round_ = _round(round_id)
+    if request.method == "POST":
+        try:
+            scenario = scenarios.create_scenario(
+                round_id,
+                request.form.get("name", ""),
+                _date(request.form.get("valid_from", "")),
+                current_user,
+            )
+        except ServiceError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("scenarios.round_scenarios", round_id=round_id))
+        flash(
+            f"Scenario '{scenario.name}' gemaakt. Voeg de wijzigingen toe.", "success"
+        )
+        return redirect(url_for("scenarios.scenario", scenario_id=scenario.id))
+    overview = [scenarios.compare(s.id) for s in scenarios.round_scenarios(round_id)]
+    return render_template(
+        "planning/scenarios.html", round=round_, comparisons=overview
+    )
+
+
+@bp.route("/scenarios/<int:scenario_id>")
+@access("secretary")
+def scenario(scenario_id: int) -> str:
+    """A scenario: its changes, a form for another, and before/after once run."""
+    found = _scenario(scenario_id)
+    employees = sorted(
+        db.session.scalars(select(Employee).where(Employee.active.is_(True))),
+        key=lambda e: name_key(e.name),
+    )
+    roles = sorted(db.session.scalars(select(Role)), key=lambda r: r.name)
+    return render_template(
+        "planning/scenario.html",
+        scenario=found,
+        comparison=scenarios.compare(scenario_id),
+        employees=[(e.id, e.name) for e in employees],
+        roles=[(r.id, r.name) for r in roles],
+        base_functions=[(b.value, b.label) for b in BaseFunction],
+        kinds=scenarios.CHANGE_LABELS,
+    )
+
+
+@bp.route("/scenarios/<int:scenario_id>/wijzigingen", methods=["POST"])
+@access("secretary")
+def add_change(scenario_id: int) -> Response:
+    form = request.form
+    try:
+        change = scenarios.build_change(
+            form.get("kind", ""),
+            employee_id=_int(form.get("employee_id")),
+            role_id=_int(form.get("role_id")),
+            fte=form.get("fte", ""),
+            name=form.get("name", ""),
+            base_function=form.get("base_function", ""),
+        )
+        scenarios.add_change(scenario_id, change, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Wijziging toegevoegd. Reken het scenario (opnieuw) door.", "success")
+    return redirect(url_for("scenarios.scenario", scenario_id=scenario_id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/wijzigingen/verwijderen", methods=["POST"])
+@access("secretary")
+def remove_change(scenario_id: int) -> Response:
+    index = _int(request.form.get("index"))
+    try:
+        if index is None:
+            raise ServiceError("Deze wijziging bestaat niet (meer).")
+        scenarios.remove_change(scenario_id, index, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Wijziging verwijderd.", "success")
+    return redirect(url_for("scenarios.scenario", scenario_id=scenario_id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/doorrekenen", methods=["POST"])
+@access("secretary")
+def solve(scenario_id: int) -> Response:
+    try:
+        found = scenarios.solve_scenario(scenario_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        if found.error:
+            flash(f"Doorrekenen gaf geen bruikbaar plan: {found.error}", "error")
+        else:
+            flash("Scenario doorgerekend: hieronder wat er verandert.", "success")
+    return redirect(url_for("scenarios.scenario", scenario_id=scenario_id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/doorvoeren", methods=["GET", "POST"])
+@access("secretary")
+def publish(scenario_id: int) -> str | Response:
+    """GET: what publishing does, for whom, from when; POST: publish."""
+    found = _scenario(scenario_id)
+    if request.method == "POST":
+        try:
+            made = scenarios.publish_scenario(scenario_id, current_user)
+        except ServiceError as exc:  # also HardRuleError: the checker refused
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"Scenario doorgevoerd: {len(made)} medewerkers hebben een nieuw "
+                f"werkplan vanaf {found.valid_from:%d-%m-%Y} en geven opnieuw "
+                "akkoord.",
+                "success",
+            )
+            return redirect(url_for("planning.plans", round_id=found.round_id))
+        return redirect(url_for("scenarios.publish", scenario_id=scenario_id))
+    return render_template(
+        "planning/scenario_publish.html",
+        scenario=found,
+        comparison=scenarios.compare(scenario_id),
+    )

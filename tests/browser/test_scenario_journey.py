@@ -1,0 +1,137 @@
+"""A scenario end to end in a real browser, through the UI only, on the demo
+organisation: from the approved round the secretaris makes the scenario "Ilse
+Kamphuis afwezig vanaf ..." (the demo's approved round is the current half year,
+so the date is the next day in it, not 1 March), adds the absence, re-plans,
+compares before and after, publishes after the confirmation page; an affected
+medewerker finds the new werkplan version with its date and agrees to it.
+Screenshots at desk (1366 px) and phone (390 px) width go to
+test-artifacts/screenshots (scenario-*.png); main pages are checked with axe-core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from ommen_rollen.services.demo import half_year
+from ommen_rollen.services.demo_data import EMPLOYEES
+from tests.browser.conftest import (
+    LiveServer,
+    assert_accessible,
+    demo_server,
+    login,
+    open_page,
+    screenshot,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTHS = {"bureau": 1366, "telefoon": 390}
+ABSENT = "Ilse Kamphuis"
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober "
+    "november december"
+).split()
+SOLVE_WAIT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def scenario_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    # its own demo organisation: publishing puts the approved round back to akkoord
+    with demo_server(tmp_path_factory.mktemp("scenario")) as server:
+        yield server
+
+
+def scenario_date() -> date:
+    """Tomorrow, kept inside the demo's approved half year."""
+    _label, starts_on, ends_on = half_year(date.today())
+    return max(starts_on, min(date.today() + timedelta(days=1), ends_on))
+
+
+def at_both_widths(page: Any, name: str) -> None:
+    for width_name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_load_state()
+        screenshot(page, f"scenario-{name}-{width_name}")
+        assert_accessible(page)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, (name, width_name, overflow)
+    page.set_viewport_size({"width": WIDTHS["bureau"], "height": 900})
+
+
+def flash(page: Any) -> str:
+    return " ".join(page.locator("main .utrecht-alert").all_inner_texts())
+
+
+def test_an_absence_scenario_from_approved_round_to_new_akkoord(
+    browser: Any, scenario_server: LiveServer
+) -> None:
+    when = scenario_date()
+    name = f"{ABSENT} afwezig vanaf {when.day} {MONTHS[when.month - 1]}"
+    label = half_year(date.today())[0]
+    with open_page(browser, scenario_server.url) as page:
+        login(page, "secretaris")
+        page.goto("/planning/")
+        page.get_by_role("link", name=label, exact=True).click()
+        page.wait_for_url("**/planning/rondes/*")
+        page.get_by_role("link", name="Scenario's: wat als").click()
+        page.wait_for_url("**/scenarios")
+        at_both_widths(page, "01-lijst")
+        page.get_by_label("Naam").fill(name)
+        page.get_by_label("Geldig vanaf").fill(when.isoformat())
+        page.get_by_role("button", name="Scenario maken").click()
+        page.wait_for_url("**/planning/scenarios/*")
+        assert "Scenario" in flash(page)
+        page.get_by_label("Wat verandert er").select_option(
+            label="afwezig (ziek, verlof, vertrek)"
+        )
+        page.get_by_label("Medewerker").select_option(label=ABSENT)
+        page.get_by_role("button", name="Wijziging toevoegen").click()
+        page.wait_for_load_state()
+        assert "Wijziging toegevoegd" in flash(page)
+        assert f"{ABSENT} afwezig" in page.get_by_role("main").inner_text()
+        with page.expect_navigation(timeout=SOLVE_WAIT_MS):
+            page.get_by_role("button", name="Doorrekenen").click()
+        assert "Scenario doorgerekend" in flash(page), flash(page)
+        main = page.get_by_role("main").inner_text()
+        assert "Vergelijking met de goedgekeurde werkplannen" in main
+        assert "Wie verandert er" in main and ABSENT in main
+        at_both_widths(page, "02-vergelijking")
+
+        page.get_by_role("link", name="Scenario doorvoeren").click()
+        page.wait_for_url("**/doorvoeren")
+        at_both_widths(page, "03-bevestigen")
+        affected = [
+            item.split(":")[0].strip()
+            for item in page.locator("main ul li").all_inner_texts()
+        ]
+        assert ABSENT in affected
+        colleague = next(n for n in affected if n != ABSENT)
+        page.get_by_role("button", name="Ja, doorvoeren vanaf").click()
+        page.wait_for_url("**/werkplannen")
+        assert "Scenario doorgevoerd" in flash(page)
+        screenshot(page, "scenario-04-doorgevoerd-bureau")
+
+        side = page.goto("/planning/")
+        assert side is not None
+        page.get_by_role("link", name=label, exact=True).click()
+        page.get_by_role("link", name="Scenario's: wat als").click()
+        assert "doorgevoerd" in page.get_by_role("main").inner_text()
+
+    username = next(row.username for row in EMPLOYEES if row.name == colleague)
+    with open_page(browser, scenario_server.url) as page:
+        login(page, username)
+        page.goto("/mijn/werkplan")
+        page.wait_for_url("**/mijn/werkplannen/*")
+        text = page.get_by_role("main").inner_text()
+        assert "Geldig" in text and f"vanaf {when.day}" in text, text
+        at_both_widths(page, "05-nieuw-werkplan")
+        page.get_by_role("button", name="Akkoord", exact=True).click()
+        page.wait_for_load_state()
+        assert "akkoord" in page.get_by_role("main").inner_text().lower()
+        screenshot(page, "scenario-06-akkoord-bureau")

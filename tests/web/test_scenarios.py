@@ -1,0 +1,301 @@
+"""Scenarios from an approved round (services/scenarios.py): each kind of change
+is re-planned with the least disruption and compared; publishing gives only the
+affected medewerkers a new werkplan version from the scenario's date, asks their
+akkoord again and keeps every other werkplan approved; refusals change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from ommen_rollen.domain import RoundStatus
+from ommen_rollen.extensions import db
+from ommen_rollen.models import (
+    AuditEntry,
+    OutgoingMail,
+    PlanningRound,
+    Scenario,
+    ScenarioStatus,
+    WorkPlan,
+    WorkPlanStatus,
+)
+from ommen_rollen.services import approval, scenarios
+from ommen_rollen.services.base import ServiceError
+from ommen_rollen.services.hard_rules import HardRuleError
+from tests.web import test_rounds
+from tests.web.test_approval import approve_everything, proposed_round
+from tests.web.test_rounds import Org
+
+org = test_rounds.org  # the shared fixture
+MARCH = date(2027, 3, 1)
+
+
+@pytest.fixture
+def approved(org: Org) -> PlanningRound:
+    """The hand-made round of test_approval, every werkplan approved: Anouk holds
+    r01 (Bram backs up), Bram r02, Dirk r03 (Anouk backs up r02, Carla r03)."""
+    round_ = proposed_round(org)
+    approve_everything(round_, org)
+    assert round_.status == RoundStatus.APPROVED
+    return round_
+
+
+def current(org: Org, name: str) -> WorkPlan:
+    plan = db.session.scalar(
+        select(WorkPlan).where(
+            WorkPlan.employee_id == org.employees[name].id,
+            WorkPlan.current.is_(True),
+        )
+    )
+    assert plan is not None
+    return plan
+
+
+def roles_of(plan: WorkPlan) -> set[tuple[str, str, int]]:
+    return {(a.role.code, a.kind.value, a.fte_units) for a in plan.assignments}
+
+
+def scenario_with(
+    org: Org, round_: PlanningRound, *changes: dict[str, Any], name: str = "Test"
+) -> Scenario:
+    scenario = scenarios.create_scenario(round_.id, name, MARCH, org.secretary)
+    for change in changes:
+        scenarios.add_change(scenario.id, change, org.secretary)
+    return scenarios.solve_scenario(scenario.id, org.secretary, time_limit_s=5)
+
+
+def absence(org: Org, name: str) -> dict[str, Any]:
+    return scenarios.build_change("absence", employee_id=org.employees[name].id)
+
+
+def test_a_scenario_needs_an_approved_round_a_name_and_a_date_in_the_period(
+    org: Org,
+) -> None:
+    round_ = proposed_round(org)
+    with pytest.raises(ServiceError, match="keur eerst alle"):
+        scenarios.create_scenario(round_.id, "Te vroeg", MARCH, org.secretary)
+    approve_everything(round_, org)
+    with pytest.raises(ServiceError) as refused:
+        scenarios.create_scenario(round_.id, " ", date(2028, 1, 1), org.secretary)
+    assert "Geef het scenario een naam." in str(refused.value)
+    assert "in de periode van de planronde" in str(refused.value)
+    assert db.session.scalars(select(Scenario)).all() == []
+
+
+def test_an_absence_is_replanned_and_compared_without_touching_the_approved_plan(
+    org: Org, approved: PlanningRound
+) -> None:
+    before = {name: roles_of(current(org, name)) for name in org.employees}
+    scenario = scenario_with(org, approved, absence(org, "anouk"), name="Anouk weg")
+    assert scenario.status == ScenarioStatus.SOLVED
+    comparison = scenarios.compare(scenario.id)
+    assert comparison.changes == ["Anouk de Vries afwezig"]
+    anouk = next(p for p in comparison.people if p.name == "Anouk de Vries")
+    assert anouk.before == ["Regie ICT (18 uur)"] and anouk.after == []
+    assert anouk.hours_before == 18.0 and anouk.hours_after == 0.0
+    takers = [p for p in comparison.people if "Regie ICT (18 uur)" in p.after]
+    assert [p.name for p in takers] == ["Bram Jansen"]  # the backup takes over
+    assert comparison.hours_changed == 36.0  # 18 hours off Anouk, 18 onto Bram
+    assert comparison.uncovered_hours_after == 0.0
+    assert comparison.violations == [] and comparison.publishable
+    # nothing approved changed
+    assert {n: roles_of(current(org, n)) for n in org.employees} == before
+    assert all(current(org, n).status == WorkPlanStatus.APPROVED for n in before)
+
+
+def test_publishing_gives_the_affected_a_new_version_from_the_date(
+    org: Org, approved: PlanningRound
+) -> None:
+    scenario = scenario_with(org, approved, absence(org, "anouk"))
+    old_anouk, old_carla = current(org, "anouk"), current(org, "carla")
+    compared = scenarios.compare(scenario.id)
+    affected = {p.name for p in compared.changed_people}
+    for name, employee in org.employees.items():
+        employee.email = f"{name}@ommen.example"
+    db.session.commit()
+
+    made = scenarios.publish_scenario(scenario.id, org.secretary)
+
+    assert {p.employee.name for p in made} == affected
+    # Bram takes over r01, Dirk becomes its backup; Carla keeps backing up r03
+    assert affected == {"Anouk de Vries", "Bram Jansen", "Dirk Mulder"}
+    for plan in made:
+        assert plan.valid_from == MARCH and plan.status == WorkPlanStatus.PROPOSED
+        assert plan.scenario_id == scenario.id and plan.current
+    assert not old_anouk.current and old_anouk.valid_until == MARCH - timedelta(1)
+    assert old_anouk.status == WorkPlanStatus.APPROVED  # the history keeps it
+    assert current(org, "carla") is old_carla  # unaffected: stays approved
+    assert old_carla.status == WorkPlanStatus.APPROVED
+    assert old_carla.valid_until is None
+    assert roles_of(current(org, "anouk")) == set()
+    assert ("r01", "holder", 5_000) in roles_of(current(org, "bram"))
+    assert approved.status == RoundStatus.PROPOSED  # akkoord asked again
+    assert scenario.status == ScenarioStatus.PUBLISHED
+    mails = db.session.scalars(select(OutgoingMail)).all()
+    assert sorted(m.recipient for m in mails) == [
+        "anouk@ommen.example",
+        "bram@ommen.example",
+        "dirk@ommen.example",
+    ]
+    assert all("is gewijzigd" in m.subject for m in mails)
+    # the affected agree to their new werkplan; the round can be approved again
+    bram = current(org, "bram")
+    approval.agree(bram.id, org.employees["bram"].id, org.users["bram"])
+    assert bram.status == WorkPlanStatus.AGREED
+    actions = [e.action for e in db.session.scalars(select(AuditEntry))]
+    for action in ("scenario_created", "scenario_change_added", "scenario_solved"):
+        assert action in actions
+    assert "scenario_published" in actions
+    with pytest.raises(ServiceError):
+        scenarios.publish_scenario(scenario.id, org.secretary)  # once only
+
+
+def test_a_lower_contract_moves_only_what_no_longer_fits(
+    org: Org, approved: PlanningRound
+) -> None:
+    change = scenarios.build_change(
+        "contract", employee_id=org.employees["bram"].id, fte="0,2"
+    )
+    scenario = scenario_with(org, approved, change)
+    comparison = scenarios.compare(scenario.id)
+    bram = next(p for p in comparison.people if p.name == "Bram Jansen")
+    assert bram.hours_after <= 0.2 * 36
+    assert comparison.changes == ["Bram Jansen naar 0,2 fte"]
+    assert comparison.publishable
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "line"),
+    [
+        ("remove_role", {"role": "r03"}, "rol Beleid economie vervalt"),
+        (
+            "resize_role",
+            {"role": "r03", "fte": "0,4"},
+            "rol Beleid economie naar 0,4 fte",
+        ),
+        (
+            "add_role",
+            {"name": "Omgevingswet", "fte": "0,3", "base_function": "C"},
+            "nieuwe rol Omgevingswet (0,3 fte, rompfunctie C)",
+        ),
+        (
+            "hire",
+            {"name": "Nieuwe collega", "fte": "0,5", "base_function": "B"},
+            "nieuwe medewerker Nieuwe collega (0,5 fte, rompfunctie B)",
+        ),
+    ],
+)
+def test_role_and_hire_changes_are_compared_but_made_in_beheer_first(
+    org: Org, approved: PlanningRound, kind: str, fields: dict[str, str], line: str
+) -> None:
+    if "role" in fields:
+        fields = fields | {"role_id": org.roles[fields.pop("role")].id}
+    scenario = scenario_with(org, approved, scenarios.build_change(kind, **fields))
+    comparison = scenarios.compare(scenario.id)
+    assert comparison.changes == [line]
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert comparison.violations == []
+    assert not comparison.publishable
+    assert "Beheer" in comparison.not_publishable_reason
+    with pytest.raises(ServiceError, match="Beheer"):
+        scenarios.publish_scenario(scenario.id, org.secretary)
+    assert approved.status == RoundStatus.APPROVED
+
+
+def test_a_new_role_goes_to_one_person_and_the_rest_stays(
+    org: Org, approved: PlanningRound
+) -> None:
+    change = scenarios.build_change(
+        "add_role", name="Omgevingswet", fte="0,3", base_function="C"
+    )
+    comparison = scenarios.compare(scenario_with(org, approved, change).id)
+    assert [p.name for p in comparison.changed_people if p.holder_changed] == [
+        "Carla Smit"
+    ]
+
+
+def test_a_bad_change_is_refused_and_changes_nothing(
+    org: Org, approved: PlanningRound
+) -> None:
+    scenario = scenarios.create_scenario(approved.id, "Fout", MARCH, org.secretary)
+    with pytest.raises(ServiceError, match="meer dan vier decimalen"):
+        scenarios.build_change(
+            "contract", employee_id=org.employees["bram"].id, fte="0,12345"
+        )
+    with pytest.raises(ServiceError, match="Kies een medewerker"):
+        scenarios.build_change("absence", employee_id=None)
+    with pytest.raises(ServiceError, match="Voeg eerst een wijziging toe"):
+        scenarios.solve_scenario(scenario.id, org.secretary)
+    assert scenarios.get_scenario(scenario.id).changes == []
+
+
+def test_publishing_refuses_a_plan_the_checker_rejects(
+    org: Org, approved: PlanningRound
+) -> None:
+    scenario = scenario_with(org, approved, absence(org, "anouk"))
+    plan = dict(scenario.plan or {})
+    carla = f"m{org.employees['carla'].id}"
+    plan["assignments"] = [
+        *plan["assignments"],
+        {"employee": carla, "role": "r01", "kind": "holder", "fte": 0.5},
+    ]
+    scenario.plan = plan
+    db.session.commit()
+    with pytest.raises(HardRuleError) as refused:
+        scenarios.publish_scenario(scenario.id, org.secretary)
+    assert "Carla Smit" in " ".join(refused.value.lines)
+    assert approved.status == RoundStatus.APPROVED
+    assert current(org, "anouk").status == WorkPlanStatus.APPROVED
+    assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.SOLVED
+
+
+def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_sees_it(
+    org: Org, approved: PlanningRound, auth: Any, client: Any
+) -> None:
+    auth.login("secretaris")
+    page = client.get(f"/planning/rondes/{approved.id}").get_data(as_text=True)
+    assert f"/planning/rondes/{approved.id}/scenarios" in page
+    response = client.post(
+        f"/planning/rondes/{approved.id}/scenarios",
+        data={
+            "name": "Anouk de Vries afwezig vanaf 1 maart",
+            "valid_from": "2027-03-01",
+        },
+    )
+    scenario = db.session.scalars(select(Scenario)).one()
+    assert response.headers["Location"].endswith(f"/planning/scenarios/{scenario.id}")
+    client.post(
+        f"/planning/scenarios/{scenario.id}/wijzigingen",
+        data={"kind": "absence", "employee_id": str(org.employees["anouk"].id)},
+    )
+    bad = client.post(
+        f"/planning/scenarios/{scenario.id}/wijzigingen",
+        data={"kind": "contract", "employee_id": "", "fte": "0,5"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Kies een medewerker." in bad
+    client.post(f"/planning/scenarios/{scenario.id}/doorrekenen")
+    page = client.get(f"/planning/scenarios/{scenario.id}").get_data(as_text=True)
+    assert "Anouk de Vries afwezig" in page
+    assert "Regie ICT (18 uur)" in page and "Bram Jansen" in page
+    side = client.get(f"/planning/rondes/{approved.id}/scenarios").get_data(
+        as_text=True
+    )
+    assert "Anouk de Vries afwezig vanaf 1 maart" in side and "doorgerekend" in side
+    confirm = client.get(f"/planning/scenarios/{scenario.id}/doorvoeren")
+    assert "Ja, doorvoeren vanaf" in confirm.get_data(as_text=True)
+    client.post(f"/planning/scenarios/{scenario.id}/doorvoeren")
+    assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.PUBLISHED
+
+    auth.logout()
+    auth.login("bram")
+    mine = current(org, "bram")
+    landing = client.get("/mijn/werkplan")  # the new version waits for akkoord
+    assert landing.headers["Location"].endswith(f"/mijn/werkplannen/{mine.id}")
+    page = client.get(f"/mijn/werkplannen/{mine.id}").get_data(as_text=True)
+    assert "Geldig" in page and "vanaf" in page and "2027" in page
+    client.post(f"/mijn/werkplannen/{mine.id}/akkoord")
+    assert current(org, "bram").status == WorkPlanStatus.AGREED
