@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
-from ommen_rollen.domain import BaseFunction, UserRole
+from ommen_rollen.domain import BaseFunction, RoundStatus, UserRole
 from ommen_rollen.extensions import db
 from ommen_rollen.models import Job, JobStatus, PlanningRound, Proposal, WorkPlan
 from ommen_rollen.services import approval, jobs, rounds
@@ -364,3 +364,39 @@ def world(
         make_competence,
         make_cluster,
     )
+
+
+# --- approved rounds and scenarios -------------------------------------------------
+
+
+def approve_everything(round_: PlanningRound, org: Org) -> int:
+    """Approve every werkplan of the round, also those without akkoord (with a
+    reason, as the secretaris must type one)."""
+    return approval.approve_all(
+        round_.id, org.secretary, all_listed=True, reason="Besproken in het MT."
+    )
+
+
+@pytest.fixture
+def approved(org: Org) -> PlanningRound:
+    """The hand-made round of test_approval, every werkplan approved: Anouk holds
+    r01 (Bram backs up), Bram r02, Dirk r03 (Anouk backs up r02, Carla r03)."""
+    round_ = proposed_round(org)
+    approve_everything(round_, org)
+    assert round_.status == RoundStatus.APPROVED
+    return round_
+
+
+def current(org: Org, name: str) -> WorkPlan:
+    plan = db.session.scalar(
+        select(WorkPlan).where(
+            WorkPlan.employee_id == org.employees[name].id,
+            WorkPlan.current.is_(True),
+        )
+    )
+    assert plan is not None
+    return plan
+
+
+def roles_of(plan: WorkPlan) -> set[tuple[str, str, int]]:
+    return {(a.role.code, a.kind.value, a.fte_units) for a in plan.assignments}

@@ -28,15 +28,7 @@ from ommen_rollen.models import (
 from ommen_rollen.services import approval, jobs
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
 from ommen_rollen.solver import check_plan, solve_json
-from tests.web.conftest import Org, alerts, plan_of, proposed_round
-
-
-def approve_everything(round_: PlanningRound, org: Org) -> int:
-    """Approve every werkplan of the round, also those without akkoord (with a
-    reason, as the secretaris must type one)."""
-    return approval.approve_all(
-        round_.id, org.secretary, all_listed=True, reason="Besproken in het MT."
-    )
+from tests.web.conftest import Org, alerts, approve_everything, plan_of, proposed_round
 
 
 def no_solver_ids(text: str, org: Org) -> None:

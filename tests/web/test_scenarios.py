@@ -19,43 +19,20 @@ from ommen_rollen.models import (
     PlanningRound,
     Scenario,
     ScenarioStatus,
-    WorkPlan,
     WorkPlanStatus,
 )
 from ommen_rollen.services import approval, scenarios
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
-from tests.web import test_rounds
-from tests.web.test_approval import approve_everything, proposed_round
-from tests.web.test_rounds import Org
+from tests.web.conftest import (
+    Org,
+    approve_everything,
+    current,
+    proposed_round,
+    roles_of,
+)
 
-org = test_rounds.org  # the shared fixture
 MARCH = date(2027, 3, 1)
-
-
-@pytest.fixture
-def approved(org: Org) -> PlanningRound:
-    """The hand-made round of test_approval, every werkplan approved: Anouk holds
-    r01 (Bram backs up), Bram r02, Dirk r03 (Anouk backs up r02, Carla r03)."""
-    round_ = proposed_round(org)
-    approve_everything(round_, org)
-    assert round_.status == RoundStatus.APPROVED
-    return round_
-
-
-def current(org: Org, name: str) -> WorkPlan:
-    plan = db.session.scalar(
-        select(WorkPlan).where(
-            WorkPlan.employee_id == org.employees[name].id,
-            WorkPlan.current.is_(True),
-        )
-    )
-    assert plan is not None
-    return plan
-
-
-def roles_of(plan: WorkPlan) -> set[tuple[str, str, int]]:
-    return {(a.role.code, a.kind.value, a.fte_units) for a in plan.assignments}
 
 
 def scenario_with(

@@ -15,12 +15,8 @@ from ommen_rollen.models import PlanningRound, Scenario, ScenarioStatus, WorkPla
 from ommen_rollen.services import scenarios, swaps
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
-from tests.web import test_rounds
-from tests.web.test_rounds import Org
-from tests.web.test_scenarios import approved, current, roles_of
+from tests.web.conftest import Org, current, roles_of
 
-org = test_rounds.org  # the shared fixtures
-approved = approved
 APRIL = date(2027, 4, 1)
 
 
