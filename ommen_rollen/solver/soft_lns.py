@@ -26,21 +26,25 @@ NEIGHBOURHOOD_SHARE = 0.2  # of the people freed per round ...
 NEIGHBOURHOOD_MIN, NEIGHBOURHOOD_MAX = 4, 30  # ... within these bounds
 
 
-def _colleagues(facts: Facts) -> dict[str, list[str]]:
-    """Per person: the people who may do their roles, most shared roles first."""
-    people_of: dict[str, set[str]] = defaultdict(set)
-    for e, r in {*facts.holder_pairs, *facts.backup_pairs, *facts.learner_pairs}:
-        people_of[r].add(e)
-    overlap: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for people in people_of.values():
-        for a in people:
-            for b in people:
-                if a != b:
-                    overlap[a][b] += 1
-    return {
-        e: [b for b, _ in sorted(o.items(), key=lambda kv: (-kv[1], kv[0]))]
-        for e, o in overlap.items()
-    }
+class _Colleagues:
+    """Per person: the people who may do their roles, most shared roles first;
+    counted for one person when asked (all pairs at once is quadratic in the
+    people per role: about 70 million steps at 2,000 people)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.people_of: dict[str, set[str]] = defaultdict(set)
+        self.roles_of: dict[str, set[str]] = defaultdict(set)
+        for e, r in {*facts.holder_pairs, *facts.backup_pairs, *facts.learner_pairs}:
+            self.people_of[r].add(e)
+            self.roles_of[e].add(r)
+
+    def of(self, person: str) -> list[str]:
+        shared: dict[str, int] = defaultdict(int)
+        for r in self.roles_of[person]:
+            for other in self.people_of[r]:
+                if other != person:
+                    shared[other] += 1
+        return [b for b, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def improve_soft(
@@ -57,7 +61,7 @@ def improve_soft(
     people = sorted(e for e in facts.employees if by_employee.get(e))
     if len(people) < 2:
         return plan
-    colleagues = _colleagues(facts)
+    colleagues = _Colleagues(facts)
     size = min(
         max(NEIGHBOURHOOD_MIN, int(len(people) * NEIGHBOURHOOD_SHARE)),
         NEIGHBOURHOOD_MAX,
@@ -74,7 +78,7 @@ def improve_soft(
     ):
         seed = rng.choice(people)
         freed = {seed}
-        near = colleagues.get(seed, [])
+        near = colleagues.of(seed)
         # half the neighbourhood among the closest colleagues, the rest at random
         # among everyone who shares a role, so rounds do not repeat themselves
         freed.update(near[: size // 2])
