@@ -92,10 +92,7 @@ def repair(
             seed_offset=rounds,
         )
         rounds += 1
-        spent += max(
-            result.solver.deterministic_time if runner.deterministic else result.wall_s,
-            0.01,
-        )
+        spent += runner.used_by(result)
         if result.status in ("INFEASIBLE", "MODEL_INVALID"):
             break  # the pins contradict each other: solve.py names them
         stale += 1

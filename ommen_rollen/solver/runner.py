@@ -172,6 +172,12 @@ class Runner:
         costs seconds at 2,000 people, so a stage is not even started then."""
         return self.remaining() < MIN_STAGE_S
 
+    def used_by(self, result: LevelResult) -> float:
+        """The budget one run used: deterministic time with one worker, else wall
+        seconds (at least 0.01, so a loop over runs always ends)."""
+        used = result.solver.deterministic_time if self.deterministic else result.wall_s
+        return max(used, 0.01)
+
     def sub_budget(self, budget: float) -> Runner:
         """A runner for part of the work (a block) with ``budget`` of this one's;
         it stops when this one is told to stop. Merge it back with absorb()."""

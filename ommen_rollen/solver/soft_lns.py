@@ -100,10 +100,7 @@ def improve_soft(
             seed_offset=rounds,
         )
         rounds += 1
-        spent += max(
-            result.solver.deterministic_time if runner.deterministic else result.wall_s,
-            0.01,
-        )
+        spent += runner.used_by(result)
         if result.status in ("INFEASIBLE", "MODEL_INVALID"):
             break  # bounded by the plan itself: cannot happen unless pins contradict
         if result.has_solution:
