@@ -16,6 +16,11 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+# What a solve reports as uncovered units or missing backups in its progress: the
+# model's variables to sum, a number fixed for the whole solve (the backup polish
+# keeps the holders), or None when the solve does not know it.
+Counted = Sequence[cp_model.IntVar] | int | None
+
 # A restart of the search for a complete plan: short runs with a new seed each beat
 # one long run on tight instances; each restart is a little longer than the last.
 RESTART_S = 1.5
@@ -94,14 +99,19 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self,
         runner: Runner,
         phase: str,
-        uncovered: Sequence[cp_model.IntVar],
-        missing: Sequence[cp_model.IntVar],
+        uncovered: Counted,
+        missing: Counted,
     ):
         super().__init__()
         self.runner = runner
         self.phase = phase
         self.uncovered = uncovered
         self.missing = missing
+
+    def _count(self, counted: Counted) -> int | None:
+        if counted is None or isinstance(counted, int):
+            return counted
+        return int(sum(self.value(v) for v in counted))
 
     def on_solution_callback(self) -> None:
         runner = self.runner
@@ -114,8 +124,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
                 solutions=runner.solutions,
                 objective=self.objective_value,
                 bound=self.best_objective_bound,
-                uncovered_units=int(sum(self.value(v) for v in self.uncovered)),
-                missing_backups=int(sum(self.value(v) for v in self.missing)),
+                uncovered_units=self._count(self.uncovered),
+                missing_backups=self._count(self.missing),
                 phase=self.phase,
                 uncovered_lower_bound=runner.uncovered_lower_bound,
                 missing_lower_bound=runner.missing_lower_bound,
@@ -221,8 +231,8 @@ class Runner:
         model: cp_model.CpModel,
         budget: float,
         *,
-        uncovered: Sequence[cp_model.IntVar] = (),
-        missing: Sequence[cp_model.IntVar] = (),
+        uncovered: Counted = None,
+        missing: Counted = None,
         seed_offset: int = 0,
         parameters: dict[str, Any] | None = None,
     ) -> LevelResult:
@@ -279,8 +289,8 @@ class Runner:
         model: cp_model.CpModel,
         budget: float,
         *,
-        uncovered: Sequence[cp_model.IntVar] = (),
-        missing: Sequence[cp_model.IntVar] = (),
+        uncovered: Counted = None,
+        missing: Counted = None,
     ) -> LevelResult:
         """Feasibility search in short runs with a new seed each, until a solution,
         a proof of infeasibility, cancellation or the end of ``budget``."""

@@ -264,6 +264,7 @@ def polish_backups(
         "backups",
         b.model,
         runner.remaining() if budget is None else budget,
+        uncovered=plan.uncovered(facts),  # the holders are fixed
         missing=list(b.missing.values()),
     )
     if not result.has_solution:

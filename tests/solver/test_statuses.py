@@ -3,6 +3,7 @@ plan anyway, the same seed with one worker gives the same plan twice."""
 
 from __future__ import annotations
 
+from ommen_rollen.domain import FTE_SCALE
 from ommen_rollen.solver import Progress, check_plan, parse_instance, solve
 
 from .factories import employee, held, instance, random_organisation, role
@@ -118,3 +119,22 @@ def test_one_worker_stopping_on_its_limit_still_repeats_the_same_plan() -> None:
     runs = [solve(instance_, time_limit_s=1.5, workers=1, seed=1) for _ in range(2)]
     assert runs[0].to_json()["assignments"] == runs[1].to_json()["assignments"]
     assert check_plan(data, runs[0].to_json()) == []
+
+
+def test_progress_never_reports_less_uncovered_than_the_plan_returned() -> None:
+    # one role nobody may hold: every plan leaves it uncovered, also while the
+    # backups are polished with the holders fixed (that phase reported 0 uncovered)
+    data = instance(
+        [employee(f"e{i}", 1.0) for i in range(4)],
+        [role("nobody", 0.5, ("C",))]
+        + [role(f"r{i}", 0.6, backups=1) for i in range(4)],
+    )
+    seen: list[Progress] = []
+    plan = solve(
+        parse_instance(data), time_limit_s=5, workers=1, on_progress=seen.append
+    )
+    uncovered = round(plan.metrics["uncovered_fte"] * FTE_SCALE)
+    assert uncovered == 5000
+    reported = [p.uncovered_units for p in seen if p.uncovered_units is not None]
+    assert reported and min(reported) >= uncovered
+    assert any(p.phase == "backups" for p in seen)
