@@ -113,6 +113,17 @@ def missing_goal(facts: Facts, critical: LinearExpr, other: LinearExpr) -> Linea
     return (sum(r.backups for r in facts.roles.values()) + 1) * critical + other
 
 
+def shortfall_goal(s: PlanModel) -> LinearExpr:
+    """The shortfall as one number to minimise in a neighbourhood: uncovered units
+    first, then missing backups, a critical one counting ten times; one uncovered
+    unit outweighs every missing backup."""
+    sf = s.shortfall()
+    backups_total = sum(r.backups for r in s.facts.roles.values()) + 1
+    return (10 * sf.uncovered_critical + sf.uncovered_other) * (10 * backups_total) + (
+        10 * sf.missing_critical + sf.missing_other
+    )
+
+
 def _shortfall(
     facts: Facts,
     uncovered: dict[str, cp_model.IntVar],

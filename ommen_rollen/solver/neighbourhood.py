@@ -14,8 +14,11 @@ from .model import PlanModel
 Pair = tuple[str, str]
 
 
-def variables_by_employee(s: PlanModel) -> dict[str, list[cp_model.IntVar]]:
-    """Every decision variable of ``s`` that belongs to one employee."""
+def variables_by_employee(
+    s: PlanModel, *, backups: bool = True
+) -> dict[str, list[cp_model.IntVar]]:
+    """Every decision variable of ``s`` that belongs to one employee (without
+    ``backups``: what they hold and learn only)."""
     result: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for pair, var in s.holds.items():
         result[pair[0]].append(var)
@@ -24,7 +27,7 @@ def variables_by_employee(s: PlanModel) -> dict[str, list[cp_model.IntVar]]:
             result[pair[0]].append(share)
     for pair, var in s.learns.items():
         result[pair[0]].append(var)
-    for pair, var in s.backs.items():
+    for pair, var in s.backs.items() if backups else ():
         result[pair[0]].append(var)
     return result
 

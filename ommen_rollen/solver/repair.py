@@ -16,7 +16,7 @@ from collections import defaultdict
 from .candidate import Candidate
 from .eligibility import Facts
 from .hints import better, extract_plan, hint_plan
-from .model import PlanModel
+from .model import PlanModel, shortfall_goal
 from .neighbourhood import freeze_others, variables_by_employee
 from .runner import Runner
 
@@ -51,11 +51,7 @@ def repair(
     for people in candidates.values():
         people.sort()
     by_employee = variables_by_employee(s)
-    sf = s.shortfall()
-    backups_total = sum(r.backups for r in facts.roles.values()) + 1
-    objective = (10 * sf.uncovered_critical + sf.uncovered_other) * (
-        10 * backups_total
-    ) + (10 * sf.missing_critical + sf.missing_other)
+    objective = shortfall_goal(s)
     spent = 0.0
     rounds = stale = 0
     while spent < budget and runner.remaining() > 0.2 and not runner.cancelled:

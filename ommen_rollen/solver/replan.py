@@ -29,10 +29,10 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import AssignmentKind, FteError, PlanStatus, parse_fte
+from ..domain import FteError, parse_fte
 from .disruption import (
     changed_people,
     changed_units,
@@ -41,17 +41,17 @@ from .disruption import (
     takeovers,
 )
 from .eligibility import facts_of
-from .evaluate import evaluate_plan
 from .instance import (
-    Assignment,
     Instance,
     InstanceError,
     fte_number,
     instance_to_json,
     parse_instance,
 )
+from .near import Near
 from .plan import Plan
 from .runner import Progress
+from .shares import grid_value
 from .solve import solve
 
 CHANGE_KINDS = ("absence", "contract", "add_role", "remove_role", "resize_role", "hire")
@@ -292,8 +292,6 @@ def _fte(value: Any, where: str, errors: list[str]) -> int | None:
 # ------------------------------------------------------------------- solving
 
 
-RINGS_SHARE = 0.5  # of the time limit for all rings; the rest for everyone
-RING_SHARE = 0.5  # of the rings' time left for each ring
 RING_STEP = 5  # colleagues added to the first growing ring (tripled each time)
 
 
@@ -311,88 +309,63 @@ def solve_from_plan(
 ) -> tuple[Instance, Plan]:
     """Re-plan ``plan`` with ``changes``: the instance solved (replan()) and its plan.
 
-    Least disruption first: everyone outside a small ring keeps their held roles
-    exactly (pinned from the approved plan) and only the ring is re-planned: the
-    people a change touches, then also the backups of the roles they held, then
-    everyone eligible for those roles, and so on; the first ring that leaves
-    nothing uncovered and no backup missing wins; else the whole organisation is
-    re-planned (with the disruption terms) and the best plan in the priority order
-    is returned. "Nothing uncovered" allows the work beyond everyone's capacity
-    (a full organisation losing someone), "no backup missing" the backups the
-    approved plan already lacked. The plan keeps every hard rule of the
+    Least disruption first (near.py): growing rings of people around the change
+    are re-planned while everyone else keeps what the approved plan gave them to
+    hold and learn; the first ring that repairs what the change broke wins: it
+    leaves no more uncovered and lacks no more backups than the approved plan did
+    (or than any plan must; when the organisation no longer has the capacity, the
+    work beyond it plus one split step may stay uncovered). Else the whole
+    organisation is re-planned, with the disruption terms, from the approved plan
+    or the warm start, whichever is better. The plan keeps every hard rule of the
     returned instance.
     """
     base_json = (
         instance_to_json(instance) if isinstance(instance, Instance) else instance
     )
     plan_json = plan.to_json() if isinstance(plan, Plan) else plan
-    changes = list(changes)
-    prepared = _prepare(base_json, plan_json, changes, disruption_weight)
+    prepared = _prepare(base_json, plan_json, list(changes), disruption_weight)
     target = parse_instance(prepared.data)
-    limit = time_limit_s if time_limit_s is not None else target.settings.time_limit_s
-    kwargs: dict[str, Any] = {
-        "workers": workers,
-        "seed": seed,
-        "on_progress": on_progress,
-        "should_stop": should_stop,
-    }
     started = time.monotonic()
-    best: Plan | None = None
-    attempts: list[Plan] = []
-    deficit, missing_before = _deficit(target), _missing_before(target)
-    # weight 0 re-plans freely: no ring keeps anyone's roles
-    rings = _rings(target, prepared) if disruption_weight else []
-    for i, freed in enumerate(rings):
-        left = RINGS_SHARE * limit - (time.monotonic() - started)
-        if left <= 0 or (should_stop is not None and should_stop()):
-            break
-        if i < len(rings) - 1 and _too_small(target, freed, deficit):
-            continue  # a larger ring follows; the last is tried anyway
-        ringed = _with_ring_pins(target, freed)
-        candidate = solve(ringed, time_limit_s=max(0.5, left * RING_SHARE), **kwargs)
-        attempts.append(candidate)
-        if candidate.status not in ("optimal", "feasible"):
-            continue
-        candidate.metrics["replan_ring"] = len(freed)
-        best = _better(target, best, candidate)
-        if _good_enough(candidate, deficit, missing_before):
-            break
-    if best is None or not _good_enough(best, deficit, missing_before):
-        left = max(0.5, limit - (time.monotonic() - started))
-        whole = solve(target, time_limit_s=left, **kwargs)
-        attempts.append(whole)
-        if whole.status in ("optimal", "feasible", "cancelled"):
-            whole.metrics["replan_ring"] = len(target.employees)
-        best = whole if best is None else _better(target, best, whole)
-    if best.metrics.get("replan_ring", len(target.employees)) < len(target.employees):
-        best.status = PlanStatus.FEASIBLE  # best within its ring, not proven
-    best.metrics["replan_attempts"] = len(attempts)
-    best.metrics["replan_wall_s"] = round(time.monotonic() - started, 3)
-    best.metrics["replan_deterministic_time"] = round(
-        sum(float(p.metrics.get("deterministic_time") or 0) for p in attempts), 3
+    near = None
+    if disruption_weight:  # weight 0 re-plans freely: no ring keeps anyone's roles
+        deficit = _deficit(target)
+        slack = grid_value(1, target.settings.split_step_minutes) if deficit else 0
+        near = Near(
+            rings=[frozenset(r) for r in _rings(target, prepared, deficit)],
+            uncovered_ok=max(_uncovered_before(target, prepared), deficit + slack),
+            missing_ok=_missing_before(target),
+        )
+    result = solve(
+        target,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        seed=seed,
+        on_progress=on_progress,
+        should_stop=should_stop,
+        near=near,
     )
-    return target, best
+    ring = result.metrics.get("near_ring")
+    result.metrics["replan_ring"] = ring if ring is not None else len(target.employees)
+    result.metrics["replan_rings_tried"] = result.metrics.get("near_rings_tried", 0)
+    result.metrics["replan_wall_s"] = round(time.monotonic() - started, 3)
+    return target, result
 
 
-def _good_enough(plan: Plan, deficit: int, missing_before: int) -> bool:
-    """Covers all that can be covered, and lacks no more backups than before."""
-    uncovered = sum(u.fte for u in plan.uncovered)
-    missing = sum(m.missing for m in plan.missing_backups)
-    return uncovered <= deficit and missing <= missing_before
-
-
-def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
-    """Growing sets of employees to re-plan (everyone else keeps their roles):
+def _rings(target: Instance, prepared: _Prepared, deficit: int) -> list[set[str]]:
+    """Growing sets of employees to re-plan (everyone else keeps their plan),
+    without the ones too small to hold the work nobody outside them keeps:
 
     0. the people a change touches (and the holders of a changed role);
     1. also the backups of the roles they held (first in line);
     2. then, RING_STEP at a time and three times as many each time, the colleagues
-       eligible for a role held in the ring so far, most fte to spare first (the
-       knock-on: who takes over what a new holder has to let go).
+       who may hold a role held in the ring so far or back up a role backed up in
+       it, most fte to spare first (the knock-on: who takes over what a new holder
+       has to let go, and who backs up what a ring member no longer can).
     """
     holders_of: dict[str, set[str]] = defaultdict(set)
     backups_of: dict[str, set[str]] = defaultdict(set)
     held_by: dict[str, set[str]] = defaultdict(set)
+    backed_by: dict[str, set[str]] = defaultdict(set)
     load: dict[str, int] = defaultdict(int)
     for p in target.previous:
         if p.kind == "holder":
@@ -401,9 +374,14 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
             load[p.employee] += p.fte or target.role(p.role).fte
         elif p.kind == "backup":
             backups_of[p.role].add(p.employee)
+            backed_by[p.employee].add(p.role)
+    facts = facts_of(target)
     eligible: dict[str, set[str]] = defaultdict(set)
-    for e, r in facts_of(target).holder_pairs:
+    for e, r in facts.holder_pairs:
         eligible[r].add(e)
+    may_back: dict[str, set[str]] = defaultdict(set)
+    for e, r in facts.backup_pairs:
+        may_back[r].add(e)
     spare = {e.id: e.capacity - load[e.id] for e in target.employees}
 
     ring = set(prepared.employees)
@@ -417,7 +395,11 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
     everyone = {e.id for e in target.employees}
     while ring != everyone:
         open_roles |= {r for e in ring for r in held_by[e]}
-        candidates = {e for r in open_roles for e in eligible[r]} - ring
+        backed = {r for e in ring for r in backed_by[e]}
+        candidates = (
+            {e for r in open_roles for e in eligible[r]}
+            | {e for r in backed for e in may_back[r]}
+        ) - ring
         if not candidates:
             break
         ranked = sorted(candidates, key=lambda e: (-spare[e], e))
@@ -426,9 +408,9 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
         step *= 3
     unique: list[set[str]] = []
     for found in rings:
-        if not unique or found != unique[-1]:
+        if found and found != everyone and (not unique or found != unique[-1]):
             unique.append(found)
-    return [found for found in unique if found != everyone]
+    return [found for found in unique if not _too_small(target, found, deficit)]
 
 
 def _deficit(target: Instance) -> int:
@@ -438,6 +420,18 @@ def _deficit(target: Instance) -> int:
         return 0
     work = sum(r.fte for r in target.roles)
     return max(0, work - sum(e.capacity for e in target.employees))
+
+
+def _uncovered_before(target: Instance, prepared: _Prepared) -> int:
+    """Fte units the approved plan left uncovered in the roles no change touches
+    (a new or resized role is to be covered whole)."""
+    held: dict[str, int] = defaultdict(int)
+    for p in target.previous:
+        if p.kind == "holder":
+            held[p.role] += p.fte or target.role(p.role).fte
+    return sum(
+        max(0, r.fte - held[r.id]) for r in target.roles if r.id not in prepared.roles
+    )
 
 
 def _missing_before(target: Instance) -> int:
@@ -461,36 +455,6 @@ def _too_small(target: Instance, freed: set[str], deficit: int) -> bool:
     work = sum(max(0, r.fte - kept[r.id]) for r in target.roles)
     capacity = sum(target.employee(e).capacity for e in freed)
     return capacity < work - deficit
-
-
-def _with_ring_pins(target: Instance, freed: set[str]) -> Instance:
-    """``target`` with every previous holder share outside ``freed`` pinned."""
-    pinned = {(p.employee, p.role) for p in target.pins}
-    extra = tuple(
-        Assignment(p.employee, p.role, AssignmentKind.HOLDER, p.fte)
-        for p in target.previous
-        if p.kind == "holder"
-        and p.employee not in freed
-        and (p.employee, p.role) not in pinned
-    )
-    return replace(target, pins=target.pins + extra)
-
-
-def _better(target: Instance, best: Plan | None, plan: Plan) -> Plan:
-    """The better plan in the priority order, both evaluated on ``target``."""
-    if best is None:
-        return plan
-
-    def key(p: Plan) -> tuple[float, ...]:
-        v = evaluate_plan(target, p)
-        return (
-            v["uncovered_critical_units"],
-            v["uncovered_units"],
-            v["missing_backups"],
-            v["total"],
-        )
-
-    return plan if key(plan) < key(best) else best
 
 
 def disruption_summary(instance: Instance, plan: Plan) -> dict[str, Any]:

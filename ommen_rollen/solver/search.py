@@ -135,6 +135,13 @@ def search_joint(
     return _optimise_soft(s, runner, best, proven)
 
 
+def search_soft(facts: Facts, runner: Runner, start: Candidate) -> SearchResult:
+    """Step 4 only: the soft terms from ``start``, its shortfall kept (a re-plan's
+    ring plan, near.py)."""
+    s = build_plan_model(facts)
+    return _optimise_soft(s, runner, start, False)
+
+
 def _minimise_shortfall(
     s: PlanModel, runner: Runner, best: Candidate
 ) -> tuple[Candidate | None, bool]:

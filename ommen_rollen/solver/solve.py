@@ -14,7 +14,9 @@
 4. **Soft**: the weighted soft terms with every shortfall component bounded, hinted
    with the plan found; then the backup terms with the holders fixed.
 Large organisations are solved in blocks first (blocks.py), then the same steps run
-over the whole organisation from that plan.
+over the whole organisation from that plan. A re-plan (replan.py) first tries rings
+of people around its change with everyone else kept (near.py); the first ring with
+a plan as complete as the change allows skips step 3.
 
 Statuses: "optimal" (shortfall at its proven lower bound and both soft levels
 proven optimal), "feasible", "infeasible" (pins contradict each other; ``errors``
@@ -41,9 +43,10 @@ from .formation import formation_advice, with_hires
 from .hints import better
 from .instance import Instance, InstanceError, fte_number, parse_instance
 from .model import build_plan_model
+from .near import Near, search_near
 from .plan import Plan
 from .runner import Progress, Runner
-from .search import search_joint
+from .search import SearchResult, search_joint, search_soft
 
 __all__ = ["Progress", "solve", "solve_json"]
 
@@ -114,8 +117,14 @@ def solve(
     seed: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    near: Near | None = None,
 ) -> Plan:
-    """Solve ``instance``; None arguments fall back to the instance's settings."""
+    """Solve ``instance``; None arguments fall back to the instance's settings.
+
+    With ``near`` (a re-plan, replan.py) the rings of people around a change are
+    tried first (near.py); the first ring whose plan is as complete as ``near``
+    asks is returned, else the search goes on over everyone from the best of them.
+    """
     settings = instance.settings
     runner = Runner(
         time_limit_s if time_limit_s is not None else settings.time_limit_s,
@@ -146,11 +155,19 @@ def solve(
     runner.missing_lower_bound = bounds.missing
     runner.report("warm start", start.uncovered(facts), start.missing(facts))
 
-    if needs_blocks(facts):
-        joined = solve_in_blocks(facts, runner, start)
-        if joined.keeps_pins(facts):
-            start = better(facts, start, joined)
-    result = search_joint(facts, runner, bounds, start)
+    result: SearchResult | None = None
+    near_metrics: dict[str, Any] = {}
+    if near is not None:
+        found = search_near(facts, runner, near, bounds)
+        near_metrics = {"near_ring": found.ring, "near_rings_tried": found.rings_tried}
+        if found.plan is not None:
+            result = search_soft(facts, runner, found.plan)
+    if result is None:
+        if needs_blocks(facts):
+            joined = solve_in_blocks(facts, runner, start)
+            if joined.keeps_pins(facts):
+                start = better(facts, start, joined)
+        result = search_joint(facts, runner, bounds, start)
     if not result.plan.keeps_pins(facts):
         if runner.cancelled:
             status = PlanStatus.CANCELLED
@@ -205,6 +222,7 @@ def solve(
             "source": "cp-sat" if best is not start else "warm start",
             "lower_bounds": _bounds_metrics(facts, final_bounds, best),
             "shortfall_proven": result.shortfall_proven,
+            **near_metrics,
         },
     )
     plan.formation = formation_advice(

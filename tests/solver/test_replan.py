@@ -86,6 +86,10 @@ def test_an_absence_goes_to_the_backup_and_nobody_else_changes() -> None:
     assert not plan["uncovered"] and not plan["missing_backups"]
     summary = disruption_summary(parse_instance(target), solved_plan(plan))
     assert summary == {"fte": 1, "people": ["m1", "m2"], "takeovers": 0}
+    # from the ring of m1 and the backup of her role, the first one tried (m1 alone
+    # has no fte left for r1)
+    assert plan["metrics"]["replan_ring"] == 2
+    assert plan["metrics"]["replan_rings_tried"] == 1
 
 
 def solved_plan(plan: dict[str, Any]) -> Any:
