@@ -1,34 +1,39 @@
-"""Re-plan near the previous plan: re-plan a ring of people, keep everyone else.
+"""Re-plan near the previous plan: a ring of people re-planned, everyone else keeps
+what they hold.
 
 A re-plan (replan.py) starts from an approved plan that a change has broken:
 someone absent, a lower contract, a role added or resized, a new colleague. The
 plan that changes least re-plans only the people around the change. ``search_near``
 tries growing rings of people, smallest first (replan.py chooses them). Everyone
-outside the ring keeps exactly what the previous plan gave them: held roles and
-shares, learning and backup duties. Inside the ring CP-SAT first minimises the
-shortfall, then, with the shortfall kept, the soft terms, which in a re-plan are
-dominated by the disruption terms (people and hours changed, takeovers by
-non-backups). The first ring whose plan is as complete as the change allows
-(``Near.uncovered_ok``, ``Near.missing_ok``) is the answer. With every decision of
-the people outside the ring fixed, each ring is a small model: hundredths of a
-second at 50 people.
+outside the ring keeps every role they held, with the same share; they may take on
+more where their contract has room (a colleague with spare hours takes over part
+of the work without giving anything up), and backup duties and learning stay free
+for everyone. Each ring is one CP-SAT solve of the joint model with the shortfall
+bounded as hard constraints (``allowed``: as complete as the change allows) and the
+soft terms minimised, which in a re-plan are dominated by the disruption terms
+(people and hours changed, takeovers by non-backups). The first ring with such a
+plan is the answer; a ring that cannot have one is usually proven so in
+hundredths of a second at 50 people.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
 
 from ..domain import AssignmentKind
 from .bounds import Bounds
 from .candidate import Candidate
 from .eligibility import Facts
 from .hints import extract_plan, hint_plan
-from .model import build_plan_model
-from .neighbourhood import freeze_others, variables_by_employee
-from .runner import MIN_STAGE_S, Runner
+from .model import PlanModel, build_plan_model, shortfall_goal
+from .neighbourhood import freeze_others
+from .runner import MIN_STAGE_S, LevelResult, Runner
 
-RING_SHARE = 0.25  # of the budget left, at most, for each step of a ring
+RING_SHARE = 0.25  # of the budget left, at most, for each ring
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class NearResult:
     plan: Candidate | None  # the plan of the first ring that has one within bounds
     ring: int | None  # the size of that ring
     rings_tried: int
+    start: Candidate | None = None  # without such a ring: a start for everyone
 
 
 def previous_plan(facts: Facts) -> Candidate:
@@ -67,6 +73,21 @@ def previous_plan(facts: Facts) -> Candidate:
     return plan
 
 
+def _held_variables(
+    s: PlanModel, previous: Candidate
+) -> dict[str, list[cp_model.IntVar]]:
+    """Per employee the variables of the roles they held in ``previous`` (holds
+    and share): what someone outside a ring keeps."""
+    result: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for pair in previous.holders:
+        if pair in s.holds:
+            result[pair[0]].append(s.holds[pair])
+            share = s.share[pair]
+            if isinstance(share, cp_model.IntVar):
+                result[pair[0]].append(share)
+    return result
+
+
 def allowed(near: Near, bounds: Bounds) -> tuple[int, int, int]:
     """(uncovered critical, uncovered, missing) a ring's plan may have: what ``near``
     allows or what no plan can avoid, whichever is more; critical work no more
@@ -80,32 +101,56 @@ def allowed(near: Near, bounds: Bounds) -> tuple[int, int, int]:
 
 def search_near(facts: Facts, runner: Runner, near: Near, bounds: Bounds) -> NearResult:
     """The rings of ``near`` in turn until one has a plan within ``allowed`` (see
-    the module docstring); every ring starts from the previous plan."""
+    the module docstring); every ring starts from the previous plan. When none
+    has, the largest ring proven to have none gets the least shortfall it can
+    reach, as a start for the search over everyone (``NearResult.start``)."""
     previous = previous_plan(facts)
     s = build_plan_model(facts)
+    hint_plan(s, previous)
+    kept = _held_variables(s, previous)
     sf = s.shortfall()
     critical, uncovered, missing = allowed(near, bounds)
-    s.model.add(sf.uncovered_critical <= critical)
-    s.model.add(sf.uncovered_critical + sf.uncovered_other <= uncovered)
-    s.model.add(sf.missing_critical + sf.missing_other <= missing)
-    s.model.minimize(s.soft_objective())
-    # backup duties stay free for everyone (continuity keeps them where it can)
-    by_employee = variables_by_employee(s, backups=False)
-    hint_plan(s, previous)
+    within = s.model.clone()
+    within.add(sf.uncovered_critical <= critical)
+    within.add(sf.uncovered_critical + sf.uncovered_other <= uncovered)
+    within.add(sf.missing_critical + sf.missing_other <= missing)
+    within.minimize(s.soft_objective())
     tried = 0
+    impossible: frozenset[str] | None = None  # the largest ring proven to have none
     for ring in near.rings:
         if runner.cancelled or runner.out_of_time():
             break
         tried += 1
-        model = s.model.clone()
-        freeze_others(model, set(ring), by_employee)
-        result = runner.run(
-            "ring",
-            model,
-            max(runner.remaining() * RING_SHARE, MIN_STAGE_S),
-            uncovered=list(s.uncovered.values()),
-            missing=list(s.missing.values()),
-        )
+        result = _solve_ring(s, runner, within, ring, kept, "ring")
         if result.has_solution:
             return NearResult(extract_plan(s, result.solver), len(ring), tried)
-    return NearResult(None, None, tried)
+        if result.status == "INFEASIBLE":
+            impossible = ring
+    start = None
+    if impossible is not None and not runner.out_of_time():
+        least = s.model.clone()
+        least.minimize(shortfall_goal(s))
+        result = _solve_ring(s, runner, least, impossible, kept, "ring-shortfall")
+        if result.has_solution:
+            start = extract_plan(s, result.solver)
+    return NearResult(None, None, tried, start)
+
+
+def _solve_ring(
+    s: PlanModel,
+    runner: Runner,
+    model: cp_model.CpModel,
+    ring: frozenset[str],
+    kept: dict[str, list[cp_model.IntVar]],
+    name: str,
+) -> LevelResult:
+    """``model`` with everyone outside ``ring`` keeping their held roles."""
+    ringed = model.clone()
+    freeze_others(ringed, set(ring), kept)
+    return runner.run(
+        name,
+        ringed,
+        max(runner.remaining() * RING_SHARE, MIN_STAGE_S),
+        uncovered=list(s.uncovered.values()),
+        missing=list(s.missing.values()),
+    )

@@ -162,6 +162,8 @@ def solve(
         near_metrics = {"near_ring": found.ring, "near_rings_tried": found.rings_tried}
         if found.plan is not None:
             result = search_soft(facts, runner, found.plan)
+        elif found.start is not None:
+            start = better(facts, start, found.start)
     if result is None:
         if needs_blocks(facts):
             joined = solve_in_blocks(facts, runner, start)
