@@ -183,4 +183,5 @@ def test_the_table_reads_j_at_each_budget_and_the_first_full_plan():
     assert "| S/0/normal (95.0%) | product (solve) | optimal | 3.00 |" in text
     assert "3.1%" in text  # (980 - 950) / 980
     (verdict,) = report.verdicts([res], [2, 10, 60])
-    assert verdict.startswith("- S/0/normal: MISSED")  # optimal after 4 s, not 2
+    assert verdict.startswith("- S/0/normal: MISSED: first full plan 3.00 s")
+    assert "proven optimal after 4.00 s (MET" in verdict
