@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..domain import (
@@ -35,6 +36,8 @@ from ..extensions import db
 from ..models import (
     Assignment,
     Employee,
+    Job,
+    JobStatus,
     PlanningRound,
     Role,
     Scenario,
@@ -45,7 +48,7 @@ from ..models import (
 )
 from ..solver import InstanceError, check_plan
 from ..solver.replan import CHANGE_KINDS, change_errors, solve_from_plan
-from . import audit, mail, notifications
+from . import audit, jobs, mail, notifications
 from .base import ServiceError, stamp, utcnow
 from .hard_rules import HardRuleError, readable
 from .rounds import get_round
@@ -56,13 +59,12 @@ from .solver_bridge import (
     current_plans,
     employee_id_of,
     employee_key,
+    mark_job,
 )
 
 NAME_MAX = 120
+BUSY = "Dit scenario wordt doorgerekend; wacht tot dat klaar is."
 MAX_CHANGES = 20
-# A scenario is re-planned while the secretaris waits (the rings make it quick
-# when the change stays local); at most this long, or the app's solver limit.
-SCENARIO_TIME_LIMIT_S = 20.0
 HOURS_PER_FTE = 36
 PUBLISHABLE = ("absence", "contract")
 
@@ -164,6 +166,9 @@ def create_scenario(
 def _editable(scenario: Scenario) -> None:
     if scenario.status == ScenarioStatus.PUBLISHED:
         raise ServiceError("Dit scenario is al doorgevoerd en verandert niet meer.")
+    if jobs.scenario_in_progress(scenario.id):
+        db.session.commit()  # a dead job marked failed on the way stays so
+        raise ServiceError(BUSY)
 
 
 def _fte_units(text: str, label: str) -> int:
@@ -325,35 +330,90 @@ def _fte_text(value: Any) -> str:
     return format_fte(parse_fte(str(value)))
 
 
-def solve_scenario(
+def start_solve(
     scenario_id: int, by: User | None, *, time_limit_s: float | None = None
-) -> Scenario:
-    """Re-plan the scenario from the approved werkplannen (least disruption)."""
+) -> Job:
+    """Queue the re-plan of the scenario from the approved werkplannen (least
+    disruption) as a background job, like an optimisation; returns at once."""
     scenario = get_scenario(scenario_id)
     _editable(scenario)
     check_round_approved(scenario.round_id)
     if not scenario.changes:
         raise ServiceError("Voeg eerst een wijziging toe.")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    limit = float(time_limit_s or jobs.default_time_limit(app))
+    job = Job(kind="scenario", round_id=scenario.round_id, scenario_id=scenario.id)
+    return jobs.queue_job(
+        job,
+        {"time_limit_s": limit, "name": scenario.name},
+        by,
+        "scenario_solve_started",
+    )
+
+
+def latest_job(scenario_id: int) -> Job | None:
+    """The scenario's newest re-plan, checked for life (a job whose thread or
+    worker is gone is marked failed, which frees the scenario again)."""
+    found = jobs.scenario_jobs(scenario_id)
+    if not found:
+        return None
+    jobs.check_job(found[0])
+    return found[0]
+
+
+def run_scenario_job(
+    job_id: int, scenario_id: int, params: dict[str, Any], monitor: jobs.JobMonitor
+) -> None:
+    """The body of a scenario job (services/jobs.run_job): re-plan, then store
+    the plan on the scenario in one transaction with the job's end."""
+    scenario = get_scenario(scenario_id)
+    changes = [dict(c) for c in scenario.changes]
+    weight = scenario.disruption_weight
     instance, approved = _source(scenario.round_id)
     db.session.commit()  # end the read transaction before the solve
+    total = sum(parse_fte(str(r["fte"])) for r in instance["roles"])
+    reporter = jobs.ProgressReporter(
+        db.engine, job_id, {"params": params}, total, monitor
+    )
     try:
         target, plan = solve_from_plan(
             instance,
             approved,
-            changes=scenario.changes,
-            disruption_weight=scenario.disruption_weight,
-            time_limit_s=time_limit_s or _time_limit(),
+            changes=changes,
+            disruption_weight=weight,
+            time_limit_s=float(params["time_limit_s"]),
+            on_progress=reporter,
+            should_stop=reporter.should_stop,
         )
     except InstanceError as exc:
         raise ServiceError(
             "Dit scenario kan niet worden doorgerekend: " + "; ".join(exc.errors)
         ) from exc
-    scenario = get_scenario(scenario_id)
+    job = jobs.running_job(job_id)
+    if job is None:
+        return
     plan_json = plan.to_json()
+    job.progress = {**reporter.final, **jobs.final_progress(plan_json)}
+    db.session.refresh(scenario)
+    if scenario.status == ScenarioStatus.PUBLISHED:
+        mark_job(job, JobStatus.FAILED, "Dit scenario is intussen doorgevoerd.")
+        db.session.commit()
+        return
+    if scenario.changes != changes:
+        mark_job(
+            job,
+            JobStatus.FAILED,
+            "De wijzigingen van het scenario zijn veranderd tijdens het "
+            "doorrekenen; reken het opnieuw door.",
+        )
+        db.session.commit()
+        return
+    by = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    usable = plan.status in ("optimal", "feasible")
+    mark_job(job, JobStatus.CANCELLED if reporter.stop_asked else JobStatus.FINISHED)
     scenario.approved_plan = approved
     scenario.instance = instance_json = _instance_json(target)
     scenario.plan = plan_json
-    usable = plan.status in ("optimal", "feasible")
     scenario.status = ScenarioStatus.SOLVED if usable else ScenarioStatus.FAILED
     scenario.error = "" if usable else "; ".join(plan.errors) or plan.status
     stamp(scenario, by)
@@ -370,14 +430,6 @@ def solve_scenario(
         roles=len(instance_json["roles"]),
     )
     db.session.commit()
-    return scenario
-
-
-def _time_limit() -> float:
-    from flask import current_app
-
-    configured = float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
-    return min(configured, SCENARIO_TIME_LIMIT_S)
 
 
 def _instance_json(target: Any) -> dict[str, Any]:
@@ -587,6 +639,8 @@ def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
         return False, "Dit scenario is al doorgevoerd."
     if scenario.status != ScenarioStatus.SOLVED:
         return False, "Reken het scenario eerst door."
+    if jobs.scenario_in_progress(scenario.id):
+        return False, BUSY
     if any(c.get("kind") not in PUBLISHABLE for c in scenario.changes):
         return False, (
             "Een nieuwe rol, een gewijzigde rol of een nieuwe medewerker is hier om "

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -15,7 +24,7 @@ from ..domain import BaseFunction
 from ..extensions import db
 from ..models import Employee, PlanningRound, Role
 from ..naming import name_key
-from ..services import scenarios
+from ..services import jobs, scenarios
 from ..services.base import ServiceError
 from .access import access
 
@@ -78,6 +87,7 @@ def round_scenarios(round_id: int) -> str | Response:
 def scenario(scenario_id: int) -> str:
     """A scenario: its changes, a form for another, and before/after once run."""
     found = _scenario(scenario_id)
+    job = scenarios.latest_job(scenario_id)
     employees = sorted(
         db.session.scalars(select(Employee).where(Employee.active.is_(True))),
         key=lambda e: name_key(e.name),
@@ -86,6 +96,8 @@ def scenario(scenario_id: int) -> str:
     return render_template(
         "planning/scenario.html",
         scenario=found,
+        job=job,
+        busy=job is not None and job.status in jobs.ACTIVE,
         comparison=scenarios.compare(scenario_id),
         employees=[(e.id, e.name) for e in employees],
         roles=[(r.id, r.name) for r in roles],
@@ -133,16 +145,42 @@ def remove_change(scenario_id: int) -> Response:
 @bp.route("/scenarios/<int:scenario_id>/doorrekenen", methods=["POST"])
 @access("secretary")
 def solve(scenario_id: int) -> Response:
+    """Start the re-plan in the background; the scenario page shows progress."""
+    _scenario(scenario_id)
     try:
-        found = scenarios.solve_scenario(scenario_id, current_user)
+        scenarios.start_solve(scenario_id, current_user)
     except ServiceError as exc:
         flash(str(exc), "error")
     else:
-        if found.error:
-            flash(f"Doorrekenen gaf geen bruikbaar plan: {found.error}", "error")
-        else:
-            flash("Scenario doorgerekend: hieronder wat er verandert.", "success")
+        flash(
+            "Het scenario wordt doorgerekend; de uitkomst verschijnt hieronder.",
+            "info",
+        )
     return redirect(url_for("scenarios.scenario", scenario_id=scenario_id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/voortgang")
+@access("secretary")
+def progress(scenario_id: int) -> str | Response:
+    """The progress block of the scenario's re-plan, for polling; once it has
+    ended htmx reloads the page, which then shows the comparison."""
+    _scenario(scenario_id)
+    job = scenarios.latest_job(scenario_id)
+    if job is None:
+        return (
+            '<div id="voortgang"><p class="utrecht-paragraph">Dit scenario is nog '
+            "niet doorgerekend.</p></div>"
+        )
+    html = render_template(
+        "planning/_progress.html",
+        job=job,
+        progress_url=url_for("scenarios.progress", scenario_id=scenario_id),
+        detail_url=url_for("scenarios.scenario", scenario_id=scenario_id),
+    )
+    response = make_response(html)
+    if job.status not in jobs.ACTIVE:
+        response.headers["HX-Refresh"] = "true"
+    return response
 
 
 @bp.route("/scenarios/<int:scenario_id>/doorvoeren", methods=["GET", "POST"])

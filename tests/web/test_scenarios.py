@@ -15,13 +15,15 @@ from ommen_rollen.domain import RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     AuditEntry,
+    Job,
+    JobStatus,
     OutgoingMail,
     PlanningRound,
     Scenario,
     ScenarioStatus,
     WorkPlanStatus,
 )
-from ommen_rollen.services import approval, scenarios
+from ommen_rollen.services import approval, jobs, scenarios
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
 from tests.web.conftest import (
@@ -41,7 +43,19 @@ def scenario_with(
     scenario = scenarios.create_scenario(round_.id, name, MARCH, org.secretary)
     for change in changes:
         scenarios.add_change(scenario.id, change, org.secretary)
-    return scenarios.solve_scenario(scenario.id, org.secretary, time_limit_s=5)
+    return solved(scenario.id, org)
+
+
+def solved(scenario_id: int, org: Org) -> Scenario:
+    """Start the re-plan job (thread back end) and wait for its end."""
+    job = scenarios.start_solve(scenario_id, org.secretary, time_limit_s=5)
+    assert jobs.wait_for_thread(job.id, 60)
+    db.session.expire_all()
+    finished = db.session.get(Job, job.id)
+    assert finished is not None and finished.status == JobStatus.FINISHED, (
+        finished and finished.error
+    )
+    return scenarios.get_scenario(scenario_id)
 
 
 def absence(org: Org, name: str) -> dict[str, Any]:
@@ -205,7 +219,7 @@ def test_a_bad_change_is_refused_and_changes_nothing(
     with pytest.raises(ServiceError, match="Kies een medewerker"):
         scenarios.build_change("absence", employee_id=None)
     with pytest.raises(ServiceError, match="Voeg eerst een wijziging toe"):
-        scenarios.solve_scenario(scenario.id, org.secretary)
+        scenarios.start_solve(scenario.id, org.secretary)
     assert scenarios.get_scenario(scenario.id).changes == []
 
 
@@ -254,7 +268,15 @@ def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_se
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Kies een medewerker." in bad
-    client.post(f"/planning/scenarios/{scenario.id}/doorrekenen")
+    started = client.post(
+        f"/planning/scenarios/{scenario.id}/doorrekenen", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "wordt doorgerekend" in started
+    job = db.session.scalars(select(Job).where(Job.scenario_id == scenario.id)).one()
+    assert jobs.wait_for_thread(job.id, 60)
+    db.session.expire_all()
+    done = client.get(f"/planning/scenarios/{scenario.id}/voortgang")
+    assert done.headers["HX-Refresh"] == "true"  # the page reloads with the result
     page = client.get(f"/planning/scenarios/{scenario.id}").get_data(as_text=True)
     assert "Anouk de Vries afwezig" in page
     assert "Regie ICT (18 uur)" in page and "Bram Jansen" in page
