@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from ..domain import BaseFunction
 from ..extensions import db
-from ..models import Employee, PlanningRound, Role
+from ..models import Cluster, Competence, Employee, PlanningRound, Role
 from ..naming import name_key
 from ..services import jobs, scenarios
 from ..services.base import ServiceError
@@ -92,7 +92,15 @@ def scenario(scenario_id: int) -> str:
         db.session.scalars(select(Employee).where(Employee.active.is_(True))),
         key=lambda e: name_key(e.name),
     )
-    roles = sorted(db.session.scalars(select(Role)), key=lambda r: r.name)
+    roles = sorted(
+        db.session.scalars(select(Role).where(Role.active.is_(True))),
+        key=lambda r: r.name,
+    )
+    clusters = sorted(db.session.scalars(select(Cluster)), key=lambda c: c.name)
+    competences = sorted(
+        db.session.scalars(select(Competence).where(Competence.active.is_(True))),
+        key=lambda c: c.name,
+    )
     return render_template(
         "planning/scenario.html",
         scenario=found,
@@ -102,6 +110,8 @@ def scenario(scenario_id: int) -> str:
         employees=[(e.id, e.name) for e in employees],
         roles=[(r.id, r.name) for r in roles],
         base_functions=[(b.value, b.label) for b in BaseFunction],
+        clusters=[(c.id, c.name) for c in clusters],
+        competences=[(c.id, c.name) for c in competences],
         kinds=scenarios.CHANGE_LABELS,
     )
 
@@ -118,6 +128,13 @@ def add_change(scenario_id: int) -> Response:
             fte=form.get("fte", ""),
             name=form.get("name", ""),
             base_function=form.get("base_function", ""),
+            cluster_id=_int(form.get("cluster_id")),
+            levels={
+                number: text
+                for key, text in form.items()
+                if key.startswith("level-")
+                and (number := _int(key.removeprefix("level-"))) is not None
+            },
         )
         scenarios.add_change(scenario_id, change, current_user)
     except ServiceError as exc:
@@ -202,8 +219,10 @@ def publish(scenario_id: int) -> str | Response:
             )
             return redirect(url_for("planning.plans", round_id=found.round_id))
         return redirect(url_for("scenarios.publish", scenario_id=scenario_id))
+    comparison = scenarios.compare(scenario_id)
     return render_template(
         "planning/scenario_publish.html",
         scenario=found,
-        comparison=scenarios.compare(scenario_id),
+        comparison=comparison,
+        effects=scenarios.publish_effects(comparison),
     )
