@@ -37,6 +37,7 @@ from ..domain import (
     FteError,
     RoundStatus,
     format_fte,
+    format_hours,
     parse_fte,
 )
 from ..extensions import db
@@ -175,6 +176,11 @@ def create_scenario(
 def _editable(scenario: Scenario) -> None:
     if scenario.status == ScenarioStatus.PUBLISHED:
         raise ServiceError("Dit scenario is al doorgevoerd en verandert niet meer.")
+    if scenario.is_swap:
+        raise ServiceError(
+            "Een ruil tussen collega's verandert hier niet en wordt niet "
+            "doorgerekend: de medewerkers stellen een nieuwe voor."
+        )
     if jobs.scenario_in_progress(scenario.id):
         db.session.commit()  # a dead job marked failed on the way stays so
         raise ServiceError(BUSY)
@@ -605,7 +611,7 @@ def compare(scenario_id: int) -> Comparison:
 
     def roles_of(held: dict[tuple[str, str], int], e: str) -> list[str]:
         return sorted(
-            f"{_role_name(role_by_id, original_roles, r)} ({_hours(u):g} uur)"
+            f"{_role_name(role_by_id, original_roles, r)} ({format_hours(u)} uur)"
             for (who, r), u in held.items()
             if who == e
         )
@@ -682,6 +688,10 @@ def _role_name(
 def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
     if scenario.status == ScenarioStatus.PUBLISHED:
         return False, "Dit scenario is al doorgevoerd."
+    if scenario.status == ScenarioStatus.PROPOSED:
+        return False, "De collega heeft nog niet op deze ruil geantwoord."
+    if scenario.status == ScenarioStatus.DECLINED:
+        return False, "De collega heeft deze ruil afgewezen."
     if scenario.status != ScenarioStatus.SOLVED:
         return False, "Reken het scenario eerst door."
     if jobs.scenario_in_progress(scenario.id):

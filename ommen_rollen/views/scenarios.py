@@ -76,9 +76,15 @@ def round_scenarios(round_id: int) -> str | Response:
             f"Scenario '{scenario.name}' gemaakt. Voeg de wijzigingen toe.", "success"
         )
         return redirect(url_for("scenarios.scenario", scenario_id=scenario.id))
-    overview = [scenarios.compare(s.id) for s in scenarios.round_scenarios(round_id)]
+    found = scenarios.round_scenarios(round_id)
     return render_template(
-        "planning/scenarios.html", round=round_, comparisons=overview
+        "planning/scenarios.html",
+        round=round_,
+        comparisons=[scenarios.compare(s.id) for s in found if not s.is_swap],
+        swaps=sorted(
+            (s for s in found if s.is_swap),
+            key=lambda s: (s.status.value != "solved", -s.id),
+        ),
     )
 
 
