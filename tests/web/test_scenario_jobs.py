@@ -105,6 +105,19 @@ def test_while_the_job_runs_the_page_polls_and_the_scenario_stays_as_it_is(
     assert not jobs.solve_in_progress(approved.id)
 
 
+def test_stopping_a_replan_returns_to_the_scenario(
+    org: Org, approved: PlanningRound, auth: Any, client: Any
+) -> None:
+    scenario = draft(org, approved)
+    job = running_job(scenario)
+    auth.login("secretaris")
+    response = client.post(f"/planning/taken/{job.id}/annuleren")
+    assert response.location.endswith(f"/planning/scenarios/{scenario.id}")
+    assert fresh(Job, job.id).cancel_requested
+    page = client.get(f"/planning/taken/{job.id}").get_data(as_text=True)
+    assert "Doorrekenen scenario, taak" in page
+
+
 def test_a_crashing_replan_shows_the_error_and_frees_the_scenario(
     org: Org, approved: PlanningRound, auth: Any, client: Any, monkeypatch: Any
 ) -> None:
