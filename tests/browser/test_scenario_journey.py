@@ -61,11 +61,12 @@ def scenario_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
         yield server
 
 
-def at_both_widths(page: Any, name: str) -> None:
+def at_both_widths(page: Any, name: str, prefix: str = "scenario") -> None:
+    """Screenshots at desk and phone width, axe-core, no sideways scrolling."""
     for width_name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_load_state()
-        screenshot(page, f"scenario-{name}-{width_name}")
+        screenshot(page, f"{prefix}-{name}-{width_name}")
         assert_accessible(page)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - window.innerWidth"
