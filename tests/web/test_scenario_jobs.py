@@ -25,6 +25,7 @@ from ommen_rollen.services import audit_log, jobs, scenarios
 from ommen_rollen.services.base import ServiceError, utcnow
 from tests.conftest import REDIS_URL_ENV, require_service
 from tests.web.conftest import Org
+from tests.web.test_jobs import work_the_queue
 from tests.web.test_scenarios import MARCH, absence
 
 
@@ -205,8 +206,6 @@ def test_a_medewerker_cannot_start_or_watch_a_replan(
 def test_with_redis_the_replan_runs_on_the_rq_queue_in_a_worker(
     org: Org, approved: PlanningRound, app: Any, monkeypatch: Any
 ) -> None:
-    from rq import SimpleWorker
-
     redis_url = require_service("Redis", REDIS_URL_ENV)
     scenario = draft(org, approved)
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
@@ -215,12 +214,7 @@ def test_with_redis_the_replan_runs_on_the_rq_queue_in_a_worker(
     job_id = job.id
     assert job.status == JobStatus.QUEUED and job.rq_job_id.startswith("ommen-scen")
     assert job_id not in jobs._threads
-    queue = jobs.rq_queue(app)
-    assert queue.count == 1
-    try:
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-    finally:
-        queue.delete(delete_jobs=True)
+    work_the_queue(app)
     done = fresh(Job, job_id)
     assert done.status == JobStatus.FINISHED, done.error
     assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.SOLVED

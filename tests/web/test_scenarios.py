@@ -164,6 +164,18 @@ def test_a_lower_contract_moves_only_what_no_longer_fits(
     assert comparison.publishable
 
 
+def new_role(org: Org, **fields: Any) -> dict[str, Any]:
+    """Omgevingswet, 0,3 fte, rompfunctie C, in Carla's cluster."""
+    return scenarios.build_change(
+        "add_role",
+        name="Omgevingswet",
+        fte="0,3",
+        base_function="C",
+        cluster_id=org.roles["r03"].cluster_id,
+        **fields,
+    )
+
+
 def publish_and_approve(org: Org, scenario: Scenario) -> list[Any]:
     """Publish, let everyone affected agree, approve all: the round is approved
     again, which runs the checker on the werkplannen as they now are."""
@@ -181,15 +193,7 @@ def test_a_new_role_is_made_from_the_date_and_held_by_the_new_versions(
     org: Org, approved: PlanningRound
 ) -> None:
     regie = db.session.scalars(select(Competence)).one()
-    change = scenarios.build_change(
-        "add_role",
-        name="Omgevingswet",
-        fte="0,3",
-        base_function="C",
-        cluster_id=org.roles["r03"].cluster_id,
-        levels={regie.id: ""},
-    )
-    scenario = scenario_with(org, approved, change)
+    scenario = scenario_with(org, approved, new_role(org, levels={regie.id: ""}))
     comparison = scenarios.compare(scenario.id)
     assert comparison.changes == [
         "nieuwe rol Omgevingswet (0,3 fte, rompfunctie C, cluster Beleid en "
@@ -314,14 +318,7 @@ def test_a_hire_that_beheer_refuses_changes_nothing(
 def test_a_new_role_goes_to_one_person_and_the_rest_stays(
     org: Org, approved: PlanningRound
 ) -> None:
-    change = scenarios.build_change(
-        "add_role",
-        name="Omgevingswet",
-        fte="0,3",
-        base_function="C",
-        cluster_id=org.roles["r03"].cluster_id,
-    )
-    comparison = scenarios.compare(scenario_with(org, approved, change).id)
+    comparison = scenarios.compare(scenario_with(org, approved, new_role(org)).id)
     assert [p.name for p in comparison.changed_people if p.holder_changed] == [
         "Carla Smit"
     ]
