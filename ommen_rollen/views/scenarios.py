@@ -4,8 +4,6 @@ is in services/scenarios.py."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -27,6 +25,7 @@ from ..naming import name_key
 from ..services import jobs, scenarios
 from ..services.base import ServiceError
 from .access import access
+from .form_values import iso_date, row_id
 
 bp = Blueprint("scenarios", __name__, url_prefix="/planning")
 
@@ -45,17 +44,6 @@ def _scenario(scenario_id: int) -> scenarios.Scenario:
         abort(404)
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
-def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
-
-
 @bp.route("/rondes/<int:round_id>/scenarios", methods=["GET", "POST"])
 @access("secretary")
 def round_scenarios(round_id: int) -> str | Response:
@@ -66,7 +54,7 @@ def round_scenarios(round_id: int) -> str | Response:
             scenario = scenarios.create_scenario(
                 round_id,
                 request.form.get("name", ""),
-                _date(request.form.get("valid_from", "")),
+                iso_date(request.form.get("valid_from", "")),
                 current_user,
             )
         except ServiceError as exc:
@@ -129,17 +117,17 @@ def add_change(scenario_id: int) -> Response:
     try:
         change = scenarios.build_change(
             form.get("kind", ""),
-            employee_id=_int(form.get("employee_id")),
-            role_id=_int(form.get("role_id")),
+            employee_id=row_id(form.get("employee_id")),
+            role_id=row_id(form.get("role_id")),
             fte=form.get("fte", ""),
             name=form.get("name", ""),
             base_function=form.get("base_function", ""),
-            cluster_id=_int(form.get("cluster_id")),
+            cluster_id=row_id(form.get("cluster_id")),
             levels={
                 number: text
                 for key, text in form.items()
                 if key.startswith("level-")
-                and (number := _int(key.removeprefix("level-"))) is not None
+                and (number := row_id(key.removeprefix("level-"))) is not None
             },
         )
         scenarios.add_change(scenario_id, change, current_user)
@@ -153,7 +141,7 @@ def add_change(scenario_id: int) -> Response:
 @bp.route("/scenarios/<int:scenario_id>/wijzigingen/verwijderen", methods=["POST"])
 @access("secretary")
 def remove_change(scenario_id: int) -> Response:
-    index = _int(request.form.get("index"))
+    index = row_id(request.form.get("index"))
     try:
         if index is None:
             raise ServiceError("Deze wijziging bestaat niet (meer).")

@@ -5,8 +5,6 @@ proposed. The secretaris publishes an accepted swap like a scenario
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,19 +13,9 @@ from ..services import scenarios, swaps
 from ..services.base import ServiceError
 from ..services.solver_bridge import employee_id_of
 from .access import access
+from .form_values import iso_date, row_id
 
 bp = Blueprint("swaps", __name__, url_prefix="/mijn/ruilen")
-
-
-def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() else None
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -41,13 +29,16 @@ def index() -> str | Response:
         try:
             if round_ is None:
                 raise ServiceError("Er is geen goedgekeurde planronde om in te ruilen.")
-            colleague, take = _int(form.get("colleague_id")), _int(form.get("role_id"))
+            colleague, take = (
+                row_id(form.get("colleague_id")),
+                row_id(form.get("role_id")),
+            )
             if colleague is None:
                 raise ServiceError("Kies een collega.")
             if take is None:
                 raise ServiceError("Kies de rol die u wilt overnemen.")
             when = form.get("valid_from", "").strip()
-            if when and _date(when) is None:
+            if when and iso_date(when) is None:
                 raise ServiceError("Kies een geldige datum (dag-maand-jaar).")
             swap = swaps.propose_swap(
                 round_.id,
@@ -56,8 +47,8 @@ def index() -> str | Response:
                 take,
                 current_user,
                 take_hours=form.get("hours", ""),
-                give_role_id=_int(form.get("give_role_id")),
-                valid_from=_date(when) if when else None,
+                give_role_id=row_id(form.get("give_role_id")),
+                valid_from=iso_date(when) if when else None,
             )
         except ServiceError as exc:
             flash(str(exc), "error")
