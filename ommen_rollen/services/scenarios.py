@@ -61,7 +61,7 @@ from ..solver.replan import CHANGE_KINDS, change_errors, solve_from_plan
 from . import audit, jobs, mail, notifications, organisation, staff, validation
 from .base import ServiceError, stamp, utcnow
 from .beheer import InvalidInput
-from .hard_rules import HardRuleError, readable
+from .hard_rules import HardRuleError, plan_json_of, readable
 from .rounds import get_round
 from .solver_bridge import (
     approved_plans,
@@ -557,6 +557,8 @@ class Comparison:
     missing_backups_before: int = 0
     missing_backups_after: int = 0
     violations: list[str] = field(default_factory=list)
+    # the approved werkplannen changed since it was re-planned (or proposed)
+    stale: bool = False
     publishable: bool = False
     not_publishable_reason: str = ""
 
@@ -590,6 +592,13 @@ def compare(scenario_id: int) -> Comparison:
     """Before (approved) and after (scenario) per medewerker and per role."""
     scenario = get_scenario(scenario_id)
     instance, approved = _source(scenario.round_id)
+    # a swap keeps the approved plan in the checker's form (services/swaps.py)
+    now = (
+        plan_json_of(approved_plans(scenario.round_id), instance)
+        if scenario.is_swap
+        else approved
+    )
+    stale = scenario.approved_plan is not None and scenario.approved_plan != now
     if scenario.approved_plan is not None:
         approved = scenario.approved_plan
     target = scenario.instance or instance
@@ -598,7 +607,9 @@ def compare(scenario_id: int) -> Comparison:
         "roles": [*instance["roles"], *target["roles"]],
     }
     result = Comparison(
-        scenario, changes=[describe_change(c, both) for c in scenario.changes]
+        scenario,
+        changes=[describe_change(c, both) for c in scenario.changes],
+        stale=stale,
     )
     if scenario.plan is None:
         return result
@@ -694,6 +705,17 @@ def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
         return False, "De collega heeft deze ruil afgewezen."
     if scenario.status != ScenarioStatus.SOLVED:
         return False, "Reken het scenario eerst door."
+    if result.stale and scenario.is_swap:
+        return False, (
+            "De goedgekeurde werkplannen zijn veranderd sinds deze ruil is "
+            "voorgesteld; de medewerkers stellen hem zo nodig opnieuw voor."
+        )
+    if result.stale:
+        return False, (
+            "De goedgekeurde werkplannen zijn veranderd sinds dit scenario is "
+            "doorgerekend (een ander scenario of een ruil is doorgevoerd): reken "
+            "het opnieuw door."
+        )
     if jobs.scenario_in_progress(scenario.id):
         return False, BUSY
     if result.violations:

@@ -339,6 +339,22 @@ def test_a_bad_change_is_refused_and_changes_nothing(
     assert scenarios.get_scenario(scenario.id).changes == []
 
 
+def test_a_scenario_solved_before_another_was_published_must_be_solved_again(
+    org: Org, approved: PlanningRound
+) -> None:
+    first = scenario_with(org, approved, absence(org, "anouk"), name="Anouk weg")
+    second = scenario_with(org, approved, absence(org, "carla"), name="Carla weg")
+    assert scenarios.compare(second.id).publishable
+    publish_and_approve(org, first)
+    comparison = scenarios.compare(second.id)
+    assert comparison.stale and not comparison.publishable
+    assert "reken het opnieuw door" in comparison.not_publishable_reason
+    with pytest.raises(ServiceError, match="veranderd sinds dit scenario"):
+        scenarios.publish_scenario(second.id, org.secretary)
+    again = solved(second.id, org)  # from the werkplannen as they are now
+    assert scenarios.compare(again.id).publishable
+
+
 def test_publishing_refuses_a_plan_the_checker_rejects(
     org: Org, approved: PlanningRound
 ) -> None:
