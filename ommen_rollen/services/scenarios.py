@@ -462,11 +462,18 @@ def run_scenario_job(
     by = db.session.get(User, job.created_by_id) if job.created_by_id else None
     usable = plan.status in ("optimal", "feasible")
     mark_job(job, JobStatus.CANCELLED if reporter.stop_asked else JobStatus.FINISHED)
+    if reporter.stop_asked and not usable:
+        db.session.commit()  # stopped before a plan: the scenario stays as it was
+        return
     scenario.approved_plan = approved
     scenario.instance = instance_json = _instance_json(target)
     scenario.plan = plan_json
     scenario.status = ScenarioStatus.SOLVED if usable else ScenarioStatus.FAILED
-    scenario.error = "" if usable else "; ".join(plan.errors) or plan.status
+    scenario.error = (
+        ""
+        if usable
+        else f"Geen bruikbaar plan gevonden ({plan.status}). " + "; ".join(plan.errors)
+    ).strip()
     stamp(scenario, by)
     audit.record(
         "scenario_solved",

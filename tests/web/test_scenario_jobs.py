@@ -5,6 +5,7 @@ ends with a Dutch error and never locks the scenario."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -117,6 +118,34 @@ def test_stopping_a_replan_returns_to_the_scenario(
     assert fresh(Job, job.id).cancel_requested
     page = client.get(f"/planning/taken/{job.id}").get_data(as_text=True)
     assert "Doorrekenen scenario, taak" in page
+
+
+def test_a_replan_stopped_before_a_plan_leaves_the_scenario_as_it_was(
+    org: Org, approved: PlanningRound, monkeypatch: Any
+) -> None:
+    scenario = draft(org, approved)
+    real = scenarios.solve_from_plan
+
+    def until_stopped(*args: Any, should_stop: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 30
+        while not should_stop() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        target, plan = real(*args, should_stop=should_stop, **kwargs)
+        plan.status = "cancelled"  # as a search stopped before its first plan
+        return target, plan
+
+    monkeypatch.setattr(scenarios, "solve_from_plan", until_stopped)
+    job = scenarios.start_solve(scenario.id, org.secretary, time_limit_s=5)
+    deadline = time.monotonic() + 10
+    while fresh(Job, job.id).status != JobStatus.RUNNING:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    jobs.request_cancel(job.id, org.secretary)
+    assert jobs.wait_for_thread(job.id, 60)
+    assert fresh(Job, job.id).status == JobStatus.CANCELLED
+    after = scenarios.get_scenario(scenario.id)
+    assert after.status == ScenarioStatus.DRAFT and after.plan is None
+    assert after.error == ""
 
 
 def test_a_crashing_replan_shows_the_error_and_frees_the_scenario(
