@@ -86,6 +86,9 @@ def test_a_takeover_proposed_mailed_accepted_and_published(
         as_text=True
     )
     assert "aangenomen, wacht op uw goedkeuring" in side
+    detail = client.get(f"/planning/scenarios/{swap.id}").get_data(as_text=True)
+    assert "aangenomen door de collega, wacht op uw goedkeuring" in detail
+    assert "Wijziging toevoegen" not in detail and "Doorrekenen" not in detail
     confirm = client.get(f"/planning/scenarios/{swap.id}/doorvoeren")
     assert "Ja, doorvoeren vanaf" in confirm.get_data(as_text=True)
     client.post(f"/planning/scenarios/{swap.id}/doorvoeren")
