@@ -277,13 +277,6 @@ ACCOUNT_ROUTES = {
 }
 
 
-def test_the_account_routes_declare_their_levels(app: Flask) -> None:
-    routes = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
-    assert set(ACCOUNT_ROUTES) <= routes
-    for (endpoint, _method), level in ACCOUNT_ROUTES.items():
-        assert app.view_functions[endpoint].access_level == level, endpoint
-
-
 # Scenarios and swaps (issue 17): the secretaris makes, re-plans and publishes
 # scenarios and publishes swaps; a medewerker proposes, accepts or declines
 # swaps on their own pages (another's swap is 404 for them: test_swap_pages).
@@ -302,8 +295,11 @@ SCENARIO_ROUTES = {
 }
 
 
-def test_the_scenario_and_swap_routes_declare_their_levels(app: Flask) -> None:
+@pytest.mark.parametrize("declared", [ACCOUNT_ROUTES, SCENARIO_ROUTES])
+def test_these_routes_declare_their_levels(
+    app: Flask, declared: dict[tuple[str, str], str]
+) -> None:
     routes = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
-    assert set(SCENARIO_ROUTES) <= routes
-    for (endpoint, _method), level in SCENARIO_ROUTES.items():
+    assert set(declared) <= routes
+    for (endpoint, _method), level in declared.items():
         assert app.view_functions[endpoint].access_level == level, endpoint
