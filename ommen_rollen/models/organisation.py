@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import BaseFunction, TaskMode
@@ -97,6 +107,10 @@ class Role(Tracked, Model):
     min_share_units: Mapped[int | None]
     critical: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by a published scenario: a role it adds holds from valid_from (rounds
+    # that end before it do not have it), a role it removes until valid_until.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
     version_id: Mapped[int] = mapped_column(default=1)
 
     cluster: Mapped[Cluster] = relationship()

@@ -222,3 +222,5 @@ class Job(Model):
     runner: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Its RQ job id when it went through the Redis queue; empty on a thread.
     rq_job_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # A scenario's re-plan (services/scenarios.py); None for an optimisation.
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"))

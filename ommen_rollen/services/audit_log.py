@@ -108,6 +108,7 @@ ACTION_KINDS: dict[str, str] = {
     "scenario_created": "aanpassing",
     "scenario_change_added": "aanpassing",
     "scenario_change_removed": "aanpassing",
+    "scenario_solve_started": "aanpassing",
     "scenario_solved": "aanpassing",
     "scenario_published": "aanpassing",
     "swap_proposed": "aanpassing",
@@ -634,6 +635,10 @@ SENTENCES: dict[str, Callable[[AuditEntry, Names], str]] = {
     "scenario_change_removed": lambda e, n: (
         f"{n.actor(e)} heeft uit scenario '{e.details.get('name')}' verwijderd: "
         f"{e.details.get('change')}"
+    ),
+    "scenario_solve_started": lambda e, n: (
+        f"{n.actor(e)} is het doorrekenen van scenario '{e.details.get('name')}' "
+        f"gestart (taak {e.object_id})"
     ),
     "scenario_solved": lambda e, n: (
         f"{n.actor(e)} heeft scenario '{e.details.get('name')}' doorgerekend: "

@@ -480,11 +480,14 @@ def store(
     object_type: str,
     *,
     after: Callable[[Any], dict[str, Any]] | None = None,
+    commit: bool = True,
 ) -> Any:
     """Create or update ``obj`` with checked values, audit and commit.
 
     ``after`` changes related rows and returns their changes for the audit log.
     Everything is written in one flush, so a versioned row is bumped once.
+    Without ``commit`` it is flushed only: part of a larger use case (a
+    scenario published) that commits or rolls back as a whole.
     """
     new = obj is None
     with db.session.no_autoflush:
@@ -508,7 +511,8 @@ def store(
             object_id=obj.id,
             changes=changes,
         )
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
         raise StaleEdit() from exc

@@ -154,30 +154,37 @@ def start_solve(
     params: dict[str, Any] = {"time_limit_s": limit, "seed": seed, "note": note}
     if continuity_proposal_id is not None:
         params["continuity_proposal_id"] = continuity_proposal_id
-    job = Job(
-        kind="solve",
-        round_id=round_id,
-        status=JobStatus.QUEUED,
-        progress={"params": params},
-        created_by_id=by.id if by is not None else None,
-        heartbeat_at=utcnow(),
-    )
+    job = Job(kind="solve", round_id=round_id)
+    return queue_job(job, params, by, "solve_started")
+
+
+def queue_job(job: Job, params: dict[str, Any], by: User | None, action: str) -> Job:
+    """Store a new job with its parameters, record ``action`` in the audit log,
+    commit and hand the job to its back end; the caller checked that it may run."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    job.status = JobStatus.QUEUED
+    job.progress = {"params": params}
+    job.created_by_id = by.id if by is not None else None
+    job.heartbeat_at = utcnow()
     db.session.add(job)
     db.session.flush()
     if backend(app) == "rq":
-        job.rq_job_id = f"ommen-solve-{job.id}-{uuid.uuid4().hex[:12]}"
+        job.rq_job_id = f"ommen-{job.kind}-{job.id}-{uuid.uuid4().hex[:12]}"
     else:
         job.runner = process_identity()
+    details = {k: v for k, v in params.items() if v not in (None, "")}
+    if job.scenario_id is not None:
+        details["scenario_id"] = job.scenario_id
     audit.record(
-        "solve_started",
+        action,
         by,
         object_type="job",
         object_id=job.id,
-        round_id=round_id,
-        **{k: v for k, v in params.items() if v not in (None, "")},
+        round_id=job.round_id,
+        **details,
     )
     db.session.commit()
-    dispatch(app, job, limit)
+    dispatch(app, job, float(params["time_limit_s"]))
     return job
 
 
@@ -491,76 +498,96 @@ def run_job(job_id: int) -> None:
     if job is None:
         return
     params = dict(job.progress.get("params", {}))
-    round_id = job.round_id
+    round_id, scenario_id = job.round_id, job.scenario_id
     db.session.commit()
     monitor = JobMonitor(db.engine, job_id)
     monitor.start()
     try:
-        if round_id is None:
-            raise ServiceError("Deze taak hoort bij geen planronde.")
-        instance_json = build_instance(
-            round_id,
-            settings=None,
-            continuity_proposal_id=params.get("continuity_proposal_id"),
-        )
-        # End the read transaction before the long solve (SQLite snapshots).
-        db.session.commit()
-        total = sum(round(float(r["fte"]) * FTE_SCALE) for r in instance_json["roles"])
-        reporter = ProgressReporter(
-            db.engine, job_id, {"params": params}, total, monitor
-        )
-        plan_json = solve_instance(
-            instance_json,
-            time_limit_s=params.get("time_limit_s"),
-            seed=params.get("seed"),
-            on_progress=reporter,
-            should_stop=reporter.should_stop,
-        )
-        status = str(plan_json.get("status", ""))
-        cancelled = reporter.stop_asked or status == PlanStatus.CANCELLED
-        usable = status in USABLE and not cancelled
-        job = db.session.get(Job, job_id, populate_existing=True, with_for_update=True)
-        if job is None:
-            return
-        if job.status != JobStatus.RUNNING:
-            # Given up for dead while it ran (a silent database?): the round may
-            # already be optimised again, so this plan must not land beside it.
-            log.warning("job %s ended as %s: its plan is discarded", job_id, job.status)
-            db.session.rollback()
-            return
-        job.progress = {**reporter.final, **final_progress(plan_json)}
-        error = ""
-        if status not in USABLE and status != PlanStatus.CANCELLED:
-            error = (
-                "Geen bruikbaar plan gevonden ("
-                + status
-                + "). "
-                + "; ".join(str(e) for e in plan_json.get("errors", []))
-            )
-        mark_job(job, JobStatus.CANCELLED if cancelled else JobStatus.FINISHED, error)
-        by = db.session.get(User, job.created_by_id) if job.created_by_id else None
-        if cancelled:
-            proposal_status = ProposalStatus.CANCELLED
-        elif usable:
-            proposal_status = ProposalStatus.READY
+        if scenario_id is not None:
+            from .scenarios import run_scenario_job  # scenarios builds on jobs
+
+            run_scenario_job(job_id, scenario_id, params, monitor)
         else:
-            proposal_status = ProposalStatus.FAILED
-        store_plan(
-            round_id,
-            plan_json,
-            instance_json,
-            by=by,
-            settings={**instance_json.get("settings", {}), **params},
-            status=proposal_status,
-            job=job,
-            note=str(params.get("note") or ""),
-            activate=usable,
-        )
+            _run_solve(job_id, round_id, params, monitor)
     except Exception as exc:  # the job must end with a visible error, never hang
         db.session.rollback()
         fail_job(job_id, exc)
     finally:
         monitor.stop()
+
+
+def running_job(job_id: int) -> Job | None:
+    """The job, locked, when it still runs; None (and the session rolled back)
+    when it was given up for dead while it ran (a silent database?): then its
+    result must not land beside a newer one."""
+    job = db.session.get(Job, job_id, populate_existing=True, with_for_update=True)
+    if job is None or job.status != JobStatus.RUNNING:
+        log.warning(
+            "job %s ended as %s: its plan is discarded",
+            job_id,
+            job.status if job is not None else "gone",
+        )
+        db.session.rollback()
+        return None
+    return job
+
+
+def _run_solve(
+    job_id: int, round_id: int | None, params: dict[str, Any], monitor: JobMonitor
+) -> None:
+    """An optimisation: the round's instance solved and stored as a proposal."""
+    if round_id is None:
+        raise ServiceError("Deze taak hoort bij geen planronde.")
+    instance_json = build_instance(
+        round_id,
+        settings=None,
+        continuity_proposal_id=params.get("continuity_proposal_id"),
+    )
+    # End the read transaction before the long solve (SQLite snapshots).
+    db.session.commit()
+    total = sum(round(float(r["fte"]) * FTE_SCALE) for r in instance_json["roles"])
+    reporter = ProgressReporter(db.engine, job_id, {"params": params}, total, monitor)
+    plan_json = solve_instance(
+        instance_json,
+        time_limit_s=params.get("time_limit_s"),
+        seed=params.get("seed"),
+        on_progress=reporter,
+        should_stop=reporter.should_stop,
+    )
+    status = str(plan_json.get("status", ""))
+    cancelled = reporter.stop_asked or status == PlanStatus.CANCELLED
+    usable = status in USABLE and not cancelled
+    job = running_job(job_id)
+    if job is None:
+        return
+    job.progress = {**reporter.final, **final_progress(plan_json)}
+    error = ""
+    if status not in USABLE and status != PlanStatus.CANCELLED:
+        error = (
+            "Geen bruikbaar plan gevonden ("
+            + status
+            + "). "
+            + "; ".join(str(e) for e in plan_json.get("errors", []))
+        )
+    mark_job(job, JobStatus.CANCELLED if cancelled else JobStatus.FINISHED, error)
+    by = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if cancelled:
+        proposal_status = ProposalStatus.CANCELLED
+    elif usable:
+        proposal_status = ProposalStatus.READY
+    else:
+        proposal_status = ProposalStatus.FAILED
+    store_plan(
+        round_id,
+        plan_json,
+        instance_json,
+        by=by,
+        settings={**instance_json.get("settings", {}), **params},
+        status=proposal_status,
+        job=job,
+        note=str(params.get("note") or ""),
+        activate=usable,
+    )
 
 
 def fail_job(job_id: int, exc: BaseException) -> None:
@@ -571,7 +598,8 @@ def fail_job(job_id: int, exc: BaseException) -> None:
     if isinstance(exc, ServiceError):
         message = str(exc)
     else:
-        message = f"De optimalisatie is mislukt: {type(exc).__name__}: {exc}"
+        what = "Het doorrekenen" if job.scenario_id else "De optimalisatie"
+        message = f"{what} is mislukt: {type(exc).__name__}: {exc}"
     mark_job(job, JobStatus.FAILED, message[:2000])
     audit.record("solve_failed", None, object_type="job", object_id=job.id)
     db.session.commit()
@@ -767,10 +795,16 @@ def _mark_dead(job: Job, message: str) -> bool:
     return marked
 
 
-def _active_jobs(round_id: int | None = None) -> list[Job]:
+def _active_jobs(
+    round_id: int | None = None, *, scenario_id: int | None = None
+) -> list[Job]:
+    """Queued or running jobs: all of them, a round's optimisations, or a
+    scenario's re-plans."""
     query = select(Job).where(Job.status.in_(ACTIVE)).order_by(Job.id)
     if round_id is not None:
-        query = query.where(Job.round_id == round_id)
+        query = query.where(Job.round_id == round_id, Job.scenario_id.is_(None))
+    if scenario_id is not None:
+        query = query.where(Job.scenario_id == scenario_id)
     return list(db.session.scalars(query.execution_options(populate_existing=True)))
 
 
@@ -801,8 +835,18 @@ def solve_in_progress(round_id: int) -> bool:
     thread or worker is gone are marked failed on the way (in the session; the
     caller commits) and do not count. A live job's plan will replace the current
     werkplannen when it ends."""
+    return _any_alive(_active_jobs(round_id))
+
+
+def scenario_in_progress(scenario_id: int) -> bool:
+    """Whether a re-plan of this scenario is queued or running (dead jobs are
+    marked failed on the way, as in solve_in_progress)."""
+    return _any_alive(_active_jobs(scenario_id=scenario_id))
+
+
+def _any_alive(active: list[Job]) -> bool:
     alive = False
-    for job in _active_jobs(round_id):
+    for job in active:
         reason = dead_reason(job)
         if reason is None:
             alive = True
@@ -868,8 +912,21 @@ def _cancel_rq_job(job: Job) -> None:
 
 
 def round_jobs(round_id: int) -> list[Job]:
+    """The round's optimisations, newest first (scenario re-plans are on their
+    scenario's page)."""
     return list(
         db.session.scalars(
-            select(Job).where(Job.round_id == round_id).order_by(Job.id.desc())
+            select(Job)
+            .where(Job.round_id == round_id, Job.scenario_id.is_(None))
+            .order_by(Job.id.desc())
+        )
+    )
+
+
+def scenario_jobs(scenario_id: int) -> list[Job]:
+    """The scenario's re-plans, newest first."""
+    return list(
+        db.session.scalars(
+            select(Job).where(Job.scenario_id == scenario_id).order_by(Job.id.desc())
         )
     )

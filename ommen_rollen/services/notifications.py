@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..domain import RoundStatus
 from ..extensions import db
-from ..models import Employee, PlanningRound, User, WorkPlan
+from ..models import Employee, PlanningRound, Scenario, User, WorkPlan
 from ..templating import format_date
 from . import mail
 from .tokens import make_token
@@ -192,6 +192,43 @@ def werkplan_changed(
         key = f"changed:{plan.id}" + (f":{event}" if event else "")
         count += _send(plan.employee, message, key)
     return count
+
+
+def swap_proposed(swap: Scenario) -> bool:
+    """Tell the colleague that a swap waits for their answer."""
+    if swap.colleague is None or swap.proposer is None:
+        return False
+    message = Message(
+        f"{swap.proposer.name} stelt een ruil voor",
+        [
+            f"{swap.proposer.name} stelt voor: {swap.name.removeprefix('Ruil: ')}, "
+            f"vanaf {format_date(swap.valid_from)}. Bekijk het voorstel en neem "
+            "het aan of wijs het af.",
+        ],
+        link("swaps.swap", scenario_id=swap.id),
+        "Ruil bekijken",
+    )
+    return _send(swap.colleague, message, f"swap-proposed:{swap.id}")
+
+
+def swap_answered(swap: Scenario, accepted: bool) -> bool:
+    """Tell the proposer what the colleague answered."""
+    if swap.colleague is None or swap.proposer is None:
+        return False
+    if accepted:
+        subject = f"{swap.colleague.name} heeft uw ruil aangenomen"
+        text = (
+            f"{swap.colleague.name} heeft uw voorstel aangenomen. De "
+            "gemeentesecretaris keurt de ruil nog goed; daarna krijgt u een nieuw "
+            "werkplan om akkoord op te geven."
+        )
+    else:
+        subject = f"{swap.colleague.name} heeft uw ruil afgewezen"
+        text = f"{swap.colleague.name} heeft uw voorstel afgewezen."
+    message = Message(
+        subject, [text], link("swaps.swap", scenario_id=swap.id), "Ruil bekijken"
+    )
+    return _send(swap.proposer, message, f"swap-answered:{swap.id}")
 
 
 def werkplan_approved(plan: WorkPlan) -> bool:

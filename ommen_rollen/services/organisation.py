@@ -208,6 +208,8 @@ def save_role(
     by: User,
     role_id: int | None = None,
     version_id: str | int | None = None,
+    *,
+    commit: bool = True,
 ) -> Role:
     """Create (no id) or update a role with its eligibility and requirements.
 
@@ -311,7 +313,9 @@ def save_role(
     def set_requirements(saved: Role) -> dict[str, Any]:
         return sync_requirements(saved, levels)
 
-    saved: Role = store(Role, role, values, by, "role", after=set_requirements)
+    saved: Role = store(
+        Role, role, values, by, "role", after=set_requirements, commit=commit
+    )
     return saved
 
 

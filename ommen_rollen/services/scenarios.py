@@ -9,17 +9,25 @@ medewerker gets a new werkplan version valid from the scenario's date, with
 akkoord asked again of them only; every other werkplan stays approved and the
 replaced versions stay in the history with their dates.
 
-Only absences and contract changes can be published: a new role, a changed role
-or a new colleague is compared here but made in Beheer first (the scenario's new
-hire is nobody yet), so the werkplannen never name what the organisation lacks.
+Every kind of change can be published, in one transaction with the new
+werkplan versions: a new role is made in Beheer's way (with a code the
+secretaris can change there) and holds from the date, a removed role is made
+inactive until the day before, a resized role gets its new size, and a new
+hire becomes a medewerker with an account that has no password: no login until
+Beheer invites them or gives a first password.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..domain import (
@@ -29,12 +37,17 @@ from ..domain import (
     FteError,
     RoundStatus,
     format_fte,
+    format_hours,
     parse_fte,
 )
 from ..extensions import db
 from ..models import (
     Assignment,
+    Cluster,
+    Competence,
     Employee,
+    Job,
+    JobStatus,
     PlanningRound,
     Role,
     Scenario,
@@ -45,9 +58,10 @@ from ..models import (
 )
 from ..solver import InstanceError, check_plan
 from ..solver.replan import CHANGE_KINDS, change_errors, solve_from_plan
-from . import audit, mail, notifications
+from . import audit, jobs, mail, notifications, organisation, staff, validation
 from .base import ServiceError, stamp, utcnow
-from .hard_rules import HardRuleError, readable
+from .beheer import InvalidInput
+from .hard_rules import HardRuleError, plan_json_of, readable
 from .rounds import get_round
 from .solver_bridge import (
     approved_plans,
@@ -56,15 +70,13 @@ from .solver_bridge import (
     current_plans,
     employee_id_of,
     employee_key,
+    mark_job,
 )
 
 NAME_MAX = 120
+BUSY = "Dit scenario wordt doorgerekend; wacht tot dat klaar is."
 MAX_CHANGES = 20
-# A scenario is re-planned while the secretaris waits (the rings make it quick
-# when the change stays local); at most this long, or the app's solver limit.
-SCENARIO_TIME_LIMIT_S = 20.0
 HOURS_PER_FTE = 36
-PUBLISHABLE = ("absence", "contract")
 
 CHANGE_LABELS = {
     "absence": "afwezig (ziek, verlof, vertrek)",
@@ -164,6 +176,14 @@ def create_scenario(
 def _editable(scenario: Scenario) -> None:
     if scenario.status == ScenarioStatus.PUBLISHED:
         raise ServiceError("Dit scenario is al doorgevoerd en verandert niet meer.")
+    if scenario.is_swap:
+        raise ServiceError(
+            "Een ruil tussen collega's verandert hier niet en wordt niet "
+            "doorgerekend: de medewerkers stellen een nieuwe voor."
+        )
+    if jobs.scenario_in_progress(scenario.id):
+        db.session.commit()  # a dead job marked failed on the way stays so
+        raise ServiceError(BUSY)
 
 
 def _fte_units(text: str, label: str) -> int:
@@ -185,8 +205,12 @@ def build_change(
     name: str = "",
     base_function: str = "",
     ident: str = "",
+    cluster_id: int | None = None,
+    levels: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """A change in the solver's format from the form's fields (Dutch errors)."""
+    """A change in the solver's format from the form's fields (Dutch errors).
+    A new role needs its cluster; ``levels`` (competence id to level, empty
+    for none) are what a new role requires or what a new hire can."""
     if kind not in CHANGE_KINDS:
         raise ServiceError("Kies wat er verandert.")
     change: dict[str, Any] = {"kind": kind}
@@ -211,21 +235,44 @@ def build_change(
             raise ServiceError("Kies een rompfunctie.")
         units = _fte_units(fte, "Fte")
         number = format_fte(units).replace(",", ".")
+        named = _levels(levels or {})
         if kind == "hire":
             change["employee"] = {
                 "id": ident or "nieuw",
                 "name": label,
                 "fte": number,
                 "base_function": base_function,
+                "competences": named,
             }
         else:
+            cluster = db.session.get(Cluster, cluster_id) if cluster_id else None
+            if cluster is None:
+                raise ServiceError("Kies het cluster van de nieuwe rol.")
             change["role"] = {
                 "id": ident or "nieuw",
                 "name": label,
+                "cluster": cluster.name,
                 "fte": number,
                 "base_functions": [base_function],
+                "requires": named,
             }
     return change
+
+
+def _levels(levels: dict[int, str]) -> dict[str, int]:
+    """Competence id -> level text (empty: none) as competence name -> level."""
+    named: dict[str, int] = {}
+    for competence_id, text in levels.items():
+        if not (text or "").strip():
+            continue
+        competence = db.session.get(Competence, competence_id)
+        if competence is None or not competence.active:
+            raise ServiceError("Kies een bestaande competentie.")
+        try:
+            named[competence.name] = validation.level(text)
+        except validation.Invalid as exc:
+            raise ServiceError(f"{competence.name}: {exc}") from exc
+    return dict(sorted(named.items()))
 
 
 def add_change(scenario_id: int, change: dict[str, Any], by: User | None) -> Scenario:
@@ -312,50 +359,121 @@ def describe_change(change: dict[str, Any], instance: dict[str, Any]) -> str:
         new = change["role"]
         return (
             f"nieuwe rol {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
-            f"{'/'.join(new['base_functions'])})"
+            f"{'/'.join(new['base_functions'])}"
+            + (f", cluster {new['cluster']}" if new.get("cluster") else "")
+            + _levels_text(new.get("requires"), "vereist")
+            + ")"
         )
     new = change["employee"]
     return (
         f"nieuwe medewerker {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
-        f"{new['base_function']})"
+        f"{new['base_function']}" + _levels_text(new.get("competences"), "kan") + ")"
     )
+
+
+def _levels_text(levels: dict[str, int] | None, verb: str) -> str:
+    if not levels:
+        return ""
+    return f", {verb} " + ", ".join(f"{n} {lvl}" for n, lvl in levels.items())
 
 
 def _fte_text(value: Any) -> str:
     return format_fte(parse_fte(str(value)))
 
 
-def solve_scenario(
+def start_solve(
     scenario_id: int, by: User | None, *, time_limit_s: float | None = None
-) -> Scenario:
-    """Re-plan the scenario from the approved werkplannen (least disruption)."""
+) -> Job:
+    """Queue the re-plan of the scenario from the approved werkplannen (least
+    disruption) as a background job, like an optimisation; returns at once."""
     scenario = get_scenario(scenario_id)
     _editable(scenario)
     check_round_approved(scenario.round_id)
     if not scenario.changes:
         raise ServiceError("Voeg eerst een wijziging toe.")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    limit = float(time_limit_s or jobs.default_time_limit(app))
+    job = Job(kind="scenario", round_id=scenario.round_id, scenario_id=scenario.id)
+    return jobs.queue_job(
+        job,
+        {"time_limit_s": limit, "name": scenario.name},
+        by,
+        "scenario_solve_started",
+    )
+
+
+def latest_job(scenario_id: int) -> Job | None:
+    """The scenario's newest re-plan, checked for life (a job whose thread or
+    worker is gone is marked failed, which frees the scenario again)."""
+    found = jobs.scenario_jobs(scenario_id)
+    if not found:
+        return None
+    jobs.check_job(found[0])
+    return found[0]
+
+
+def run_scenario_job(
+    job_id: int, scenario_id: int, params: dict[str, Any], monitor: jobs.JobMonitor
+) -> None:
+    """The body of a scenario job (services/jobs.run_job): re-plan, then store
+    the plan on the scenario in one transaction with the job's end."""
+    scenario = get_scenario(scenario_id)
+    changes = [dict(c) for c in scenario.changes]
+    weight = scenario.disruption_weight
     instance, approved = _source(scenario.round_id)
     db.session.commit()  # end the read transaction before the solve
+    total = sum(parse_fte(str(r["fte"])) for r in instance["roles"])
+    reporter = jobs.ProgressReporter(
+        db.engine, job_id, {"params": params}, total, monitor
+    )
     try:
         target, plan = solve_from_plan(
             instance,
             approved,
-            changes=scenario.changes,
-            disruption_weight=scenario.disruption_weight,
-            time_limit_s=time_limit_s or _time_limit(),
+            changes=changes,
+            disruption_weight=weight,
+            time_limit_s=float(params["time_limit_s"]),
+            on_progress=reporter,
+            should_stop=reporter.should_stop,
         )
     except InstanceError as exc:
         raise ServiceError(
             "Dit scenario kan niet worden doorgerekend: " + "; ".join(exc.errors)
         ) from exc
-    scenario = get_scenario(scenario_id)
+    job = jobs.running_job(job_id)
+    if job is None:
+        return
     plan_json = plan.to_json()
+    job.progress = {**reporter.final, **jobs.final_progress(plan_json)}
+    db.session.refresh(scenario)
+    if scenario.status == ScenarioStatus.PUBLISHED:
+        mark_job(job, JobStatus.FAILED, "Dit scenario is intussen doorgevoerd.")
+        db.session.commit()
+        return
+    if scenario.changes != changes:
+        mark_job(
+            job,
+            JobStatus.FAILED,
+            "De wijzigingen van het scenario zijn veranderd tijdens het "
+            "doorrekenen; reken het opnieuw door.",
+        )
+        db.session.commit()
+        return
+    by = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    usable = plan.status in ("optimal", "feasible")
+    mark_job(job, JobStatus.CANCELLED if reporter.stop_asked else JobStatus.FINISHED)
+    if reporter.stop_asked and not usable:
+        db.session.commit()  # stopped before a plan: the scenario stays as it was
+        return
     scenario.approved_plan = approved
     scenario.instance = instance_json = _instance_json(target)
     scenario.plan = plan_json
-    usable = plan.status in ("optimal", "feasible")
     scenario.status = ScenarioStatus.SOLVED if usable else ScenarioStatus.FAILED
-    scenario.error = "" if usable else "; ".join(plan.errors) or plan.status
+    scenario.error = (
+        ""
+        if usable
+        else f"Geen bruikbaar plan gevonden ({plan.status}). " + "; ".join(plan.errors)
+    ).strip()
     stamp(scenario, by)
     audit.record(
         "scenario_solved",
@@ -370,14 +488,6 @@ def solve_scenario(
         roles=len(instance_json["roles"]),
     )
     db.session.commit()
-    return scenario
-
-
-def _time_limit() -> float:
-    from flask import current_app
-
-    configured = float(current_app.config.get("SOLVER_TIME_LIMIT_S", 30))
-    return min(configured, SCENARIO_TIME_LIMIT_S)
 
 
 def _instance_json(target: Any) -> dict[str, Any]:
@@ -454,6 +564,8 @@ class Comparison:
     missing_backups_before: int = 0
     missing_backups_after: int = 0
     violations: list[str] = field(default_factory=list)
+    # the approved werkplannen changed since it was re-planned (or proposed)
+    stale: bool = False
     publishable: bool = False
     not_publishable_reason: str = ""
 
@@ -487,6 +599,13 @@ def compare(scenario_id: int) -> Comparison:
     """Before (approved) and after (scenario) per medewerker and per role."""
     scenario = get_scenario(scenario_id)
     instance, approved = _source(scenario.round_id)
+    # a swap keeps the approved plan in the checker's form (services/swaps.py)
+    now = (
+        plan_json_of(approved_plans(scenario.round_id), instance)
+        if scenario.is_swap
+        else approved
+    )
+    stale = scenario.approved_plan is not None and scenario.approved_plan != now
     if scenario.approved_plan is not None:
         approved = scenario.approved_plan
     target = scenario.instance or instance
@@ -495,7 +614,9 @@ def compare(scenario_id: int) -> Comparison:
         "roles": [*instance["roles"], *target["roles"]],
     }
     result = Comparison(
-        scenario, changes=[describe_change(c, both) for c in scenario.changes]
+        scenario,
+        changes=[describe_change(c, both) for c in scenario.changes],
+        stale=stale,
     )
     if scenario.plan is None:
         return result
@@ -508,7 +629,7 @@ def compare(scenario_id: int) -> Comparison:
 
     def roles_of(held: dict[tuple[str, str], int], e: str) -> list[str]:
         return sorted(
-            f"{_role_name(role_by_id, original_roles, r)} ({_hours(u):g} uur)"
+            f"{_role_name(role_by_id, original_roles, r)} ({format_hours(u)} uur)"
             for (who, r), u in held.items()
             if who == e
         )
@@ -585,14 +706,25 @@ def _role_name(
 def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
     if scenario.status == ScenarioStatus.PUBLISHED:
         return False, "Dit scenario is al doorgevoerd."
+    if scenario.status == ScenarioStatus.PROPOSED:
+        return False, "De collega heeft nog niet op deze ruil geantwoord."
+    if scenario.status == ScenarioStatus.DECLINED:
+        return False, "De collega heeft deze ruil afgewezen."
     if scenario.status != ScenarioStatus.SOLVED:
         return False, "Reken het scenario eerst door."
-    if any(c.get("kind") not in PUBLISHABLE for c in scenario.changes):
+    if result.stale and scenario.is_swap:
         return False, (
-            "Een nieuwe rol, een gewijzigde rol of een nieuwe medewerker is hier om "
-            "te vergelijken: leg die eerst vast in Beheer en maak dan een scenario "
-            "met alleen afwezigheid of contractwijzigingen om door te voeren."
+            "De goedgekeurde werkplannen zijn veranderd sinds deze ruil is "
+            "voorgesteld; de medewerkers stellen hem zo nodig opnieuw voor."
         )
+    if result.stale:
+        return False, (
+            "De goedgekeurde werkplannen zijn veranderd sinds dit scenario is "
+            "doorgerekend (een ander scenario of een ruil is doorgevoerd): reken "
+            "het opnieuw door."
+        )
+    if jobs.scenario_in_progress(scenario.id):
+        return False, BUSY
     if result.violations:
         return False, "Het plan van dit scenario overtreedt een harde regel."
     return True, ""
@@ -609,10 +741,20 @@ def _assignment_key(a: Assignment) -> tuple[int, str, int]:
     )
 
 
-def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
+def publish_scenario(scenario_id: int, by: User) -> list[WorkPlan]:
     """New werkplan versions from the scenario's date for every medewerker whose
-    werkplan changes; akkoord is asked again of them only. Refused (nothing
-    changes) unless the independent checker accepts the scenario's plan."""
+    werkplan changes (and a first one for a new hire); akkoord is asked again of
+    them only. New, removed and resized roles and new hires are made in the same
+    transaction. Refused (nothing changes) unless the independent checker
+    accepts the scenario's plan."""
+    try:
+        return _publish(scenario_id, by)
+    except ServiceError:
+        db.session.rollback()
+        raise
+
+
+def _publish(scenario_id: int, by: User) -> list[WorkPlan]:
     scenario = get_scenario(scenario_id)
     check_round_approved(scenario.round_id)
     result = compare(scenario_id)
@@ -626,6 +768,12 @@ def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
     if not result.publishable:
         raise ServiceError(result.not_publishable_reason)
     assert scenario.plan is not None  # SOLVED has a plan
+    round_ = get_round(scenario.round_id, lock=True)
+    hired, codes = _organisation_changes(scenario, by)
+
+    def employee_of(key: str) -> int | None:
+        return hired.get(key) or employee_id_of(key)
+
     roles = {r.code: r.id for r in db.session.scalars(select(Role))}
     wanted: dict[int, list[Assignment]] = {}
     mentors: dict[str, str] = {}
@@ -633,24 +781,41 @@ def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
         if a.get("kind") == "learner" and a.get("mentor"):
             mentors[a["employee"] + "/" + a["role"]] = a["mentor"]
     for a in scenario.plan.get("assignments", []):
-        employee_id = employee_id_of(a["employee"])
-        if employee_id is None or a["role"] not in roles:
+        employee_id = employee_of(a["employee"])
+        code = codes.get(a["role"], a["role"])
+        if employee_id is None or code not in roles:
             continue
         kind = AssignmentKind(a.get("kind", "holder"))
         mentor = mentors.get(a["employee"] + "/" + a["role"])
         share = parse_fte(str(a["fte"])) if kind != AssignmentKind.BACKUP else 0
         wanted.setdefault(employee_id, []).append(
             Assignment(
-                role_id=roles[a["role"]],
+                role_id=roles[code],
                 kind=kind,
                 fte_units=share,
-                mentor_id=employee_id_of(mentor) if mentor else None,
+                mentor_id=employee_of(mentor) if mentor else None,
             )
         )
-    round_ = get_round(scenario.round_id, lock=True)
     made: list[WorkPlan] = []
     valid_until = scenario.valid_from - timedelta(days=1)
-    for plan in sorted(current_plans(scenario.round_id), key=lambda p: p.employee_id):
+    plans = current_plans(scenario.round_id)
+    proposal_id = plans[0].proposal_id if plans else None
+    for employee_id in sorted(hired.values()):
+        version = WorkPlan(
+            round_id=scenario.round_id,
+            employee_id=employee_id,
+            proposal_id=proposal_id,
+            version=1,
+            current=True,
+            status=WorkPlanStatus.PROPOSED,
+            valid_from=scenario.valid_from,
+            scenario_id=scenario.id,
+            assignments=wanted.get(employee_id, []),
+        )
+        stamp(version, by, new=True)
+        db.session.add(version)
+        made.append(version)
+    for plan in sorted(plans, key=lambda p: p.employee_id):
         new = wanted.get(plan.employee_id, [])
         if sorted(map(_assignment_key, plan.assignments)) == sorted(
             map(_assignment_key, new)
@@ -703,3 +868,157 @@ def publish_scenario(scenario_id: int, by: User | None) -> list[WorkPlan]:
     db.session.commit()
     mail.kick()
     return made
+
+
+def publish_effects(comparison: Comparison) -> list[str]:
+    """What publishing changes beyond the werkplannen, one Dutch line each
+    (for the confirmation page)."""
+    scenario = comparison.scenario
+    when = f"{scenario.valid_from:%d-%m-%Y}"
+    lines = []
+    for change, what in zip(scenario.changes, comparison.changes, strict=True):
+        kind = change.get("kind")
+        if kind == "add_role":
+            lines.append(
+                f"{what[0].upper()}{what[1:]}: komt in Beheer bij de rollen, geldig "
+                f"vanaf {when}; de code (S{scenario.id}-…) kunt u daar wijzigen."
+            )
+        elif kind == "remove_role":
+            lines.append(
+                f"{what[0].upper()}{what[1:]} vanaf {when}: de rol wordt inactief."
+            )
+        elif kind == "resize_role":
+            lines.append(f"{what[0].upper()}{what[1:]} vanaf {when}.")
+        elif kind == "hire":
+            lines.append(
+                f"{what[0].upper()}{what[1:]}: komt in Beheer bij de medewerkers met "
+                "een account zonder wachtwoord; inloggen kan pas als u hem of haar "
+                "in Beheer uitnodigt of een eerste wachtwoord geeft."
+            )
+    return lines
+
+
+def _organisation_changes(
+    scenario: Scenario, by: User
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Make what the scenario adds, removes or resizes, in Beheer's way and
+    flushed only (the publish commits or rolls back as a whole). Returns the
+    new hires (scenario key -> employee id) and new roles (scenario id ->
+    code)."""
+    hired: dict[str, int] = {}
+    codes: dict[str, str] = {}
+    clusters = {c.name: c.id for c in db.session.scalars(select(Cluster))}
+    competences = {c.name: c.id for c in db.session.scalars(select(Competence))}
+
+    def rows(levels: dict[str, int] | None) -> list[tuple[str | int, str | int]]:
+        return [
+            (competences[n], v) for n, v in (levels or {}).items() if n in competences
+        ]
+
+    for index, change in enumerate(scenario.changes, start=1):
+        kind = change.get("kind")
+        if kind == "add_role":
+            new = change["role"]
+            code = _free(f"S{scenario.id}-{index}", Role.code)  # changeable in Beheer
+            with _refused_as(f"nieuwe rol {new['name']}"):
+                role = organisation.save_role(
+                    organisation.RoleInput(
+                        code=code,
+                        name=new["name"],
+                        cluster_id=clusters.get(str(new.get("cluster"))),
+                        fte=_fte_text(new["fte"]),
+                        base_functions=list(new["base_functions"]),
+                        requirements=rows(new.get("requires")),
+                        backups_needed=int(new.get("backups", 1)),
+                    ),
+                    by,
+                    commit=False,
+                )
+            role.valid_from = scenario.valid_from
+            codes[str(new["id"])] = code
+        elif kind == "hire":
+            new = change["employee"]
+            username = _free(
+                _username_of(new["name"]), Employee.username, User.username
+            )
+            with _refused_as(f"nieuwe medewerker {new['name']}"):
+                employee, _ = staff.create_employee(
+                    staff.EmployeeInput(
+                        name=new["name"],
+                        username=username,
+                        contract=_fte_text(new["fte"]),
+                        base_function=new["base_function"],
+                        competences=rows(new.get("competences")),
+                    ),
+                    by,
+                    login=False,
+                    commit=False,
+                )
+            hired[str(new["id"])] = employee.id
+        elif kind in ("remove_role", "resize_role"):
+            _change_role(scenario, change, by)
+    return hired, codes
+
+
+def _change_role(scenario: Scenario, change: dict[str, Any], by: User) -> None:
+    """A role removed (inactive, valid until the day before the date) or
+    resized (from the date), with a Beheer audit entry."""
+    role = db.session.scalar(select(Role).where(Role.code == change["role"]))
+    if role is None:
+        raise ServiceError(f"De rol {change['role']} bestaat niet meer.")
+    after: dict[str, Any]
+    if change["kind"] == "remove_role":
+        until = scenario.valid_from - timedelta(days=1)
+        before: dict[str, Any] = {"active": role.active, "valid_until": None}
+        role.active, role.valid_until = False, until
+        after = {"active": False, "valid_until": until.isoformat()}
+    else:
+        units = parse_fte(str(change["fte"]))
+        before = {"fte_units": role.fte_units}
+        role.fte_units = units
+        if role.min_share_units is not None and role.min_share_units > units:
+            role.min_share_units = units
+        after = {"fte_units": units}
+    stamp(role, by)
+    db.session.flush()
+    audit.record(
+        "beheer.update",
+        by,
+        object_type="role",
+        object_id=role.id,
+        changes={k: [before.get(k), v] for k, v in after.items()},
+        scenario_id=scenario.id,
+        valid_from=scenario.valid_from.isoformat(),
+    )
+
+
+@contextmanager
+def _refused_as(what: str) -> Iterator[None]:
+    """A Beheer refusal of a new role or hire as one Dutch sentence."""
+    try:
+        yield
+    except InvalidInput as exc:
+        problems = "; ".join(m for ms in exc.errors.values() for m in ms)
+        raise ServiceError(
+            f"Doorvoeren geweigerd: {what} kan zo niet worden vastgelegd "
+            f"({problems}). Er is niets gewijzigd."
+        ) from exc
+
+
+def _username_of(name: str) -> str:
+    """A username from a name: lower-case ASCII words joined by dots."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    return ".".join(words)[:50].strip(".") or "medewerker"
+
+
+def _free(wanted: str, *columns: Any) -> str:
+    """``wanted``, or with -2, -3, ... while a column already holds it."""
+    candidate, number = wanted, 1
+    while any(
+        db.session.scalar(select(c).where(c == candidate).limit(1)) is not None
+        for c in columns
+    ):
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate

@@ -9,9 +9,10 @@ werkplannen, in one transaction. Ids in the instance: employees are ``m<id>``
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..domain import (
@@ -77,18 +78,20 @@ def _employees() -> list[Employee]:
     )
 
 
-def _roles() -> list[Role]:
+def _roles(ends_on: date | None = None) -> list[Role]:
+    """The active roles; with ``ends_on`` (a round's end) not those a scenario
+    added from a later date."""
+    query = select(Role).where(Role.active.is_(True))
+    if ends_on is not None:
+        query = query.where(or_(Role.valid_from.is_(None), Role.valid_from <= ends_on))
     return list(
         db.session.scalars(
-            select(Role)
-            .where(Role.active.is_(True))
-            .options(
+            query.options(
                 selectinload(Role.requirements).selectinload(
                     RoleRequirement.competence
                 ),
                 selectinload(Role.cluster),
-            )
-            .order_by(Role.code)
+            ).order_by(Role.code)
         )
     )
 
@@ -161,7 +164,7 @@ def build_instance(
     scenario re-plans them, starting from them: services/scenarios.py)."""
     round_ = get_round(round_id)
     employees = _employees()
-    roles = _roles()
+    roles = _roles(round_.ends_on)
     employee_ids = {e.id for e in employees}
     role_codes = {r.id: r.code for r in roles}
 

@@ -51,16 +51,24 @@ class EmployeeInput:
 
 
 def create_employee(
-    data: EmployeeInput, by: User, *, invite: bool = False
+    data: EmployeeInput,
+    by: User,
+    *,
+    invite: bool = False,
+    login: bool = True,
+    commit: bool = True,
 ) -> tuple[Employee, str | None]:
     """Create a medewerker and their account. With ``invite`` (an e-mail address
     and e-mail set up) the account has no password and the invitation link is
     queued in the same transaction; otherwise it gets a first password, returned
-    to be shown once (never stored in plain text)."""
+    to be shown once (never stored in plain text). Without ``login`` the account
+    has no password and nobody is invited yet: no login until beheer invites
+    them or sets a first password (a new hire from a scenario). Without
+    ``commit`` everything is flushed only (see beheer.store)."""
     values, levels = _checked(data, None)
     spil_cluster_id = values.pop("spil_cluster_id")
-    invite = invite and bool(values["email"])
-    password = None if invite else first_password()
+    invite = invite and bool(values["email"]) and login
+    password = None if invite or not login else first_password()
 
     def add_account(employee: Employee) -> dict[str, Any]:
         account = create_account(
@@ -77,7 +85,7 @@ def create_employee(
         return sync_competences(employee, levels)
 
     employee: Employee = store(
-        Employee, None, values, by, "employee", after=add_account
+        Employee, None, values, by, "employee", after=add_account, commit=commit
     )
     if invite:
         mail.kick()

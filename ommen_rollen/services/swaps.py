@@ -11,15 +11,19 @@ is the approved plan with the roles moved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..domain import FteError, parse_fte
+from sqlalchemy import or_, select
+
+from ..domain import AssignmentKind, FteError, RoundStatus, format_hours, parse_fte
 from ..extensions import db
-from ..models import Employee, Role, Scenario, ScenarioStatus, User
+from ..models import Employee, PlanningRound, Role, Scenario, ScenarioStatus, User
+from ..naming import name_key
 from ..solver import check_plan
 from ..solver.instance import fte_number
-from . import audit
+from . import audit, mail, notifications, validation
 from .base import ServiceError, stamp, utcnow
 from .hard_rules import HardRuleError, plan_json_of, readable
 from .rounds import get_round, today
@@ -110,12 +114,14 @@ def propose_swap(
     by: User | None,
     *,
     take_fte: str = "",
+    take_hours: str = "",
     give_role_id: int | None = None,
     valid_from: date | None = None,
 ) -> Scenario:
-    """The proposer takes (part of) a role from the colleague, and gives one of
-    their own in return when ``give_role_id`` is set. Refused as a whole, nothing
-    stored, when the result breaks a hard rule."""
+    """The proposer takes (part of) a role from the colleague (``take_fte`` or
+    ``take_hours`` a week; empty: all of it), and gives one of their own in
+    return when ``give_role_id`` is set. Refused as a whole, nothing stored,
+    when the result breaks a hard rule. The colleague gets a mail."""
     round_ = get_round(round_id)
     check_round_approved(round_id)
     proposer = db.session.get(Employee, proposer_id)
@@ -142,7 +148,16 @@ def propose_swap(
     if held <= 0:
         raise ServiceError(f"{colleague.name} is geen rolhouder van {take.name}.")
     units = held
-    if take_fte.strip():
+    if take_hours.strip():
+        too_many = (
+            f"hoogstens de {format_hours(held)} uur die {colleague.name} van "
+            f"{take.name} heeft."
+        )
+        try:
+            units = validation.hours_units(take_hours, maximum=held, too_large=too_many)
+        except validation.Invalid as exc:
+            raise ServiceError(f"Uren: {exc}") from exc
+    elif take_fte.strip():
         try:
             units = parse_fte(take_fte)
         except FteError as exc:
@@ -192,7 +207,9 @@ def propose_swap(
         round_id=round_id,
         name=scenario.name,
     )
+    notifications.swap_proposed(scenario)
     db.session.commit()
+    mail.kick()
     return scenario
 
 
@@ -207,15 +224,25 @@ def _answer(scenario_id: int, employee_id: int | None) -> Scenario:
 
 def accept_swap(scenario_id: int, employee_id: int | None, by: User | None) -> Scenario:
     """The colleague accepts; the checker judges the swap again against the
-    werkplannen as they are now, and the secretaris can publish it."""
+    organisation and werkplannen as they are now (refused with the reasons,
+    nothing changes), and the secretaris can publish it."""
     scenario = _answer(scenario_id, employee_id)
     check_round_approved(scenario.round_id)
+    instance = build_instance(scenario.round_id, freeze_approved=False)
     if scenario.approved_plan != plan_json_of(
-        approved_plans(scenario.round_id), scenario.instance or {}
+        approved_plans(scenario.round_id), instance
     ):
         raise ServiceError(
             "De werkplannen zijn veranderd sinds deze ruil is voorgesteld; stel hem "
             "opnieuw voor."
+        )
+    violations = check_plan(instance, scenario.plan or {})
+    if violations:
+        raise HardRuleError(
+            "Deze ruil kan niet (meer): hij overtreedt een harde regel. Er is niets "
+            "aangenomen.",
+            [readable(v, instance) for v in violations],
+            "Overleg met uw collega of de gemeentesecretaris.",
         )
     scenario.status = ScenarioStatus.SOLVED
     scenario.answered_at = utcnow()
@@ -228,7 +255,9 @@ def accept_swap(scenario_id: int, employee_id: int | None, by: User | None) -> S
         round_id=scenario.round_id,
         name=scenario.name,
     )
+    notifications.swap_answered(scenario, accepted=True)
     db.session.commit()
+    mail.kick()
     return scenario
 
 
@@ -247,5 +276,75 @@ def decline_swap(
         round_id=scenario.round_id,
         name=scenario.name,
     )
+    notifications.swap_answered(scenario, accepted=False)
     db.session.commit()
+    mail.kick()
     return scenario
+
+
+# --- for the pages ----------------------------------------------------------------
+
+
+def swap_round() -> PlanningRound | None:
+    """The round swaps are made in: the newest approved one."""
+    found: PlanningRound | None = db.session.scalar(
+        select(PlanningRound)
+        .where(PlanningRound.status == RoundStatus.APPROVED)
+        .order_by(PlanningRound.starts_on.desc())
+        .limit(1)
+    )
+    return found
+
+
+def swaps_of(employee_id: int) -> list[Scenario]:
+    """Swaps this medewerker proposed or was asked, newest first."""
+    return list(
+        db.session.scalars(
+            select(Scenario)
+            .where(
+                or_(
+                    Scenario.proposer_id == employee_id,
+                    Scenario.colleague_id == employee_id,
+                )
+            )
+            .order_by(Scenario.id.desc())
+        )
+    )
+
+
+def own_swap(scenario_id: int, employee_id: int | None) -> Scenario:
+    """A swap this medewerker proposed or was asked; else a ServiceError."""
+    scenario = get_scenario(scenario_id)
+    if not scenario.is_swap or employee_id not in (
+        scenario.proposer_id,
+        scenario.colleague_id,
+    ):
+        raise ServiceError("Deze ruil is niet van u.")
+    return scenario
+
+
+@dataclass
+class SwapChoices:
+    """What the proposal form offers: colleagues who hold roles in the approved
+    werkplannen, the roles they hold, the roles the medewerker holds."""
+
+    colleagues: list[tuple[int, str]]
+    roles: list[tuple[int, str]]
+    mine: list[tuple[int, str]]
+
+
+def swap_choices(round_id: int, employee_id: int) -> SwapChoices:
+    held = [
+        (plan.employee, a.role)
+        for plan in approved_plans(round_id)
+        for a in plan.assignments
+        if a.kind == AssignmentKind.HOLDER
+    ]
+    others = {e.id: e.name for e, _ in held if e.id != employee_id and e.active}
+    roles = {r.id: f"{r.name} ({e.name})" for e, r in held if e.id != employee_id}
+    mine = {r.id: r.name for e, r in held if e.id == employee_id}
+    return SwapChoices(
+        colleagues=sorted(others.items(), key=lambda i: name_key(i[1])),
+        roles=sorted(roles.items(), key=lambda i: i[1]),
+        mine=sorted(mine.items(), key=lambda i: i[1]),
+    )

@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = [
     "medewerker",
     "planning",
     "scenarios",
+    "swaps",
     "privacy",
 ]
 

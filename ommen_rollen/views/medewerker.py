@@ -17,6 +17,7 @@ from ..services import approval, preferences, rounds, scenarios
 from ..services.base import ServiceError
 from ..services.review import werkplan_view
 from .access import access
+from .form_values import row_id
 
 bp = Blueprint("medewerker", __name__, url_prefix="/mijn")
 
@@ -28,16 +29,8 @@ def _me() -> Employee:
     return employee
 
 
-def _row_id(text: str) -> int | None:
-    """A submitted row id, or None when it cannot be one (not plain digits, or
-    too large for an id column)."""
-    if text.isascii() and text.isdigit() and len(text) <= 9:
-        return int(text)
-    return None
-
-
 def _filters() -> tuple[int | None, str]:
-    cluster_id = _row_id(request.args.get("cluster", ""))
+    cluster_id = row_id(request.args.get("cluster", ""))
     return cluster_id, request.args.get("q", "")[:100]
 
 
@@ -86,7 +79,7 @@ def voorkeuren() -> str | Response:
             abort(404)
         choices: dict[int, tuple[str, str]] = {}
         for raw in request.form.getlist("role_id"):
-            role_id = _row_id(raw)
+            role_id = row_id(raw)
             if role_id is None:
                 flash("Het formulier is ongeldig.", "error")
                 return redirect(url_for(".voorkeuren"))

@@ -303,13 +303,18 @@ def job_progress(job_id: int) -> str:
 @bp.route("/taken/<int:job_id>/annuleren", methods=["POST"])
 @access("secretary")
 def cancel_job(job_id: int) -> Response:
-    """Stop a run; the best plan found so far is kept as a proposal."""
-    _job(job_id)
+    """Stop a run; the best plan found so far is kept as a proposal (a
+    scenario's re-plan keeps it on the scenario, whose page it returns to)."""
+    job = _job(job_id)
     _attempt(
         lambda: jobs.request_cancel(job_id, current_user),
-        "De optimalisatie wordt gestopt.",
+        "Het doorrekenen wordt gestopt."
+        if job.scenario_id
+        else "De optimalisatie wordt gestopt.",
         "info",
     )
+    if job.scenario_id:
+        return redirect(url_for("scenarios.scenario", scenario_id=job.scenario_id))
     return redirect(url_for(".job_detail", job_id=job_id))
 
 

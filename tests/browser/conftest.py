@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,10 @@ SOLVER_TIME_LIMIT_S = 8
 
 
 @contextmanager
-def demo_server(directory: Path) -> Iterator[LiveServer]:
-    """The demo organisation on a fresh SQLite file, CSRF and all, on a free port.
+def demo_server(directory: Path, *, today: date | None = None) -> Iterator[LiveServer]:
+    """The demo organisation on a fresh SQLite file, CSRF and all, on a free port;
+    as it stands on ``today`` (default: the real date; load_demo's rounds are
+    the half years around it).
 
     Optimisations run for real: with no REDIS_URL in the configuration (a test
     configuration skips the environment) the job back end is the in-process
@@ -69,7 +72,7 @@ def demo_server(directory: Path) -> Iterator[LiveServer]:
     assert jobs.backend(app) == "thread"
     with app.app_context():
         upgrade()
-        load_demo()
+        load_demo(today=today)
     with LiveServer(app) as server:
         yield server
     with app.app_context():

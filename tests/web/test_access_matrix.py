@@ -113,11 +113,15 @@ def world(
 
     from ommen_rollen.models import Scenario
 
+    # a swap another medewerker proposed to the medewerker (their own to see)
     scenario = Scenario(
         round_id=planning_round.id,
         name="matrix",
         valid_from=date(2027, 3, 1),
         changes=[],
+        status="proposed",
+        proposer_id=employee.id,
+        colleague_id=users["medewerker"].employee_id,
     )
     db.session.add_all([job, pin, plan, scenario])
     db.session.commit()
@@ -273,8 +277,29 @@ ACCOUNT_ROUTES = {
 }
 
 
-def test_the_account_routes_declare_their_levels(app: Flask) -> None:
+# Scenarios and swaps (issue 17): the secretaris makes, re-plans and publishes
+# scenarios and publishes swaps; a medewerker proposes, accepts or declines
+# swaps on their own pages (another's swap is 404 for them: test_swap_pages).
+SCENARIO_ROUTES = {
+    ("scenarios.round_scenarios", "GET"): "secretary",
+    ("scenarios.scenario", "GET"): "secretary",
+    ("scenarios.solve", "POST"): "secretary",
+    ("scenarios.progress", "GET"): "secretary",
+    ("scenarios.publish", "GET"): "secretary",
+    ("scenarios.publish", "POST"): "secretary",
+    ("swaps.index", "GET"): "employee",
+    ("swaps.index", "POST"): "employee",
+    ("swaps.swap", "GET"): "employee",
+    ("swaps.accept", "POST"): "employee",
+    ("swaps.decline", "POST"): "employee",
+}
+
+
+@pytest.mark.parametrize("declared", [ACCOUNT_ROUTES, SCENARIO_ROUTES])
+def test_these_routes_declare_their_levels(
+    app: Flask, declared: dict[tuple[str, str], str]
+) -> None:
     routes = {(endpoint, method) for endpoint, method, _rule in all_routes(app)}
-    assert set(ACCOUNT_ROUTES) <= routes
-    for (endpoint, _method), level in ACCOUNT_ROUTES.items():
+    assert set(declared) <= routes
+    for (endpoint, _method), level in declared.items():
         assert app.view_functions[endpoint].access_level == level, endpoint

@@ -209,6 +209,11 @@ def _details(
             1,
             {"round_id": round_id, "name": "Anouk weg", "change": "Anouk afwezig"},
         ),
+        "scenario_solve_started": (
+            "job",
+            1,
+            {"round_id": round_id, "name": "Anouk weg", "time_limit_s": 20},
+        ),
         "scenario_solved": (
             "scenario",
             1,

@@ -38,6 +38,18 @@ from tests.conftest import REDIS_URL_ENV, require_service
 from tests.web.conftest import Org, open_round_for, proposed_round
 
 
+def work_the_queue(app: Any) -> None:
+    """One job waits on the RQ queue: a worker in this process runs it."""
+    from rq import SimpleWorker
+
+    queue = jobs.rq_queue(app)
+    assert queue.count == 1
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        queue.delete(delete_jobs=True)
+
+
 def closed_round(org: Org) -> Any:
     round_ = open_round_for(org)
     rounds.close_round(round_.id, org.secretary)
@@ -248,8 +260,6 @@ def test_a_medewerker_cannot_start_or_cancel_a_run(
 def test_with_redis_the_job_runs_on_the_rq_queue_in_a_worker(
     org: Org, app: Any, monkeypatch: Any
 ) -> None:
-    from rq import SimpleWorker
-
     redis_url = require_service("Redis", REDIS_URL_ENV)
     round_ = closed_round(org)
     assert round_.status == RoundStatus.CLOSED
@@ -259,12 +269,7 @@ def test_with_redis_the_job_runs_on_the_rq_queue_in_a_worker(
     job_id = job.id
     assert job.status == JobStatus.QUEUED
     assert job_id not in jobs._threads  # not on a thread
-    queue = jobs.rq_queue(app)
-    assert queue.count == 1
-    try:
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-    finally:
-        queue.delete(delete_jobs=True)
+    work_the_queue(app)
     done = fresh(job_id)
     assert done.status == JobStatus.FINISHED, done.error
     assert done.proposal_id is not None

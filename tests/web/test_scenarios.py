@@ -15,13 +15,20 @@ from ommen_rollen.domain import RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     AuditEntry,
+    Competence,
+    Employee,
+    Job,
+    JobStatus,
     OutgoingMail,
     PlanningRound,
+    Role,
     Scenario,
     ScenarioStatus,
+    User,
+    WorkPlan,
     WorkPlanStatus,
 )
-from ommen_rollen.services import approval, scenarios
+from ommen_rollen.services import approval, jobs, scenarios, staff
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
 from tests.web.conftest import (
@@ -30,6 +37,7 @@ from tests.web.conftest import (
     current,
     proposed_round,
     roles_of,
+    snapshot,
 )
 
 MARCH = date(2027, 3, 1)
@@ -41,7 +49,19 @@ def scenario_with(
     scenario = scenarios.create_scenario(round_.id, name, MARCH, org.secretary)
     for change in changes:
         scenarios.add_change(scenario.id, change, org.secretary)
-    return scenarios.solve_scenario(scenario.id, org.secretary, time_limit_s=5)
+    return solved(scenario.id, org)
+
+
+def solved(scenario_id: int, org: Org) -> Scenario:
+    """Start the re-plan job (thread back end) and wait for its end."""
+    job = scenarios.start_solve(scenario_id, org.secretary, time_limit_s=5)
+    assert jobs.wait_for_thread(job.id, 60)
+    db.session.expire_all()
+    finished = db.session.get(Job, job.id)
+    assert finished is not None and finished.status == JobStatus.FINISHED, (
+        finished and finished.error
+    )
+    return scenarios.get_scenario(scenario_id)
 
 
 def absence(org: Org, name: str) -> dict[str, Any]:
@@ -144,51 +164,161 @@ def test_a_lower_contract_moves_only_what_no_longer_fits(
     assert comparison.publishable
 
 
-@pytest.mark.parametrize(
-    ("kind", "fields", "line"),
-    [
-        ("remove_role", {"role": "r03"}, "rol Beleid economie vervalt"),
-        (
-            "resize_role",
-            {"role": "r03", "fte": "0,4"},
-            "rol Beleid economie naar 0,4 fte",
-        ),
-        (
-            "add_role",
-            {"name": "Omgevingswet", "fte": "0,3", "base_function": "C"},
-            "nieuwe rol Omgevingswet (0,3 fte, rompfunctie C)",
-        ),
-        (
-            "hire",
-            {"name": "Nieuwe collega", "fte": "0,5", "base_function": "B"},
-            "nieuwe medewerker Nieuwe collega (0,5 fte, rompfunctie B)",
-        ),
-    ],
-)
-def test_role_and_hire_changes_are_compared_but_made_in_beheer_first(
-    org: Org, approved: PlanningRound, kind: str, fields: dict[str, str], line: str
+def new_role(org: Org, **fields: Any) -> dict[str, Any]:
+    """Omgevingswet, 0,3 fte, rompfunctie C, in Carla's cluster."""
+    return scenarios.build_change(
+        "add_role",
+        name="Omgevingswet",
+        fte="0,3",
+        base_function="C",
+        cluster_id=org.roles["r03"].cluster_id,
+        **fields,
+    )
+
+
+def publish_and_approve(org: Org, scenario: Scenario) -> list[Any]:
+    """Publish, let everyone affected agree, approve all: the round is approved
+    again, which runs the checker on the werkplannen as they now are."""
+    made = scenarios.publish_scenario(scenario.id, org.secretary)
+    for plan in made:
+        approval.agree(plan.id, plan.employee_id, None)
+    approval.approve_all(
+        scenario.round_id, org.secretary, all_listed=True, reason="Besproken."
+    )
+    assert scenario.round.status == RoundStatus.APPROVED
+    return made
+
+
+def test_a_new_role_is_made_from_the_date_and_held_by_the_new_versions(
+    org: Org, approved: PlanningRound
 ) -> None:
-    if "role" in fields:
-        fields = fields | {"role_id": org.roles[fields.pop("role")].id}
-    scenario = scenario_with(org, approved, scenarios.build_change(kind, **fields))
+    regie = db.session.scalars(select(Competence)).one()
+    scenario = scenario_with(org, approved, new_role(org, levels={regie.id: ""}))
     comparison = scenarios.compare(scenario.id)
-    assert comparison.changes == [line]
-    assert scenario.status == ScenarioStatus.SOLVED
-    assert comparison.violations == []
-    assert not comparison.publishable
-    assert "Beheer" in comparison.not_publishable_reason
-    with pytest.raises(ServiceError, match="Beheer"):
+    assert comparison.changes == [
+        "nieuwe rol Omgevingswet (0,3 fte, rompfunctie C, cluster Beleid en "
+        "Ontwikkeling)"
+    ]
+    assert comparison.publishable
+    effects = scenarios.publish_effects(comparison)
+    assert "geldig vanaf 01-03-2027" in effects[0] and "Beheer" in effects[0]
+    made = publish_and_approve(org, scenario)
+    role = db.session.scalars(select(Role).where(Role.name == "Omgevingswet")).one()
+    assert role.code == f"S{scenario.id}-1" and role.active
+    assert role.valid_from == MARCH and role.fte_units == 3_000
+    assert role.cluster.name == "Beleid en Ontwikkeling"
+    assert [p.employee.name for p in made] == ["Carla Smit"]
+    assert (role.code, "holder", 3_000) in roles_of(current(org, "carla"))
+    assert current(org, "carla").valid_from == MARCH
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "beheer.create", AuditEntry.object_id == role.id
+        )
+    ).one()
+    assert entry.object_type == "role"
+
+
+def test_a_removed_role_ends_the_day_before_and_leaves_every_werkplan(
+    org: Org, approved: PlanningRound
+) -> None:
+    r03 = org.roles["r03"]
+    change = scenarios.build_change("remove_role", role_id=r03.id)
+    scenario = scenario_with(org, approved, change)
+    made = publish_and_approve(org, scenario)
+    assert r03.active is False and r03.valid_until == MARCH - timedelta(days=1)
+    assert {p.employee.name for p in made} >= {"Dirk Mulder", "Carla Smit"}
+    for name in org.employees:
+        assert all(code != "r03" for code, _, _ in roles_of(current(org, name)))
+    old_dirk = next(
+        p
+        for p in db.session.scalars(select(WorkPlan))
+        if p.employee_id == org.employees["dirk"].id and not p.current
+    )
+    assert ("r03", "holder", 3_000) in roles_of(old_dirk)  # the history keeps it
+    assert old_dirk.valid_until == MARCH - timedelta(days=1)
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "beheer.update", AuditEntry.object_id == r03.id
+        )
+    ).one()
+    assert entry.details["changes"]["active"] == [True, False]
+
+
+def test_a_resized_role_gets_its_new_size_and_the_holder_the_new_share(
+    org: Org, approved: PlanningRound
+) -> None:
+    r03 = org.roles["r03"]
+    change = scenarios.build_change("resize_role", role_id=r03.id, fte="0,4")
+    scenario = scenario_with(org, approved, change)
+    assert scenarios.compare(scenario.id).changes == [
+        "rol Beleid economie naar 0,4 fte"
+    ]
+    publish_and_approve(org, scenario)
+    assert r03.fte_units == 4_000
+    held = sum(
+        units
+        for name in org.employees
+        for code, kind, units in roles_of(current(org, name))
+        if code == "r03" and kind == "holder"
+    )
+    assert held == 4_000
+
+
+def test_a_new_hire_becomes_a_medewerker_without_a_login_and_gets_a_werkplan(
+    org: Org, approved: PlanningRound
+) -> None:
+    regie = db.session.scalars(select(Competence)).one()
+    anouk_away = absence(org, "anouk")
+    hire = scenarios.build_change(
+        "hire",
+        name="Eva Groen",
+        fte="0,5",
+        base_function="B",
+        levels={regie.id: "2"},
+    )
+    scenario = scenario_with(org, approved, anouk_away, hire)
+    comparison = scenarios.compare(scenario.id)
+    assert comparison.changes[1] == (
+        "nieuwe medewerker Eva Groen (0,5 fte, rompfunctie B, kan regievoering 2)"
+    )
+    assert comparison.publishable
+    made = publish_and_approve(org, scenario)
+    eva = db.session.scalars(select(Employee).where(Employee.name == "Eva Groen")).one()
+    assert eva.active and eva.contract_units == 5_000 and eva.username == "eva.groen"
+    assert {c.competence.name: c.level for c in eva.competences} == {"regievoering": 2}
+    account = db.session.scalars(select(User).where(User.employee_id == eva.id)).one()
+    assert not account.has_password  # no login until invited
+    plan = next(p for p in made if p.employee_id == eva.id)
+    assert plan.version == 1 and plan.valid_from == MARCH and plan.current
+    assert roles_of(plan)  # she takes on work
+    assert current(org, "anouk").valid_from == MARCH
+
+
+def test_a_hire_that_beheer_refuses_changes_nothing(
+    org: Org, approved: PlanningRound, monkeypatch: Any
+) -> None:
+    hire = scenarios.build_change(
+        "hire", name="Eva Groen", fte="0,5", base_function="B"
+    )
+    scenario = scenario_with(org, approved, hire)
+    before = snapshot()
+    monkeypatch.setattr(
+        staff,
+        "_check_username_free",
+        lambda check, *_: check.errors.setdefault("username", []).append(
+            "Deze gebruikersnaam is al in gebruik."
+        ),
+    )
+    with pytest.raises(ServiceError, match="nieuwe medewerker Eva Groen kan zo niet"):
         scenarios.publish_scenario(scenario.id, org.secretary)
-    assert approved.status == RoundStatus.APPROVED
+    assert snapshot() == before
+    assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.SOLVED
 
 
 def test_a_new_role_goes_to_one_person_and_the_rest_stays(
     org: Org, approved: PlanningRound
 ) -> None:
-    change = scenarios.build_change(
-        "add_role", name="Omgevingswet", fte="0,3", base_function="C"
-    )
-    comparison = scenarios.compare(scenario_with(org, approved, change).id)
+    comparison = scenarios.compare(scenario_with(org, approved, new_role(org)).id)
     assert [p.name for p in comparison.changed_people if p.holder_changed] == [
         "Carla Smit"
     ]
@@ -205,8 +335,24 @@ def test_a_bad_change_is_refused_and_changes_nothing(
     with pytest.raises(ServiceError, match="Kies een medewerker"):
         scenarios.build_change("absence", employee_id=None)
     with pytest.raises(ServiceError, match="Voeg eerst een wijziging toe"):
-        scenarios.solve_scenario(scenario.id, org.secretary)
+        scenarios.start_solve(scenario.id, org.secretary)
     assert scenarios.get_scenario(scenario.id).changes == []
+
+
+def test_a_scenario_solved_before_another_was_published_must_be_solved_again(
+    org: Org, approved: PlanningRound
+) -> None:
+    first = scenario_with(org, approved, absence(org, "anouk"), name="Anouk weg")
+    second = scenario_with(org, approved, absence(org, "carla"), name="Carla weg")
+    assert scenarios.compare(second.id).publishable
+    publish_and_approve(org, first)
+    comparison = scenarios.compare(second.id)
+    assert comparison.stale and not comparison.publishable
+    assert "reken het opnieuw door" in comparison.not_publishable_reason
+    with pytest.raises(ServiceError, match="veranderd sinds dit scenario"):
+        scenarios.publish_scenario(second.id, org.secretary)
+    again = solved(second.id, org)  # from the werkplannen as they are now
+    assert scenarios.compare(again.id).publishable
 
 
 def test_publishing_refuses_a_plan_the_checker_rejects(
@@ -254,7 +400,15 @@ def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_se
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Kies een medewerker." in bad
-    client.post(f"/planning/scenarios/{scenario.id}/doorrekenen")
+    started = client.post(
+        f"/planning/scenarios/{scenario.id}/doorrekenen", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "wordt doorgerekend" in started
+    job = db.session.scalars(select(Job).where(Job.scenario_id == scenario.id)).one()
+    assert jobs.wait_for_thread(job.id, 60)
+    db.session.expire_all()
+    done = client.get(f"/planning/scenarios/{scenario.id}/voortgang")
+    assert done.headers["HX-Refresh"] == "true"  # the page reloads with the result
     page = client.get(f"/planning/scenarios/{scenario.id}").get_data(as_text=True)
     assert "Anouk de Vries afwezig" in page
     assert "Regie ICT (18 uur)" in page and "Bram Jansen" in page

@@ -51,7 +51,7 @@ def test_taking_over_part_of_a_role_accepted_and_published(
     comparison = scenarios.compare(swap.id)
     assert comparison.violations == [] and not comparison.publishable
     bram = next(p for p in comparison.people if p.name == "Bram Jansen")
-    assert "Regie ICT (7.2 uur)" in bram.after  # 0,2 fte of 36 hours
+    assert "Regie ICT (7,2 uur)" in bram.after  # 0,2 fte of 36 hours
     assert "Regie ICT" not in bram.backups_after  # no backup of his own role
     assert comparison.missing_backups_after == comparison.missing_backups_before + 1
     with pytest.raises(ServiceError, match="niet aan u voorgesteld"):
@@ -81,7 +81,7 @@ def test_swapping_roles_moves_both_whole_shares(
     assert swap.status == ScenarioStatus.DECLINED
     with pytest.raises(ServiceError, match="al geantwoord"):
         swaps.accept_swap(swap.id, org.employees["anouk"].id, org.users["anouk"])
-    with pytest.raises(ServiceError, match="Reken het scenario eerst door"):
+    with pytest.raises(ServiceError, match="heeft deze ruil afgewezen"):
         scenarios.publish_scenario(swap.id, org.secretary)
 
 

@@ -1,6 +1,8 @@
-"""Fuzz targets for the medewerker pages: preferences, akkoord, comments."""
+"""Fuzz targets for the medewerker pages: preferences, akkoord, comments, swaps."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from hypothesis import strategies as st
 
@@ -97,3 +99,65 @@ def _opmerking(w: World) -> st.SearchStrategy[Post]:
         st.fixed_dictionaries({"comment": nasty_text()}),
     )
     return st.one_of(own, others)
+
+
+# --- swaps ------------------------------------------------------------------------
+
+
+def _not_hours(text: str) -> bool:
+    """Text that is no positive number of hours (so the proposal is refused)."""
+    try:
+        return not float(text.replace(",", ".")) > 0
+    except ValueError:
+        return True
+
+
+def _not_a_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return bool(text.strip())
+    return False
+
+
+@target("swaps.index")
+def _propose_swap(w: World) -> st.SearchStrategy[Post]:
+    # Anouk proposes in the approved round: each example carries one poison
+    # (a colleague that is nobody or herself, hours or a date that are none).
+    roles = (w.ids["role"], w.ids["role2"], w.ids["inactive_role"])
+
+    @st.composite
+    def data(draw: st.DrawFn) -> dict[str, str]:
+        form = {
+            "colleague_id": draw(some_id(w.ids["bram"])),
+            "role_id": draw(some_id(*roles)),
+            "hours": draw(st.one_of(st.just(""), nasty_text())),
+            "give_role_id": draw(st.one_of(st.just(""), some_id(*roles))),
+            "valid_from": draw(st.one_of(st.just(""), nasty_text())),
+        }
+        poison = draw(
+            st.one_of(
+                unknown_id().map(lambda i: {"colleague_id": i}),
+                st.just({"colleague_id": str(w.ids["anouk"])}),
+                nasty_text()
+                .filter(_not_hours)
+                .map(lambda h: {"colleague_id": str(w.ids["bram"]), "hours": h}),
+                nasty_text().filter(_not_a_date).map(lambda d: {"valid_from": d}),
+            )
+        )
+        return form | poison
+
+    return _posts("medewerker", st.just("/mijn/ruilen/"), data())
+
+
+@target("swaps.accept")
+def _accept_swap(w: World) -> st.SearchStrategy[Post]:
+    # no swap was proposed to Anouk: every id names nothing of hers
+    urls = url_id().map(lambda i: f"/mijn/ruilen/{i}/aannemen")
+    return _posts("medewerker", urls, _junk())
+
+
+@target("swaps.decline")
+def _decline_swap(w: World) -> st.SearchStrategy[Post]:
+    urls = url_id().map(lambda i: f"/mijn/ruilen/{i}/afwijzen")
+    return _posts("medewerker", urls, _junk())
