@@ -99,6 +99,7 @@ def measure(
         "absent_roles_changed": len(changed_roles & absent_roles),
         "other_roles_changed": len(changed_roles - absent_roles),
         "uncovered_fte": plan.metrics["uncovered_fte"],
+        "uncovered_critical_fte": plan.metrics["uncovered_critical_fte"],
         "missing_backups": plan.metrics["missing_backups"],
         "checker": "ok" if not violations else f"{len(violations)} violations",
     }
@@ -118,6 +119,7 @@ COLUMNS = (
     ("absent_roles_changed", "their roles changed"),
     ("other_roles_changed", "other roles changed"),
     ("uncovered_fte", "uncovered fte"),
+    ("uncovered_critical_fte", "of which critical"),
     ("missing_backups", "missing backups"),
     ("checker", "checker"),
 )

@@ -48,10 +48,10 @@ class Near:
 
 @dataclass
 class NearResult:
-    plan: Candidate | None  # the plan of the first ring that has one within bounds
+    plan: Candidate | None  # the plan of the first ring that has one within limits
     ring: int | None  # the size of that ring
     rings_tried: int
-    start: Candidate | None = None  # without such a ring: a start for everyone
+    impossible: frozenset[str] | None = None  # the largest ring proven to have none
 
 
 def previous_plan(facts: Facts) -> Candidate:
@@ -88,52 +88,98 @@ def _held_variables(
     return result
 
 
-def allowed(near: Near, bounds: Bounds) -> tuple[int, int, int]:
-    """(uncovered critical, uncovered, missing) a ring's plan may have: what ``near``
-    allows or what no plan can avoid, whichever is more; critical work no more
-    than no plan can avoid."""
-    return (
+@dataclass(frozen=True)
+class Limits:
+    """The shortfall a ring's plan may have (hard bounds in its model)."""
+
+    uncovered_critical: int
+    uncovered: int  # all roles
+    missing_critical: int
+    missing: int  # all roles
+
+
+def allowed(near: Near, bounds: Bounds) -> Limits:
+    """What ``near`` allows or what no plan can avoid, whichever is more; critical
+    work left uncovered no more than no plan can avoid."""
+    missing = max(near.missing_ok, bounds.missing)
+    return Limits(
         bounds.uncovered_critical,
         max(near.uncovered_ok, bounds.uncovered),
-        max(near.missing_ok, bounds.missing),
+        missing,
+        missing,
     )
 
 
-def search_near(facts: Facts, runner: Runner, near: Near, bounds: Bounds) -> NearResult:
-    """The rings of ``near`` in turn until one has a plan within ``allowed`` (see
-    the module docstring); every ring starts from the previous plan. When none
-    has, the largest ring proven to have none gets the least shortfall it can
-    reach, as a start for the search over everyone (``NearResult.start``)."""
+def reached(facts: Facts, plan: Candidate) -> Limits:
+    """``plan``'s own shortfall as limits: a ring's plan no worse in any component."""
+    uc, uo, mc, mo = plan.shortfall(facts)
+    return Limits(uc, uc + uo, mc, mc + mo)
+
+
+def search_near(
+    facts: Facts, runner: Runner, rings: Sequence[frozenset[str]], limits: Limits
+) -> NearResult:
+    """``rings`` in turn (smallest first) until one has a plan within ``limits``,
+    the soft terms minimised (see the module docstring); every ring starts from
+    the previous plan. ``NearResult.impossible`` is the largest ring proven to
+    have none."""
     previous = previous_plan(facts)
     s = build_plan_model(facts)
     hint_plan(s, previous)
     kept = _held_variables(s, previous)
     sf = s.shortfall()
-    critical, uncovered, missing = allowed(near, bounds)
     within = s.model.clone()
-    within.add(sf.uncovered_critical <= critical)
-    within.add(sf.uncovered_critical + sf.uncovered_other <= uncovered)
-    within.add(sf.missing_critical + sf.missing_other <= missing)
+    within.add(sf.uncovered_critical <= limits.uncovered_critical)
+    within.add(sf.uncovered_critical + sf.uncovered_other <= limits.uncovered)
+    within.add(sf.missing_critical <= limits.missing_critical)
+    within.add(sf.missing_critical + sf.missing_other <= limits.missing)
     within.minimize(s.soft_objective())
     tried = 0
-    impossible: frozenset[str] | None = None  # the largest ring proven to have none
-    for ring in near.rings:
+    impossible: frozenset[str] | None = None
+    for ring in rings:
         if runner.cancelled or runner.out_of_time():
             break
+        if _too_small(facts, previous, ring, limits.uncovered):
+            continue
         tried += 1
         result = _solve_ring(s, runner, within, ring, kept, "ring")
         if result.has_solution:
             return NearResult(extract_plan(s, result.solver), len(ring), tried)
         if result.status == "INFEASIBLE":
             impossible = ring
-    start = None
-    if impossible is not None and not runner.out_of_time():
-        least = s.model.clone()
-        least.minimize(shortfall_goal(s))
-        result = _solve_ring(s, runner, least, impossible, kept, "ring-shortfall")
-        if result.has_solution:
-            start = extract_plan(s, result.solver)
-    return NearResult(None, None, tried, start)
+    return NearResult(None, None, tried, impossible)
+
+
+def _too_small(
+    facts: Facts, previous: Candidate, ring: frozenset[str], uncovered: int
+) -> bool:
+    """The ring has less fte than the work nobody outside it keeps, less the
+    ``uncovered`` units allowed: no plan of it is within the limits (not known
+    with efforts, which change loads)."""
+    if facts.effort:
+        return False
+    kept: dict[str, int] = defaultdict(int)
+    for (e, r), share in previous.holders.items():
+        if e not in ring:
+            kept[r] += share
+    work = sum(max(0, role.fte - kept[r]) for r, role in facts.roles.items())
+    capacity = sum(facts.employees[e].capacity for e in ring if e in facts.employees)
+    return capacity < work - uncovered
+
+
+def least_shortfall(
+    facts: Facts, runner: Runner, ring: frozenset[str]
+) -> Candidate | None:
+    """The least shortfall ``ring`` can reach with everyone else keeping their held
+    roles (a start for the search over everyone); None when none in time."""
+    previous = previous_plan(facts)
+    s = build_plan_model(facts)
+    hint_plan(s, previous)
+    least = s.model.clone()
+    least.minimize(shortfall_goal(s))
+    kept = _held_variables(s, previous)
+    result = _solve_ring(s, runner, least, ring, kept, "ring-shortfall")
+    return extract_plan(s, result.solver) if result.has_solution else None
 
 
 def _solve_ring(

@@ -331,7 +331,7 @@ def solve_from_plan(
         deficit = _deficit(target)
         slack = grid_value(1, target.settings.split_step_minutes) if deficit else 0
         near = Near(
-            rings=[frozenset(r) for r in _rings(target, prepared, deficit)],
+            rings=[frozenset(r) for r in _rings(target, prepared)],
             uncovered_ok=max(_uncovered_before(target, prepared), deficit + slack),
             missing_ok=_missing_before(target),
         )
@@ -351,9 +351,8 @@ def solve_from_plan(
     return target, result
 
 
-def _rings(target: Instance, prepared: _Prepared, deficit: int) -> list[set[str]]:
-    """Growing sets of employees to re-plan (everyone else keeps their plan),
-    without the ones too small to hold the work nobody outside them keeps:
+def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
+    """Growing sets of employees to re-plan (everyone else keeps their plan):
 
     0. the people a change touches (and the holders of a changed role);
     1. also the backups of the roles they held (first in line);
@@ -410,7 +409,7 @@ def _rings(target: Instance, prepared: _Prepared, deficit: int) -> list[set[str]
     for found in rings:
         if found and found != everyone and (not unique or found != unique[-1]):
             unique.append(found)
-    return [found for found in unique if not _too_small(target, found, deficit)]
+    return unique
 
 
 def _deficit(target: Instance) -> int:
@@ -441,20 +440,6 @@ def _missing_before(target: Instance) -> int:
         if p.kind == "backup":
             count[p.role] += 1
     return sum(max(0, r.backups - count[r.id]) for r in target.roles)
-
-
-def _too_small(target: Instance, freed: set[str], deficit: int) -> bool:
-    """The ring has less fte than the work nobody outside it keeps, less what no
-    plan can cover: it cannot do as well as the whole organisation."""
-    if target.effort:
-        return False
-    kept: dict[str, int] = defaultdict(int)
-    for p in target.previous:
-        if p.kind == "holder" and p.employee not in freed:
-            kept[p.role] += p.fte or target.role(p.role).fte
-    work = sum(max(0, r.fte - kept[r.id]) for r in target.roles)
-    capacity = sum(target.employee(e).capacity for e in freed)
-    return capacity < work - deficit
 
 
 def disruption_summary(instance: Instance, plan: Plan) -> dict[str, Any]:

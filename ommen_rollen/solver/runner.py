@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +151,7 @@ class Runner:
         self.workers = workers
         self.deterministic = workers == 1
         self.deterministic_used = 0.0
+        self.kept = 0.0  # budget kept back for later stages (keeping())
         self.seed = seed
         self.on_progress = on_progress
         self.should_stop = should_stop
@@ -171,11 +173,25 @@ class Runner:
         return self.cancelled
 
     def remaining(self) -> float:
-        """Budget left: deterministic time with one worker, else wall seconds."""
+        """Budget left (less what is kept back): deterministic time with one
+        worker, else wall seconds."""
         if self.deterministic:
             wall_left = self.start + wall_net(self.time_limit_s) - time.monotonic()
-            return max(min(self.time_limit_s - self.deterministic_used, wall_left), 0)
-        return max(self.deadline - time.monotonic(), 0.0)
+            left = min(self.time_limit_s - self.deterministic_used, wall_left)
+        else:
+            left = self.deadline - time.monotonic()
+        return max(left - self.kept, 0.0)
+
+    @contextmanager
+    def keeping(self, share: float) -> Iterator[None]:
+        """Inside the block, ``share`` of the budget left now is kept back for the
+        stages after it."""
+        kept = self.remaining() * share
+        self.kept += kept
+        try:
+            yield
+        finally:
+            self.kept -= kept
 
     def out_of_time(self) -> bool:
         """Too little budget left for another stage: building and copying a model

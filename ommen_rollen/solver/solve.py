@@ -43,7 +43,7 @@ from .formation import formation_advice, with_hires
 from .hints import better
 from .instance import Instance, InstanceError, fte_number, parse_instance
 from .model import build_plan_model
-from .near import Near, search_near
+from .near import Near, allowed, least_shortfall, reached, search_near
 from .plan import Plan
 from .runner import Progress, Runner
 from .search import SearchResult, search_joint, search_soft
@@ -59,6 +59,7 @@ DIAGNOSE_S = 5.0  # at most this long to name contradicting pins
 # 42,000 pairs: 6.5 s on a loaded machine), at most a quarter of the limit.
 FINISH_S_PER_PAIR = 1.5e-4
 FINISH_SHARE = 0.25
+NEAR_SHARE = 0.5  # of a re-plan's budget kept for the rings after the shortfall
 
 
 def _diagnose(facts: Facts) -> str | None:
@@ -76,6 +77,30 @@ def _diagnose(facts: Facts) -> str | None:
     core = set(solver.sufficient_assumptions_for_infeasibility())
     indices = [i for i, lit in literals.items() if lit.index in core]
     return core_message(facts, indices)
+
+
+def _search_near(
+    facts: Facts, runner: Runner, bounds: Bounds, start: Candidate, near: Near
+) -> tuple[SearchResult, dict[str, Any]]:
+    """A re-plan (replan.py, near.py): the rings within what the change allows;
+    else the least shortfall over everyone (with NEAR_SHARE of the budget kept
+    back), then the rings again within that shortfall, so the plan changes as
+    few people as the best shortfall found allows; then the soft terms."""
+    found = search_near(facts, runner, near.rings, allowed(near, bounds))
+    tried = found.rings_tried
+    if found.plan is None:
+        if found.impossible is not None and not runner.out_of_time():
+            least = least_shortfall(facts, runner, found.impossible)
+            if least is not None:
+                start = better(facts, start, least)
+        with runner.keeping(NEAR_SHARE):
+            best = search_joint(facts, runner, bounds, start, soft=False).plan
+        found = search_near(facts, runner, near.rings, reached(facts, best))
+        tried += found.rings_tried
+        if found.plan is None:
+            found.plan = best
+    metrics = {"near_ring": found.ring, "near_rings_tried": tried}
+    return search_soft(facts, runner, found.plan), metrics
 
 
 def _run_metrics(runner: Runner) -> dict[str, Any]:
@@ -158,12 +183,7 @@ def solve(
     result: SearchResult | None = None
     near_metrics: dict[str, Any] = {}
     if near is not None:
-        found = search_near(facts, runner, near, bounds)
-        near_metrics = {"near_ring": found.ring, "near_rings_tried": found.rings_tried}
-        if found.plan is not None:
-            result = search_soft(facts, runner, found.plan)
-        elif found.start is not None:
-            start = better(facts, start, found.start)
+        result, near_metrics = _search_near(facts, runner, bounds, start, near)
     if result is None:
         if needs_blocks(facts):
             joined = solve_in_blocks(facts, runner, start)

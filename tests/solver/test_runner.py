@@ -27,3 +27,12 @@ def test_the_wall_net_of_a_deterministic_budget_is_wide() -> None:
     # measured: one unit of deterministic time took up to 6 s of wall time on a
     # loaded machine; a narrower net broke "the same plan twice"
     assert wall_net(1.5) >= 6 * 1.5
+
+
+def test_keeping_holds_back_a_share_of_the_budget_until_the_block_ends() -> None:
+    runner = Runner(10.0, 1, 0, None, None)  # deterministic: no clock involved
+    with runner.keeping(0.5):
+        assert runner.remaining() == 5.0
+        runner.deterministic_used = 4.0
+        assert runner.remaining() == 1.0
+    assert runner.remaining() == 6.0
