@@ -60,6 +60,7 @@ DIAGNOSE_S = 5.0  # at most this long to name contradicting pins
 FINISH_S_PER_PAIR = 1.5e-4
 FINISH_SHARE = 0.25
 NEAR_SHARE = 0.5  # of a re-plan's budget kept for the rings after the shortfall
+POLISH_SHARE = 0.2  # of a re-plan's budget left for the soft terms after a ring
 
 
 def _diagnose(facts: Facts) -> str | None:
@@ -82,23 +83,29 @@ def _diagnose(facts: Facts) -> str | None:
 def _search_near(
     facts: Facts, runner: Runner, bounds: Bounds, start: Candidate, near: Near
 ) -> tuple[SearchResult, dict[str, Any]]:
-    """A re-plan (replan.py, near.py): the rings within what the change allows;
-    else the least shortfall over everyone (with NEAR_SHARE of the budget kept
-    back), then the rings again within that shortfall, so the plan changes as
-    few people as the best shortfall found allows; then the soft terms."""
+    """A re-plan (replan.py, near.py): the rings within what the change allows,
+    and when one has a plan, a short polish of the soft terms (POLISH_SHARE of
+    the budget left; the rest is not used). Else the least shortfall over
+    everyone (with NEAR_SHARE of the budget kept back), then the rings again
+    within that shortfall, so the plan changes as few people as the best
+    shortfall found allows, then the soft terms."""
     found = search_near(facts, runner, near.rings, allowed(near, bounds))
     tried = found.rings_tried
+    if found.plan is not None:
+        # the ring's plan already weighs every soft term: a short polish, then done
+        with runner.keeping(1 - POLISH_SHARE):
+            result = search_soft(facts, runner, found.plan)
+        return result, {"near_ring": found.ring, "near_rings_tried": tried}
+    if found.impossible is not None and not runner.out_of_time():
+        least = least_shortfall(facts, runner, found.impossible)
+        if least is not None:
+            start = better(facts, start, least)
+    with runner.keeping(NEAR_SHARE):
+        best = search_joint(facts, runner, bounds, start, soft=False).plan
+    found = search_near(facts, runner, near.rings, reached(facts, best))
+    tried += found.rings_tried
     if found.plan is None:
-        if found.impossible is not None and not runner.out_of_time():
-            least = least_shortfall(facts, runner, found.impossible)
-            if least is not None:
-                start = better(facts, start, least)
-        with runner.keeping(NEAR_SHARE):
-            best = search_joint(facts, runner, bounds, start, soft=False).plan
-        found = search_near(facts, runner, near.rings, reached(facts, best))
-        tried += found.rings_tried
-        if found.plan is None:
-            found.plan = best
+        found.plan = best
     metrics = {"near_ring": found.ring, "near_rings_tried": tried}
     return search_soft(facts, runner, found.plan), metrics
 
