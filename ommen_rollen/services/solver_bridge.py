@@ -192,9 +192,10 @@ def build_instance(
         keys = {employee_key(i) for i in employee_ids}
         codes = set(role_codes.values())
         previous = [
-            {k: v for k, v in a.items() if k in ("employee", "role", "kind", "fte")}
-            for a in proposal.plan.get("assignments", [])
-            if a.get("employee") in keys and a.get("role") in codes
+            {"employee": a.employee, "role": a.role, "kind": a.kind.value}
+            | ({"fte": fte_number(a.fte)} if a.fte is not None else {})
+            for a in stored_plan(proposal).assignments
+            if a.employee in keys and a.role in codes
         ]
     elif round_.previous_round_id is not None:
         previous = assignments_json(
