@@ -18,7 +18,13 @@ from ommen_rollen.solver.sections import (
     Vulnerability,
 )
 
-from .factories import employee, instance, random_organisation, role
+from .factories import (
+    employee,
+    instance,
+    knock_on_instance,
+    random_organisation,
+    role,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -57,15 +63,7 @@ def test_the_stored_example_plan_round_trips_exactly() -> None:
 
 
 def test_a_knock_on_and_a_takeover_are_read_back_in_units() -> None:
-    data = instance(
-        [employee("m1", 0.5), employee("m2", 0.6)],
-        [role("r1", 0.5, backups=1, critical=True), role("r2", 0.6, backups=0)],
-        pins=[
-            {"employee": "m1", "role": "r1", "kind": "holder"},
-            {"employee": "m2", "role": "r2", "kind": "holder"},
-            {"employee": "m2", "role": "r1", "kind": "backup"},
-        ],
-    )
+    data = knock_on_instance()
     written = solve(parse_instance(data), time_limit_s=3, workers=1, seed=0).to_json()
     assert written["vulnerability"]["absence"]["m1"]["knock_on"] == [
         {"employee": "m2", "role": "r2", "fte": 0.5, "hours": 18.0}
