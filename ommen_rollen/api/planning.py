@@ -27,7 +27,7 @@ from ..models import (
 from ..services import jobs, preferences, review, rounds
 from ..services.base import ServiceError
 from ..services.rounds import accepts_preferences
-from ..services.solver_bridge import employee_id_of, stored_plan
+from ..services.solver_bridge import employee_id_of, stored_figures
 from ..solver.sections import AbsenceReport
 from . import schemas
 from .auth import own_session, requires, token_user
@@ -93,7 +93,7 @@ def get_round(round_id: int) -> dict[str, Any]:
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
-    figures = stored_plan(proposal).figures
+    figures = stored_figures(proposal)
     uncovered = figures.uncovered_fte
     return {
         "number": proposal.number,

@@ -31,7 +31,13 @@ from ..solver.sections import (
 )
 from .base import ServiceError
 from .risk import Risk, risk_of
-from .solver_bridge import current_plans, employee_key, stored_instance, stored_plan
+from .solver_bridge import (
+    current_plans,
+    employee_key,
+    stored_explanations,
+    stored_instance,
+    stored_plan,
+)
 
 # What a cell of the coverage matrix shows per kind of assignment.
 CELL_LABELS = {
@@ -85,7 +91,7 @@ def explained(plan: WorkPlan | None) -> tuple[WishReason, ...]:
     avoids given), from the proposal the werkplan came from."""
     if plan is None or plan.proposal is None:
         return ()
-    explanations = stored_plan(plan.proposal).explanations
+    explanations = stored_explanations(plan.proposal)
     return explanations.of(employee_key(plan.employee_id)) if explanations else ()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import AssignmentKind, PlanStatus
 from .instance import FORMAT_VERSION, fte_number
@@ -17,6 +17,7 @@ from .sections import (
 )
 
 STATUSES = tuple(PlanStatus)
+S = TypeVar("S", Explanations, Vulnerability, Formation)
 
 
 @dataclass(frozen=True)
@@ -158,14 +159,19 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         ],
         objective=dict(data.get("objective", {})),
         metrics=dict(data.get("metrics", {})),
-        explanations=Explanations.from_json(data["explanations"])
-        if data.get("explanations")
-        else None,
-        vulnerability=Vulnerability.from_json(data["vulnerability"])
-        if data.get("vulnerability")
-        else None,
-        formation=Formation.from_json(data["formation"])
-        if data.get("formation")
-        else None,
+        explanations=explanations_of(data),
+        vulnerability=_read(Vulnerability, data, "vulnerability"),
+        formation=_read(Formation, data, "formation"),
         errors=list(data.get("errors", [])),
     )
+
+
+def explanations_of(data: dict[str, Any]) -> Explanations | None:
+    """The explanations section of plan JSON, typed (None when it has none): what
+    plan_from_json reads, for a reader that needs no more of the plan."""
+    return _read(Explanations, data, "explanations")
+
+
+def _read(kind: type[S], data: dict[str, Any], key: str) -> S | None:
+    section = data.get(key)
+    return kind.from_json(section) if section else None
