@@ -95,7 +95,10 @@ def verb_filter(number: object, verb: str) -> str:
 
 
 def json_fte(value: object) -> str:
-    """An fte number from plan JSON in Dutch notation (0.6 -> '0,6')."""
+    """An fte number of a job's progress report (Job.progress, JSON) in Dutch
+    notation (0.6 -> '0,6'). Plans are read typed (fte in units, the ``fte``
+    filter); only the progress report of a running or finished job keeps JSON
+    numbers."""
     if value is None or value == "":
         return "–"
     try:

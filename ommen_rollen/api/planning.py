@@ -27,7 +27,8 @@ from ..models import (
 from ..services import jobs, preferences, review, rounds
 from ..services.base import ServiceError
 from ..services.rounds import accepts_preferences
-from ..services.solver_bridge import employee_id_of
+from ..services.solver_bridge import employee_id_of, stored_figures
+from ..solver.sections import AbsenceReport
 from . import schemas
 from .auth import own_session, requires, token_user
 from .common import (
@@ -92,19 +93,16 @@ def get_round(round_id: int) -> dict[str, Any]:
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
-    metrics = (proposal.plan or {}).get("metrics", {}) or {}
-    uncovered = metrics.get("uncovered_fte")
-    missing = metrics.get("missing_backups")
+    figures = stored_figures(proposal)
+    uncovered = figures.uncovered_fte
     return {
         "number": proposal.number,
         "status": proposal.status.value,
         "solver_status": proposal.solver_status,
         "note": proposal.note,
         "created_at": moment(proposal.created_at),
-        "uncovered_fte": fte_text(review.units(uncovered))
-        if uncovered is not None
-        else None,
-        "missing_backups": int(missing) if isinstance(missing, int | float) else None,
+        "uncovered_fte": fte_text(uncovered) if uncovered is not None else None,
+        "missing_backups": figures.missing_backups,
     }
 
 
@@ -164,25 +162,24 @@ def get_vulnerability(round_id: int, number: int) -> dict[str, Any]:
     """Kwetsbaarheid van een voorstel: wat blijft liggen als iemand uitvalt"""
     proposal = _proposal(round_id, number)
     found = review.review(proposal)
-    worst = found.worst or {}
-    keys = {a["employee"] for a in found.absence}
-    if worst.get("employee"):
-        keys.add(worst["employee"])
+    worst = found.worst
+    keys = {a.employee for a in found.absence}
+    if worst is not None:
+        keys.add(worst.employee)
     usernames = _usernames(keys)
 
-    def absence(item: dict[str, Any]) -> dict[str, Any]:
-        key = item.get("employee")
+    def absence(item: AbsenceReport) -> dict[str, Any]:
         return {
-            "employee": usernames.get(key, key) if key else None,
-            "uncovered_fte": fte_text(review.units(item.get("uncovered_fte"))),
-            "roles": list(item.get("roles") or []),
+            "employee": usernames.get(item.employee, item.employee),
+            "uncovered_fte": fte_text(item.uncovered_fte),
+            "roles": list(item.roles),
         }
 
     return {
         "proposal": proposal.number,
         "single_eligible_roles": found.single_eligible,
         "absence": [absence(a) for a in found.absence],
-        "worst": absence(worst) if found.worst else None,
+        "worst": absence(worst) if worst is not None else None,
     }
 
 

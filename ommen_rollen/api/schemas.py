@@ -289,7 +289,9 @@ class OptimiseIn(Strict):
     time_limit_s = fields.Integer(
         strict=True,
         validate=validate.Range(
-            min=1, max=3600, error="Kies {min} tot en met {max} seconden."
+            min=limits.TIME_LIMIT_S[0],
+            max=limits.TIME_LIMIT_S[1],
+            error=limits.TIME_LIMIT_RULE,
         ),
     )
     seed = fields.Integer(

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain import ASSIGNMENT_KIND_LABELS
-from ..services.limits import round_label_problem
+from ..services.limits import round_label_problem, time_limit_problem
 from . import Checked, DutchForm
 
 
@@ -45,7 +45,7 @@ class OptimiseForm(DutchForm):
         "Maximale rekentijd (seconden)",
         validators=[
             InputRequired("Vul de maximale rekentijd in."),
-            NumberRange(1, 600, "Kies een rekentijd tussen 1 en 600 seconden."),
+            Checked(time_limit_problem),
         ],
     )
     seed = IntegerField(

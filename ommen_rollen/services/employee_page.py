@@ -5,7 +5,6 @@ contract (under-planning flagged) and the history over rounds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,8 +13,7 @@ from ..domain import AssignmentKind, Choice, format_fte
 from ..extensions import db
 from ..models import Assignment, Employee, PlanningRound, Preference, WorkPlan
 from .base import ServiceError
-from .review import WerkplanView, werkplan_view
-from .solver_bridge import employee_key
+from .review import WerkplanView, explained, werkplan_view
 
 OUTCOMES = {
     # (choice, got it as holder/learner) -> how the wish was answered
@@ -133,15 +131,6 @@ def employee_page(employee_id: int, round_id: int | None = None) -> EmployeePage
     return page
 
 
-def _reasons(plan: WorkPlan | None, employee_id: int) -> dict[str, str]:
-    if plan is None or plan.proposal is None or not plan.proposal.plan:
-        return {}
-    items: list[dict[str, Any]] = (
-        (plan.proposal.plan.get("explanations") or {}).get("employees") or {}
-    ).get(employee_key(employee_id), [])
-    return {str(i.get("role", "")): str(i.get("reason", "")) for i in items}
-
-
 def _wishes(
     employee_id: int, round_: PlanningRound, plan: WorkPlan | None
 ) -> list[WishAnswer]:
@@ -153,7 +142,7 @@ def _wishes(
     kinds: dict[int, set[AssignmentKind]] = {}
     for a in plan.assignments if plan else []:
         kinds.setdefault(a.role_id, set()).add(a.kind)
-    reasons = _reasons(plan, employee_id)
+    reasons = {w.role: w.reason for w in explained(plan)}
     answers = []
     for pref in sorted(prefs, key=lambda p: p.role.code):
         if pref.choice == Choice.NEUTRAL:

@@ -39,6 +39,7 @@ from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
 from . import audit
 from .base import ServiceError, utcnow
+from .limits import time_limit_problem
 from .rounds import get_round
 from .solver_bridge import build_instance, mark_job, store_plan
 
@@ -133,6 +134,8 @@ def start_solve(
     note: str = "",
 ) -> Job:
     """Queue an optimiser run for a closed round and return its job at once."""
+    if time_limit_s is not None and (problem := time_limit_problem(time_limit_s)):
+        raise ServiceError(problem)
     round_ = get_round(round_id, lock=True)
     if round_.status not in SOLVABLE:
         raise ServiceError(

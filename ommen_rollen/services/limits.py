@@ -16,6 +16,7 @@ the beheer forms and the import preview show the same words.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -71,9 +72,16 @@ MAX_EMPLOYEES = 2_000
 MAX_JSON_DEPTH = 10  # an instance file nests four levels deep
 MAX_JSON_INTEGER_DIGITS = 15
 
+# How long one optimiser run may take, in whole seconds: the optimise form, the API,
+# the service that starts a run and a round's settings (an imported file) alike.
+TIME_LIMIT_S = (1, 3600)
+TIME_LIMIT_RULE = (
+    f"Kies een rekentijd van {TIME_LIMIT_S[0]} tot en met {TIME_LIMIT_S[1]} seconden."
+)
+
 # Solver settings a round keeps (from an imported file): (lowest, highest).
 SETTING_BOUNDS: dict[str, tuple[float, float]] = {
-    "time_limit_s": (1, 3600),
+    "time_limit_s": TIME_LIMIT_S,
     "workers": (0, 64),
     "seed": (0, 2**31 - 1),
     "max_backup_share": (0, 10),
@@ -106,6 +114,20 @@ def round_label_problem(label: str) -> str | None:
     if not label.strip():
         return "Geef de planronde een naam."
     return text_problem(label, ROUND_LABEL_LENGTH)
+
+
+def time_limit_problem(value: str | float) -> str | None:
+    """Why a run cannot take this many seconds, or None: a whole number within
+    TIME_LIMIT_S ('600', 600 and 600.0 are fine)."""
+    text = str(value).strip()
+    try:
+        number = float(text) if len(text) <= MAX_NUMBER_LENGTH else math.nan
+    except ValueError:
+        number = math.nan
+    low, high = TIME_LIMIT_S
+    if not number.is_integer() or not low <= number <= high:
+        return TIME_LIMIT_RULE
+    return None
 
 
 def thousands(number: int) -> str:

@@ -4,30 +4,40 @@ shortfalls, vulnerability, wishes granted, comparison of proposals."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import wording
 from ..domain import (
-    FTE_SCALE,
     AssignmentKind,
     Choice,
-    FteError,
     format_fte,
     format_hours,
-    parse_fte,
 )
 from ..extensions import db
 from ..models import Assignment, Employee, Proposal, Role, WorkPlan
 from ..naming import name_key, word_key
 from ..solver.instance import Role as InstanceRole
 from ..solver.plan import MissingBackup, Plan, Uncovered
+from ..solver.sections import (
+    AbsenceReport,
+    Figures,
+    ForcedBackups,
+    Vulnerability,
+    WishReason,
+)
 from .base import ServiceError
 from .risk import Risk, risk_of
-from .solver_bridge import current_plans, employee_key, stored_instance, stored_plan
+from .solver_bridge import (
+    current_plans,
+    employee_key,
+    stored_explanations,
+    stored_instance,
+    stored_plan,
+)
 
 # What a cell of the coverage matrix shows per kind of assignment.
 CELL_LABELS = {
@@ -35,20 +45,6 @@ CELL_LABELS = {
     AssignmentKind.BACKUP: "V",
     AssignmentKind.LEARNER: "L",
 }
-
-
-def units(value: Any) -> int:
-    """A JSON fte number as exact units (0 when missing); for display, a number with
-    more than four decimals is rounded instead of refused."""
-    if value is None:
-        return 0
-    try:
-        return parse_fte(str(value))
-    except FteError:
-        try:
-            return int(round(float(value) * FTE_SCALE))
-        except (TypeError, ValueError):
-            return 0
 
 
 # --- Mijn werkplan -------------------------------------------------------------
@@ -63,6 +59,17 @@ class PlanLine:
     mentor: str = ""
 
 
+@dataclass(frozen=True)
+class WishLine:
+    """A wish not granted (want, learn) or an avoid given all the same, with the
+    solver's reason."""
+
+    role: str
+    role_name: str
+    wish: Choice
+    reason: str
+
+
 @dataclass
 class WerkplanView:
     plan: WorkPlan
@@ -71,12 +78,21 @@ class WerkplanView:
     learner: list[PlanLine]
     total_units: int
     contract_units: int
-    wishes_not_granted: list[dict[str, Any]]
-    avoids_given: list[dict[str, Any]] = field(default_factory=list)
+    wishes_not_granted: list[WishLine]
+    avoids_given: list[WishLine] = field(default_factory=list)
 
     @property
     def over_contract(self) -> bool:
         return self.total_units > self.contract_units
+
+
+def explained(plan: WorkPlan | None) -> tuple[WishReason, ...]:
+    """The solver's reasons for this werkplan's medewerker (wishes not granted,
+    avoids given), from the proposal the werkplan came from."""
+    if plan is None or plan.proposal is None:
+        return ()
+    explanations = stored_explanations(plan.proposal)
+    return explanations.of(employee_key(plan.employee_id)) if explanations else ()
 
 
 def werkplan_view(plan: WorkPlan) -> WerkplanView:
@@ -116,22 +132,16 @@ def werkplan_view(plan: WorkPlan) -> WerkplanView:
             line.mentor = a.mentor.name if a.mentor else ""
             learner.append(line)
             total += a.fte_units
-    wishes: list[dict[str, Any]] = []
-    avoids: list[dict[str, Any]] = []
-    if plan.proposal is not None and plan.proposal.plan:
-        explanations = plan.proposal.plan.get("explanations", {}) or {}
-        mine = (explanations.get("employees", {}) or {}).get(
-            employee_key(plan.employee_id), []
-        )
+    wishes: list[WishLine] = []
+    avoids: list[WishLine] = []
+    mine = explained(plan)
+    if mine:
         role_names = {r.code: r.name for r in db.session.scalars(select(Role))}
         for item in mine:
-            (avoids if item.get("wish") == "avoid" else wishes).append(
-                {
-                    "role": item.get("role", ""),
-                    "role_name": role_names.get(item.get("role", ""), ""),
-                    "wish": item.get("wish", "want"),
-                    "reason": item.get("reason", ""),
-                }
+            (avoids if item.wish == Choice.AVOID else wishes).append(
+                WishLine(
+                    item.role, role_names.get(item.role, ""), item.wish, item.reason
+                )
             )
     return WerkplanView(
         plan=plan,
@@ -198,11 +208,10 @@ class Review:
     uncovered: list[Uncovered]
     missing_backups: list[MissingBackup]
     single_eligible: list[str]
-    absence: list[dict[str, Any]]
-    worst: dict[str, Any] | None
+    absence: list[AbsenceReport]  # those that leave work uncovered, most first
+    worst: AbsenceReport | None
     clusters: list[ClusterWishes]
-    metrics: dict[str, Any]
-    objective: dict[str, Any]
+    figures: Figures
     role_names: dict[str, str]
     employee_names: dict[str, str]
     risk: Risk = field(default_factory=Risk)
@@ -210,13 +219,13 @@ class Review:
     @property
     def bound_notes(self) -> list[str]:
         """What the proven lower bounds say about this plan's shortfalls."""
-        return bound_notes(self.metrics)
+        return bound_notes(self.figures)
 
     @property
-    def forced_backups(self) -> dict[str, dict[str, Any]]:
+    def forced_backups(self) -> Mapping[str, ForcedBackups]:
         """Per role: missing backups no plan with this staffing can avoid."""
-        bounds = self.metrics.get("lower_bounds") or {}
-        return dict(bounds.get("missing_by_role") or {})
+        bounds = self.figures.lower_bounds
+        return bounds.missing_by_role if bounds else {}
 
     @property
     def wants_total(self) -> int:
@@ -260,15 +269,15 @@ def _backups_text(count: int) -> str:
     return wording.count_verb(count, "vervanger", "ontbreekt")
 
 
-def bound_notes(metrics: dict[str, Any]) -> list[str]:
+def bound_notes(figures: Figures) -> list[str]:
     """Dutch sentences comparing a plan's shortfalls with the solver's proven lower
     bounds, so a reader sees whether a gap is forced by the staffing or the search."""
-    bounds = metrics.get("lower_bounds")
-    if not isinstance(bounds, dict):
+    bounds = figures.lower_bounds
+    if bounds is None:
         return []
     notes: list[str] = []
-    missing = int(metrics.get("missing_backups") or 0)
-    least = int(bounds.get("missing_backups") or 0)
+    missing = figures.missing_backups or 0
+    least = bounds.missing_backups
     if missing and missing > least:
         notes.append(
             f"{_backups_text(missing)}; minder dan {least} is met deze bezetting "
@@ -281,8 +290,8 @@ def bound_notes(metrics: dict[str, Any]) -> list[str]:
         notes.append(
             f"{_backups_text(missing)}; dat is het minimum met deze bezetting."
         )
-    uncovered = units(metrics.get("uncovered_fte"))
-    forced = units(bounds.get("uncovered_fte"))
+    uncovered = figures.uncovered_fte or 0
+    forced = bounds.uncovered_fte
     if uncovered and uncovered > forced:
         notes.append(
             f"{format_short(uncovered)} fte is niet gedekt; met deze bezetting "
@@ -338,13 +347,11 @@ def review(proposal: Proposal) -> Review:
             cluster.granted += 1
         else:
             employees[emp].not_granted.append(role)
-    vulnerability = plan.vulnerability
-    absence = [
-        {"employee": key, **value}
-        for key, value in (vulnerability.get("absence", {}) or {}).items()
-        if value.get("uncovered_fte")
-    ]
-    absence.sort(key=lambda item: -float(item.get("uncovered_fte") or 0))
+    vulnerability = plan.vulnerability or Vulnerability()
+    absence = sorted(
+        (a for a in vulnerability.absence.values() if a.uncovered_fte),
+        key=lambda a: -a.uncovered_fte,
+    )
     return Review(
         proposal=proposal,
         roles=roles,
@@ -352,15 +359,14 @@ def review(proposal: Proposal) -> Review:
         cells=cells,
         uncovered=list(plan.uncovered),
         missing_backups=list(plan.missing_backups),
-        single_eligible=list(vulnerability.get("single_eligible_roles", [])),
+        single_eligible=list(vulnerability.single_eligible_roles),
         absence=absence,
-        worst=vulnerability.get("worst"),
+        worst=vulnerability.worst,
         clusters=sorted(clusters.values(), key=lambda c: c.name),
-        metrics=plan.metrics,
-        objective=plan.objective,
+        figures=plan.figures,
         role_names={r.id: r.name for r in roles},
         employee_names={k: e.name for k, e in employees.items()},
-        risk=risk_of(proposal.instance or {}, proposal.plan or {}),
+        risk=risk_of(instance, plan),
     )
 
 
@@ -377,11 +383,10 @@ def for_cluster(full: Review, cluster: str) -> Review:
         uncovered=[u for u in full.uncovered if u.role in codes],
         missing_backups=[m for m in full.missing_backups if m.role in codes],
         single_eligible=[c for c in full.single_eligible if c in codes],
-        absence=[a for a in full.absence if a.get("employee") in people],
+        absence=[a for a in full.absence if a.employee in people],
         worst=full.worst,
         clusters=[c for c in full.clusters if c.name == cluster],
-        metrics=full.metrics,
-        objective=full.objective,
+        figures=full.figures,
         role_names=full.role_names,
         employee_names=full.employee_names,
         risk=full.risk.for_cluster(codes, people),
@@ -512,13 +517,8 @@ class KeyFigures:
 def key_figures(proposal: Proposal, *, cluster: str | None = None) -> KeyFigures:
     full = review(proposal)
     shown = for_cluster(full, cluster) if cluster else full
-    metrics = full.metrics
-    bounds = metrics.get("lower_bounds")
-    least = (
-        int(bounds.get("missing_backups") or 0)
-        if isinstance(bounds, dict) and not cluster
-        else None
-    )
+    bounds = full.figures.lower_bounds
+    least = bounds.missing_backups if bounds is not None and not cluster else None
     covered = sum(c.covered_units for c in shown.cluster_coverage)
     uncovered = sum(c.uncovered_units for c in shown.cluster_coverage)
     return KeyFigures(

@@ -5,19 +5,15 @@ names instead of instance ids."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .. import wording
-from ..domain import format_fte, parse_fte
+from ..domain import AssignmentKind, format_fte
+from ..solver.instance import Instance
+from ..solver.plan import Plan
+from ..solver.sections import Vulnerability
 from .solver_bridge import employee_id_of
-
-
-def _units(value: Any) -> int:
-    try:
-        return parse_fte(str(value if value is not None else 0))
-    except ValueError:
-        return 0
 
 
 @dataclass
@@ -111,8 +107,8 @@ class HeatCell:
 @dataclass
 class HireRow:
     text: str
-    fte: float
-    covers_fte: float
+    fte_units: int
+    covers_units: int
     backups: int
     roles: list[str]
     backup_roles: list[str]
@@ -129,10 +125,10 @@ class Risk:
     heat_roles: list[tuple[str, str]] = field(default_factory=list)  # (id, label)
     heat: dict[tuple[str, str], HeatCell] = field(default_factory=dict)
     hires: list[HireRow] = field(default_factory=list)
-    hires_fte: float = 0
-    gap_uncovered_fte: float = 0
+    hires_units: int = 0
+    gap_uncovered_units: int = 0
     gap_missing_backups: int = 0
-    remaining_uncovered_fte: float = 0
+    remaining_uncovered_units: int = 0
     remaining_missing_backups: int = 0
 
     @property
@@ -145,12 +141,12 @@ class Risk:
     def gap_text(self) -> str:
         """The gap the staffing causes, in Dutch ('0,6 fte (21,6 uur) niet gedekt
         en 2 ontbrekende vervangers')."""
-        return _gap_text(self.gap_uncovered_fte, self.gap_missing_backups)
+        return _gap_text(self.gap_uncovered_units, self.gap_missing_backups)
 
     @property
     def remaining_text(self) -> str:
         """What the advised hires leave open ('' when nothing), in Dutch."""
-        return _gap_text(self.remaining_uncovered_fte, self.remaining_missing_backups)
+        return _gap_text(self.remaining_uncovered_units, self.remaining_missing_backups)
 
     def cell(self, person: str, role: str) -> HeatCell:
         return self.heat.get((person, role), HeatCell("", 0, ""))
@@ -173,130 +169,127 @@ class Risk:
         )
 
 
-def _gap_text(uncovered_fte: Any, missing: int) -> str:
+def _gap_text(uncovered_units: int, missing: int) -> str:
     parts = []
-    left = _units(uncovered_fte)
-    if left:
-        parts.append(f"{format_fte(left)} fte ({wording.hours(left)}) niet gedekt")
+    if uncovered_units:
+        parts.append(
+            f"{format_fte(uncovered_units)} fte ({wording.hours(uncovered_units)}) "
+            "niet gedekt"
+        )
     if missing:
         parts.append(wording.count(missing, "ontbrekende vervanger"))
     return wording.join(parts)
 
 
+@dataclass(frozen=True)
+class _RoleInfo:
+    name: str = ""
+    cluster: str = ""
+    critical: bool = False
+
+
 def risk_of(
-    instance: dict[str, Any],
-    plan: dict[str, Any],
+    instance: Instance,
+    plan: Plan,
     *,
     names: dict[str, str] | None = None,
     role_names: dict[str, str] | None = None,
 ) -> Risk:
     """The vulnerability and formation sections of a plan, with names (from the
     instance, else from ``names`` / ``role_names`` by instance id)."""
-    names = dict(names or {}) | {
-        e["id"]: e.get("name", e["id"]) for e in instance.get("employees", [])
-    }
-    roles = {r: {"id": r, "name": n} for r, n in (role_names or {}).items()} | {
-        r["id"]: r for r in instance.get("roles", [])
+    names = dict(names or {}) | {e.id: e.name for e in instance.employees}
+    roles = {r: _RoleInfo(n) for r, n in (role_names or {}).items()} | {
+        r.id: _RoleInfo(r.name, r.cluster, r.critical) for r in instance.roles
     }
 
     def role_label(rid: str) -> str:
-        role = roles.get(rid, {})
-        text = f"{rid} – {role.get('name', '')}".rstrip(" –")
-        return text + (" (kritiek)" if role.get("critical") else "")
+        role = roles.get(rid, _RoleInfo())
+        text = f"{rid} – {role.name}".rstrip(" –")
+        return text + (" (kritiek)" if role.critical else "")
 
-    v = plan.get("vulnerability") or {}
-    spof = v.get("single_points") or {}
-    risk = Risk(
-        roles_without_backup=[
-            role_label(r) for r in spof.get("roles_without_backup", [])
-        ],
-        single_eligible=[
-            role_label(r)
-            for r in spof.get(
-                "single_eligible_roles", v.get("single_eligible_roles", [])
+    risk = Risk()
+    v = plan.vulnerability
+    if v is not None:
+        _vulnerability(risk, v, names, role_label)
+    _heat_map(risk, names, roles, plan, role_label)
+    f = plan.formation
+    if f is not None:
+        risk.hires = [
+            HireRow(
+                text=h.text,
+                fte_units=h.fte,
+                covers_units=h.covers_fte,
+                backups=len(h.backup_roles),
+                roles=[role_label(r) for r in h.roles],
+                backup_roles=[role_label(r) for r in h.backup_roles],
             )
-        ],
-        only_backup=[
-            f"{names.get(o['employee'], o['employee'])}: "
-            + "; ".join(role_label(r) for r in o.get("roles", []))
-            for o in spof.get("only_backup", [])
-        ],
-        clusters=[
-            ClusterRisk(
-                c.get("cluster", ""),
-                int(c.get("bus_factor", 0)),
-                int(c.get("roles_on_one_person", 0)),
-                int(c.get("roles", 0)),
-            )
-            for c in v.get("clusters", [])
-        ],
-    )
-    absence = v.get("absence") or {}
-    order = list(v.get("ranking") or sorted(absence))
-    for rank, key in enumerate(order, start=1):
-        a = absence.get(key) or {}
-        per_role = {
-            str(u.get("role")): (_units(u.get("fte")), bool(u.get("critical")))
-            for u in a.get("uncovered_roles", [])
-        }
+            for h in f.hires
+        ]
+        risk.hires_units = f.total_fte
+        risk.gap_uncovered_units = f.gap.uncovered_fte
+        risk.gap_missing_backups = f.gap.missing_backups
+        risk.remaining_uncovered_units = f.remaining.uncovered_fte
+        risk.remaining_missing_backups = f.remaining.missing_backups
+    return risk
+
+
+def _vulnerability(
+    risk: Risk,
+    v: Vulnerability,
+    names: dict[str, str],
+    role_label: Callable[[str], str],
+) -> None:
+    spof = v.single_points
+    risk.roles_without_backup = [role_label(r) for r in spof.roles_without_backup]
+    risk.single_eligible = [role_label(r) for r in spof.single_eligible_roles]
+    risk.only_backup = [
+        f"{names.get(o.employee, o.employee)}: "
+        + "; ".join(role_label(r) for r in o.roles)
+        for o in spof.only_backup
+    ]
+    risk.clusters = [
+        ClusterRisk(c.cluster, c.bus_factor, c.roles_on_one_person, c.roles)
+        for c in v.clusters
+    ]
+    for rank, a in enumerate(v.ranked, start=1):
         risk.absences.append(
             AbsenceRow(
                 rank=rank,
-                employee=key,
-                name=names.get(key, key),
-                uncovered_units=_units(a.get("uncovered_fte")),
-                uncovered_critical_units=_units(a.get("uncovered_critical_fte")),
-                roles=[role_label(r) for r in a.get("roles", [])],
-                lost_last_backup=[role_label(r) for r in a.get("lost_last_backup", [])],
-                knock_on_units=_units(a.get("knock_on_fte")),
+                employee=a.employee,
+                name=names.get(a.employee, a.employee),
+                uncovered_units=a.uncovered_fte,
+                uncovered_critical_units=a.uncovered_critical_fte,
+                roles=[role_label(r) for r in a.roles],
+                lost_last_backup=[role_label(r) for r in a.lost_last_backup],
+                knock_on_units=a.knock_on_fte,
                 knock_on=[
-                    f"{names.get(k['employee'], k['employee'])} laat "
-                    f"{role_label(k['role'])} liggen: {wording.hours(_units(k['fte']))}"
-                    for k in a.get("knock_on", [])
+                    f"{names.get(k.employee, k.employee)} laat "
+                    f"{role_label(k.role)} liggen: {wording.hours(k.fte)}"
+                    for k in a.knock_on
                 ],
-                role_ids=[str(r) for r in a.get("roles", [])],
-                lost_ids=[str(r) for r in a.get("lost_last_backup", [])],
-                knock_ids=[
-                    (str(k["role"]), _units(k["fte"])) for k in a.get("knock_on", [])
-                ],
-                units_by_role=per_role,
+                role_ids=list(a.roles),
+                lost_ids=list(a.lost_last_backup),
+                knock_ids=[(k.role, k.fte) for k in a.knock_on],
+                units_by_role={u.role: (u.fte, u.critical) for u in a.uncovered_roles},
             )
         )
-    _heat_map(risk, names, roles, plan, role_label)
-    f = plan.get("formation") or {}
-    risk.hires = [
-        HireRow(
-            text=h.get("text", ""),
-            fte=h.get("fte", 0),
-            covers_fte=h.get("covers_fte", 0),
-            backups=len(h.get("backup_roles", [])),
-            roles=[role_label(r) for r in h.get("roles", {})],
-            backup_roles=[role_label(r) for r in h.get("backup_roles", [])],
-        )
-        for h in f.get("hires", [])
-    ]
-    risk.hires_fte = f.get("total_fte", 0)
-    gap, left = f.get("gap") or {}, f.get("remaining") or {}
-    risk.gap_uncovered_fte = gap.get("uncovered_fte", 0)
-    risk.gap_missing_backups = int(gap.get("missing_backups", 0))
-    risk.remaining_uncovered_fte = left.get("uncovered_fte", 0)
-    risk.remaining_missing_backups = int(left.get("missing_backups", 0))
-    return risk
 
 
 def _heat_map(
     risk: Risk,
     names: dict[str, str],
-    roles: dict[str, dict[str, Any]],
-    plan: dict[str, Any],
-    role_label: Any,
+    roles: dict[str, _RoleInfo],
+    plan: Plan,
+    role_label: Callable[[str], str],
 ) -> None:
     holders: dict[str, set[str]] = {}
     backups: dict[str, set[str]] = {}
-    for a in plan.get("assignments", []):
-        target = {"holder": holders, "backup": backups}.get(a.get("kind"))
+    for a in plan.assignments:
+        target = {AssignmentKind.HOLDER: holders, AssignmentKind.BACKUP: backups}.get(
+            a.kind
+        )
         if target is not None:
-            target.setdefault(a["role"], set()).add(a["employee"])
+            target.setdefault(a.role, set()).add(a.employee)
     people = sorted(
         {e for s in (*holders.values(), *backups.values()) for e in s},
         key=lambda e: (names.get(e, e), e),
@@ -306,7 +299,7 @@ def _heat_map(
         (rid, role_label(rid))
         for rid in sorted(
             (r for r in roles if r in holders),
-            key=lambda r: (str(roles[r].get("cluster", "")), r),
+            key=lambda r: (roles[r].cluster, r),
         )
     ]
     for rid, _ in risk.heat_roles:

@@ -42,7 +42,8 @@ from ..models import (
     WorkPlanStatus,
 )
 from ..solver.instance import Instance, fte_number, parse_instance
-from ..solver.plan import Plan, plan_from_json
+from ..solver.plan import Plan, explanations_of, plan_from_json
+from ..solver.sections import Explanations, Figures, figures_of
 from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
 from .consent import keep_consent, same_werkplan
@@ -192,9 +193,10 @@ def build_instance(
         keys = {employee_key(i) for i in employee_ids}
         codes = set(role_codes.values())
         previous = [
-            {k: v for k, v in a.items() if k in ("employee", "role", "kind", "fte")}
-            for a in proposal.plan.get("assignments", [])
-            if a.get("employee") in keys and a.get("role") in codes
+            {"employee": a.employee, "role": a.role, "kind": a.kind.value}
+            | ({"fte": fte_number(a.fte)} if a.fte is not None else {})
+            for a in stored_plan(proposal).assignments
+            if a.employee in keys and a.role in codes
         ]
     elif round_.previous_round_id is not None:
         previous = assignments_json(
@@ -321,6 +323,18 @@ def stored_plan(proposal: Proposal) -> Plan:
     if not proposal.plan:
         return Plan(PlanStatus.UNKNOWN)
     return plan_from_json(proposal.plan)
+
+
+def stored_figures(proposal: Proposal) -> Figures:
+    """The figures of the plan a proposal keeps (``Plan.figures``) without reading
+    the rest of the plan: for lists of proposals."""
+    return figures_of((proposal.plan or {}).get("metrics") or {})
+
+
+def stored_explanations(proposal: Proposal) -> Explanations | None:
+    """The explanations of the plan a proposal keeps (``Plan.explanations``)
+    without reading the rest of the plan: for one medewerker's pages."""
+    return explanations_of(proposal.plan or {})
 
 
 def next_proposal_number(round_id: int) -> int:

@@ -12,9 +12,12 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import wording
+
+if TYPE_CHECKING:
+    from .plan import Plan
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -130,7 +133,7 @@ def _solve(data: Any, args: argparse.Namespace) -> int:
             f"{wording.count(len(changed['people']), 'medewerker')}: "
             f"{', '.join(changed['people']) or '-'}"
         )
-    for line in _summary(plan.to_json()):
+    for line in _summary(plan):
         print(line)
     for error in plan.errors:
         print(error, file=sys.stderr)
@@ -169,28 +172,25 @@ def _replan(data: Any, args: argparse.Namespace) -> Any:
     )
 
 
-def _summary(plan: dict[str, Any]) -> list[str]:
+def _summary(plan: Plan) -> list[str]:
     """The biggest risk and the formation advice of a plan, as Dutch lines."""
+    from .instance import fte_number
+
     lines = []
-    v = plan.get("vulnerability") or {}
-    spof = v.get("single_points") or {}
-    alone = spof.get("roles_without_backup") or []
+    v = plan.vulnerability
+    alone = v.single_points.roles_without_backup if v else ()
     if alone:
         lines.append(f"Zonder vervanger: {', '.join(alone)}")
-    ranking = v.get("ranking") or []
-    if ranking:
-        worst = (v.get("absence") or {}).get(ranking[0]) or {}
-        if worst.get("uncovered_fte"):
-            lines.append(
-                f"Grootste risico: afwezigheid van {ranking[0]} laat "
-                f"{worst['uncovered_fte']} fte liggen "
-                f"({worst.get('uncovered_critical_fte', 0)} fte kritiek)"
-            )
-    hires = (plan.get("formation") or {}).get("hires") or []
-    if hires:
-        total = plan["formation"].get("total_fte")
-        lines.append(f"Formatieadvies ({total} fte):")
-        lines.extend(f"  {h['text']}" for h in hires)
+    worst = v.worst if v else None
+    if worst is not None and worst.uncovered_fte:
+        lines.append(
+            f"Grootste risico: afwezigheid van {worst.employee} laat "
+            f"{fte_number(worst.uncovered_fte)} fte liggen "
+            f"({fte_number(worst.uncovered_critical_fte)} fte kritiek)"
+        )
+    if plan.formation is not None and plan.formation.hires:
+        lines.append(f"Formatieadvies ({fte_number(plan.formation.total_fte)} fte):")
+        lines.extend(f"  {h.text}" for h in plan.formation.hires)
     return lines
 
 

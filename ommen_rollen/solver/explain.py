@@ -6,12 +6,12 @@ colleague or a colleague's wish; numbers and plurals come from ``wording``."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from .. import wording
 from ..domain import AssignmentKind, Choice
 from .eligibility import Facts, base_fits, missing_competences, qualified
 from .instance import Role
+from .sections import Explanations, RoleReason, WishReason
 
 Pair = tuple[str, str]
 
@@ -222,22 +222,18 @@ def _avoid_reason(facts: Facts, e: str, r: str, usage: Usage) -> tuple[str, str]
     )
 
 
-def wish_reason(
-    facts: Facts, e: str, r: str, wish: str, usage: Usage
-) -> dict[str, Any]:
+def wish_reason(facts: Facts, e: str, r: str, wish: Choice, usage: Usage) -> WishReason:
     """Why employee e did not get role r as holder (want) or learner (learn), or
     why they hold a role they would rather not have (avoid)."""
-    out: dict[str, Any] = {"role": r, "wish": wish}
+    given_to: tuple[str, ...] = ()
     if wish == Choice.AVOID:
         code, reason = _avoid_reason(facts, e, r, usage)
     else:
         code, reason = _want_or_learn_reason(facts, e, r, wish, usage)
-        holders = [h for h in usage.holders_of[r] if h != e]
-        if wish == Choice.WANT and holders:
-            out["given_to"] = holders  # for the secretaris; never in the text
-    out["reason_code"] = code
-    out["reason"] = reason
-    return out
+        if wish == Choice.WANT:
+            # for the secretaris; never in the text
+            given_to = tuple(h for h in usage.holders_of[r] if h != e)
+    return WishReason(r, wish, code, reason, given_to)
 
 
 def explanations(
@@ -246,23 +242,22 @@ def explanations(
     learners: set[Pair],
     usage: Usage,
     uncovered: dict[str, tuple[str, str]],
-) -> dict[str, Any]:
-    """{"employees": {id: [unfulfilled wishes and overridden avoids]},
-    "roles": {id: uncovered reason}}."""
-    per_employee: dict[str, list[dict[str, Any]]] = {}
+) -> Explanations:
+    """Per employee their unfulfilled wishes and overridden avoids; per uncovered
+    role its reason."""
+    per_employee: dict[str, list[WishReason]] = {}
     for (e, r), choice in sorted(facts.choice.items()):
         if (e, r) in holders:
             if choice == Choice.AVOID:
                 per_employee.setdefault(e, []).append(
-                    wish_reason(facts, e, r, choice, usage)
+                    wish_reason(facts, e, r, Choice(choice), usage)
                 )
             continue
         if choice == Choice.WANT or (choice == Choice.LEARN and (e, r) not in learners):
             per_employee.setdefault(e, []).append(
-                wish_reason(facts, e, r, choice, usage)
+                wish_reason(facts, e, r, Choice(choice), usage)
             )
-    roles = {
-        r: {"reason_code": code, "reason": reason}
-        for r, (code, reason) in uncovered.items()
-    }
-    return {"employees": per_employee, "roles": roles}
+    return Explanations(
+        employees={e: tuple(items) for e, items in per_employee.items()},
+        roles={r: RoleReason(code, reason) for r, (code, reason) in uncovered.items()},
+    )

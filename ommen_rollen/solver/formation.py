@@ -24,9 +24,8 @@ by the real search.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .. import wording
 from ..domain import (
@@ -38,8 +37,9 @@ from ..domain import (
 )
 from .bounds import Bounds
 from .eligibility import Facts, ceil_div
-from .instance import Employee, Instance, Role, fte_number
+from .instance import Employee, Instance, Role
 from .plan import Plan
+from .sections import Formation, GapSize, HireAdvice
 
 STEP = TENTH_FTE  # hires in tenths of an fte
 MAX_HIRES = 25
@@ -250,10 +250,10 @@ def hire_text(hire: Hire) -> str:
 
 def formation_advice(
     facts: Facts, plan: Plan, bounds: Bounds | None = None, *, proven: bool = False
-) -> dict[str, Any]:
+) -> Formation:
     """The formation section of a plan (see docs/plan-format.md)."""
     gap = staffing_gap(facts, plan, bounds, proven)
-    start = Gap(dict(gap.uncovered), dict(gap.backups))
+    start = _gap_size(gap)
     hires: list[Hire] = []
     if not gap.empty():
         profiles = candidate_profiles(facts, gap)
@@ -269,45 +269,43 @@ def formation_advice(
             hires.append(best)
             _apply(gap, best)
         hires = merge_small(facts, hires)
-    total = sum(h.fte for h in hires)
-    return {
-        "gap": _gap_json(start),
-        "hires": [
-            {
-                "base_function": h.profile.base_function,
-                "competences": dict(h.profile.competences),
-                "fte": fte_number(h.fte),
-                "covers_fte": fte_number(sum(h.holds.values())),
-                "covers_critical_fte": fte_number(
-                    sum(u for r, u in h.holds.items() if facts.roles[r].critical)
+    return Formation(
+        gap=start,
+        hires=tuple(
+            HireAdvice(
+                base_function=h.profile.base_function,
+                competences=dict(h.profile.competences),
+                fte=h.fte,
+                covers_fte=sum(h.holds.values()),
+                covers_critical_fte=sum(
+                    u for r, u in h.holds.items() if facts.roles[r].critical
                 ),
-                "roles": {r: fte_number(u) for r, u in sorted(h.holds.items())},
-                "backup_roles": list(h.backs),
-                "text": hire_text(h),
-            }
+                roles=dict(sorted(h.holds.items())),
+                backup_roles=tuple(h.backs),
+                text=hire_text(h),
+            )
             for h in hires
-        ],
-        "total_fte": fte_number(total),
-        "remaining": _gap_json(gap),
-    }
+        ),
+        remaining=_gap_size(gap),
+    )
 
 
-def _gap_json(gap: Gap) -> dict[str, Any]:
-    return {
-        "uncovered_fte": fte_number(sum(max(u, 0) for u in gap.uncovered.values())),
-        "missing_backups": sum(max(n, 0) for n in gap.backups.values()),
-    }
+def _gap_size(gap: Gap) -> GapSize:
+    return GapSize(
+        uncovered_fte=sum(max(u, 0) for u in gap.uncovered.values()),
+        missing_backups=sum(max(n, 0) for n in gap.backups.values()),
+    )
 
 
-def with_hires(instance: Instance, hires: list[Mapping[str, Any]]) -> Instance:
+def with_hires(instance: Instance, hires: Sequence[HireAdvice]) -> Instance:
     """The instance with the advised hires added as employees (ids h1, h2, ...)."""
     added = tuple(
         Employee(
             id=f"h{i}",
             name=f"Nieuwe medewerker {i}",
-            fte=round(float(h["fte"]) * FTE_SCALE),
-            base_function=str(h["base_function"]),
-            competences=dict(h["competences"]),
+            fte=h.fte,
+            base_function=h.base_function,
+            competences=dict(h.competences),
         )
         for i, h in enumerate(hires, start=1)
     )

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from ..domain import AssignmentKind, PlanStatus, parse_fte
+from ..domain import AssignmentKind, PlanStatus
 from .instance import FORMAT_VERSION, fte_number
+from .sections import (
+    Explanations,
+    Figures,
+    Formation,
+    Vulnerability,
+    figures_of,
+    fte_units,
+)
 
 STATUSES = tuple(PlanStatus)
+S = TypeVar("S", Explanations, Vulnerability, Formation)
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,10 @@ class MissingBackup:
 
 @dataclass
 class Plan:
-    """A plan: assignments, honest shortfalls, objective, metrics, explanations."""
+    """A plan: assignments, honest shortfalls, objective, metrics, explanations,
+    vulnerability and formation advice. The last three are typed (None: the plan
+    has none, written as {}); objective and metrics stay dicts of JSON values
+    (the search adds its own metrics), ``figures`` reads the metrics typed."""
 
     status: PlanStatus
     assignments: list[PlanAssignment] = field(default_factory=list)
@@ -46,9 +58,9 @@ class Plan:
     missing_backups: list[MissingBackup] = field(default_factory=list)
     objective: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
-    explanations: dict[str, Any] = field(default_factory=dict)
-    vulnerability: dict[str, Any] = field(default_factory=dict)
-    formation: dict[str, Any] = field(default_factory=dict)
+    explanations: Explanations | None = None
+    vulnerability: Vulnerability | None = None
+    formation: Formation | None = None
     errors: list[str] = field(default_factory=list)
 
     def holders(self, role: str) -> list[PlanAssignment]:
@@ -57,6 +69,11 @@ class Plan:
             for a in self.assignments
             if a.role == role and a.kind == AssignmentKind.HOLDER
         ]
+
+    @property
+    def figures(self) -> Figures:
+        """The metrics the screens read, typed (fte in units)."""
+        return figures_of(self.metrics)
 
     def of_kind(self, kind: str) -> list[PlanAssignment]:
         return [a for a in self.assignments if a.kind == kind]
@@ -79,13 +96,17 @@ class Plan:
             ],
             "objective": self.objective,
             "metrics": self.metrics,
-            "explanations": self.explanations,
-            "vulnerability": self.vulnerability,
-            "formation": self.formation,
+            "explanations": _section(self.explanations),
+            "vulnerability": _section(self.vulnerability),
+            "formation": _section(self.formation),
         }
         if self.errors:
             data["errors"] = list(self.errors)
         return data
+
+
+def _section(part: Explanations | Vulnerability | Formation | None) -> dict[str, Any]:
+    return part.to_json() if part is not None else {}
 
 
 def _assignment_json(a: PlanAssignment) -> dict[str, Any]:
@@ -104,11 +125,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         raise ValueError(f"plan: version moet {FORMAT_VERSION} zijn")
 
     def units(value: Any) -> int | None:
-        return (
-            None
-            if value is None
-            else parse_fte(repr(value) if isinstance(value, float) else value)
-        )
+        return None if value is None else fte_units(value)
 
     return Plan(
         status=PlanStatus(data.get("status", PlanStatus.UNKNOWN)),
@@ -142,8 +159,19 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         ],
         objective=dict(data.get("objective", {})),
         metrics=dict(data.get("metrics", {})),
-        explanations=dict(data.get("explanations", {})),
-        vulnerability=dict(data.get("vulnerability", {})),
-        formation=dict(data.get("formation", {})),
+        explanations=explanations_of(data),
+        vulnerability=_read(Vulnerability, data, "vulnerability"),
+        formation=_read(Formation, data, "formation"),
         errors=list(data.get("errors", [])),
     )
+
+
+def explanations_of(data: dict[str, Any]) -> Explanations | None:
+    """The explanations section of plan JSON, typed (None when it has none): what
+    plan_from_json reads, for a reader that needs no more of the plan."""
+    return _read(Explanations, data, "explanations")
+
+
+def _read(kind: type[S], data: dict[str, Any], key: str) -> S | None:
+    section = data.get(key)
+    return kind.from_json(section) if section else None

@@ -27,7 +27,7 @@ names them), "cancelled" (should_stop ended the run; the best plan so far) and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -47,6 +47,7 @@ from .near import Near, allowed, least_shortfall, reached, search_near
 from .plan import Plan
 from .runner import Progress, Runner
 from .search import SearchResult, search_joint, search_soft
+from .sections import Formation
 
 __all__ = ["Progress", "solve", "solve_json"]
 
@@ -262,10 +263,10 @@ def solve(
 
 
 def verify_advice(
-    instance: Instance, advice: Mapping[str, Any], **solve_kwargs: Any
+    instance: Instance, advice: Formation | None, **solve_kwargs: Any
 ) -> Plan:
     """Plan again with the advised hires on board, so the solver checks the gain."""
-    return solve(with_hires(instance, list(advice.get("hires", []))), **solve_kwargs)
+    return solve(with_hires(instance, advice.hires if advice else ()), **solve_kwargs)
 
 
 def solve_json(data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

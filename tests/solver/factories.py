@@ -53,6 +53,20 @@ def instance(
     } | extra
 
 
+def knock_on_instance() -> dict[str, Any]:
+    """m1 alone holds the critical r1; its only vervanger m2 is full with r2, so
+    m1's absence makes m2 drop 0.5 fte of r2 (knock-on) to take r1 over."""
+    return instance(
+        [employee("m1", 0.5), employee("m2", 0.6)],
+        [role("r1", 0.5, backups=1, critical=True), role("r2", 0.6, backups=0)],
+        pins=[
+            {"employee": "m1", "role": "r1", "kind": "holder"},
+            {"employee": "m2", "role": "r2", "kind": "holder"},
+            {"employee": "m2", "role": "r1", "kind": "backup"},
+        ],
+    )
+
+
 def random_organisation(
     seed: int, n_employees: int = 50, n_roles: int = 100, *, tightness: float = 0.9
 ) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ommen_rollen.domain import RoundStatus
 from ommen_rollen.extensions import db
@@ -30,7 +30,7 @@ from ommen_rollen.models import (
     ProposalStatus,
     WorkPlan,
 )
-from ommen_rollen.services import approval, jobs, rounds
+from ommen_rollen.services import api_tokens, approval, jobs, limits, rounds
 from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD, SECRETARY_USERNAME
@@ -209,8 +209,51 @@ def test_a_time_limit_out_of_range_is_refused_without_a_job(
         data={"time_limit_s": "100000"},
         follow_redirects=True,
     )
-    assert "tussen 1 en 600 seconden" in response.get_data(as_text=True)
+    assert limits.TIME_LIMIT_RULE in response.get_data(as_text=True)
     assert count(Job) == 0
+
+
+def test_the_form_and_the_api_take_the_same_time_limits_with_the_same_words(
+    org: Org, auth: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[float] = []
+    monkeypatch.setattr(
+        jobs, "dispatch", lambda _app, _job, limit: started.append(limit)
+    )
+    round_ = closed_round(org)
+    _token, secret = api_tokens.create_token(
+        "rekentijd", ["optimise"], api_tokens.today() + timedelta(days=1), org.secretary
+    )
+    bearer = {"Authorization": f"Bearer {secret}"}
+    api_url = f"/api/v1/rounds/{round_.id}/optimise"
+    form_url = f"/planning/rondes/{round_.id}/optimaliseren"
+    low, high = limits.TIME_LIMIT_S
+    assert (low, high) == (1, 3600)
+    for refused in (low - 1, high + 1):
+        answer = client.post(api_url, json={"time_limit_s": refused}, headers=bearer)
+        assert answer.status_code == 422
+        assert limits.TIME_LIMIT_RULE in answer.get_data(as_text=True)
+    with pytest.raises(ServiceError, match=limits.TIME_LIMIT_RULE):
+        jobs.start_solve(round_.id, org.secretary, time_limit_s=high + 1)
+    answer = client.post(api_url, json={"time_limit_s": high}, headers=bearer)
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    assert started == [high]
+    db.session.execute(update(Job).values(status=JobStatus.FAILED))
+    db.session.commit()
+
+    # the form: the same words below and above, and the highest the API takes
+    # (the form used to stop at 600 s)
+    auth.login("secretaris")
+    for refused in (low - 1, high + 1):
+        page = client.post(
+            form_url, data={"time_limit_s": str(refused)}, follow_redirects=True
+        ).get_data(as_text=True)
+        assert limits.TIME_LIMIT_RULE in page
+    assert count(Job) == 1 and started == [high]
+    response = client.post(form_url, data={"time_limit_s": str(high)})
+    assert response.status_code == 302 and "/planning/taken/" in response.location
+    assert started == [high, high]
+    assert count(Job) == 2
 
 
 def test_a_second_run_waits_for_the_first(org: Org) -> None:

@@ -375,3 +375,30 @@ def test_a_bad_employee_value_gets_the_same_refusal_in_beheer_and_import(
     assert f"kolom '{EMPLOYEE_COLUMNS[field]}': " in messages[1]
     assert messages[1].endswith(message)
     assert count(Employee) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("1", False),
+        (3600, False),
+        (600.0, False),
+        (" 30 ", False),
+        ("0", True),
+        (3601, True),
+        ("2,5", True),
+        (2.5, True),
+        ("nan", True),
+        ("inf", True),
+        ("1e999999", True),
+        ("9" * 40, True),
+        ("dertig", True),
+        ("", True),
+    ],
+)
+def test_a_time_limit_is_a_whole_number_of_seconds_within_one_bound(
+    value: Any, refused: bool
+) -> None:
+    problem = limits.time_limit_problem(value)
+    assert problem == (limits.TIME_LIMIT_RULE if refused else None)
+    assert limits.SETTING_BOUNDS["time_limit_s"] == limits.TIME_LIMIT_S

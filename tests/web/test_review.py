@@ -211,6 +211,8 @@ def test_the_review_shows_shortfalls_with_reasons_and_vulnerability(
         "vervanger." in page
     )
     assert "Daarna resteert 1 ontbrekende vervanger." in page
+    assert "(0,4 fte in totaal)" in page  # the formation total, from units
+    assert "<dt>Gedekt</dt><dd>0,8 fte; niet gedekt 0,4 fte</dd>" in page
     assert "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte dekt 0,4 fte" in page
     assert "H 0,5" in page  # the coverage matrix cell
     assert 'value="5000" high="10000"' in page  # Anouk's load bar
@@ -281,3 +283,30 @@ def test_a_spil_without_a_cluster_reads_no_review(
     auth.login("spil")
     assert client.get(f"/planning/voorstellen/{first.id}").status_code == 403
     assert client.get(f"/planning/rondes/{round_.id}/werkplannen").status_code == 403
+
+
+def test_the_api_reads_a_proposal_and_its_vulnerability_from_the_typed_plan(
+    org: Org, client: Any
+) -> None:
+    from datetime import timedelta
+
+    from ommen_rollen.services import api_tokens
+
+    _round, first, _second = two_proposals(org)
+    _token, secret = api_tokens.create_token(
+        "lezen", ["read"], api_tokens.today() + timedelta(days=1), org.secretary
+    )
+    bearer = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/rounds/{first.round_id}/proposals/{first.number}"
+    proposal = client.get(url, headers=bearer).get_json()
+    assert proposal["uncovered_fte"] == "0.4000"
+    assert proposal["missing_backups"] is None  # the hand-made plan has no count
+    found = client.get(url + "/vulnerability", headers=bearer).get_json()
+    anouk = org.employees["anouk"].username
+    # only absences that leave work behind, with the worst one and its roles
+    assert found == {
+        "proposal": first.number,
+        "single_eligible_roles": ["r02"],
+        "absence": [{"employee": anouk, "uncovered_fte": "0.5000", "roles": ["r01"]}],
+        "worst": {"employee": anouk, "uncovered_fte": "0.5000", "roles": ["r01"]},
+    }

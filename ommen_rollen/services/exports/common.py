@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ...domain import AssignmentKind, fte_to_decimal, parse_fte
+from ...domain import AssignmentKind, fte_to_decimal
 from ...extensions import db
 from ...models import (
     Employee,
@@ -28,7 +28,7 @@ from .. import solver_bridge
 from ..base import ServiceError
 from ..risk import Risk, risk_of
 from ..rounds import get_round
-from ..solver_bridge import stored_plan
+from ..solver_bridge import stored_instance, stored_plan
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -343,13 +343,6 @@ def _plan_proposal(plans: list[WorkPlan], round_id: int) -> Proposal | None:
     return None
 
 
-def _units(value: Any) -> int:
-    try:
-        return parse_fte(str(value))
-    except ValueError:
-        return 0
-
-
 def round_overview(round_id: int) -> RoundOverview:
     """Matrix, load and shortfalls of a round's current werkplannen. Coverage and
     backups are counted from the werkplannen (they may have been adjusted by hand);
@@ -375,14 +368,14 @@ def round_overview(round_id: int) -> RoundOverview:
     overview = RoundOverview(round=round_, plans=plans, roles=list(roles), cells=cells)
 
     proposal = _plan_proposal(plans, round_id)
-    plan_json = (proposal.plan if proposal else None) or {}
-    overview.risk = risk_of(
-        (proposal.instance if proposal else None) or {},
-        plan_json,
-        names=_employee_names(),
-        role_names={r.code: r.name for r in overview.roles},
-    )
     solved = stored_plan(proposal) if proposal is not None else None
+    if proposal is not None and solved is not None:
+        overview.risk = risk_of(
+            stored_instance(proposal),
+            solved,
+            names=_employee_names(),
+            role_names={r.code: r.name for r in overview.roles},
+        )
     reasons = {u.role: u.reason for u in solved.uncovered} if solved else {}
     backup_reasons = (
         {m.role: m.reason for m in solved.missing_backups} if solved else {}
@@ -404,19 +397,17 @@ def round_overview(round_id: int) -> RoundOverview:
                 )
             )
 
-    vulnerability = solved.vulnerability if solved else {}
-    if vulnerability:
+    vulnerability = solved.vulnerability if solved else None
+    if vulnerability is not None:
         overview.has_analysis = True
-        overview.single_eligible = [
-            str(r) for r in vulnerability.get("single_eligible_roles", [])
-        ]
+        overview.single_eligible = list(vulnerability.single_eligible_roles)
         people = _employee_names()
-        for emp_key, info in (vulnerability.get("absence") or {}).items():
+        for emp_key, info in vulnerability.absence.items():
             overview.absences.append(
                 Absence(
-                    employee=people.get(str(emp_key), str(emp_key)),
-                    uncovered_units=_units(info.get("uncovered_fte", 0)),
-                    roles=tuple(str(r) for r in info.get("roles", [])),
+                    employee=people.get(emp_key, emp_key),
+                    uncovered_units=info.uncovered_fte,
+                    roles=info.roles,
                 )
             )
         overview.absences.sort(key=lambda a: (-a.uncovered_units, a.employee))

@@ -317,8 +317,8 @@ def _formation(ws: Worksheet, overview: RoundOverview) -> None:
         [
             [
                 h.text,
-                Decimal(str(h.fte)).quantize(Decimal("0.0001")),
-                Decimal(str(h.covers_fte)).quantize(Decimal("0.0001")),
+                decimal_fte(h.fte_units),
+                decimal_fte(h.covers_units),
                 h.backups,
                 "; ".join(h.roles),
                 "; ".join(h.backup_roles),
