@@ -182,3 +182,31 @@ def login(page: Any, username: str, password: str = "demo") -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+
+
+# --- shared by the journeys ------------------------------------------------------
+
+WIDTHS = {"bureau": 1366, "telefoon": 390}  # desk and phone
+# An optimisation or re-plan ends within its time limit; this is only how long a
+# broken progress page may keep a test waiting.
+SOLVE_WAIT_MS = 120_000
+ROUND = "2027-H1"  # the demo's round that collects preferences
+
+
+def flash(page: Any) -> str:
+    """The texts of the messages at the top of the page."""
+    return " ".join(page.locator("main .utrecht-alert").all_inner_texts())
+
+
+def at_both_widths(page: Any, name: str, prefix: str = "scenario") -> None:
+    """Screenshots at desk and phone width, axe-core, no sideways scrolling."""
+    for width_name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_load_state()
+        screenshot(page, f"{prefix}-{name}-{width_name}")
+        assert_accessible(page)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, (name, width_name, overflow)
+    page.set_viewport_size({"width": WIDTHS["bureau"], "height": 900})

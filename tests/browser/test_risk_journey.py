@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (
+    ROUND,
+    SOLVE_WAIT_MS,
+    WIDTHS,
     LiveServer,
     assert_accessible,
     demo_server,
@@ -20,11 +23,8 @@ from tests.browser.conftest import (
     open_page,
     screenshot,
 )
-from tests.browser.test_round_journey import ROUND, SOLVE_WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-WIDTHS = {"telefoon": 390, "bureau": 1366}
 
 
 @pytest.fixture(scope="module")

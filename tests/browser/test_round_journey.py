@@ -25,9 +25,12 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (
+    ROUND,
+    SOLVE_WAIT_MS,
     LiveServer,
     assert_accessible,
     demo_server,
+    flash,
     login,
     open_page,
     screenshot,
@@ -37,7 +40,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EMPLOYEE = "anouk.devries"
 EMPLOYEE_NAME = "Anouk de Vries"
-ROUND = "2027-H1"
 # The demo's Gemeentesecretaris (rompfunctie E) and a Beheerder (C, 22 hours) who
 # may not hold it: moving the role to her breaks hard rules.
 TOP_ROLE = "r01 – Gemeentesecretaris"
@@ -46,9 +48,6 @@ NOT_ELIGIBLE = "Kim Dijkstra"
 # one the first proposal does not already give her (r04 she would rather not do:
 # a soft rule, last).
 BACKUP_CANDIDATES = ("r03", "r05", "r06", "r04")
-# An optimisation ends within the time limit; this is only how long a broken
-# progress page may keep the test waiting.
-SOLVE_WAIT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +71,6 @@ class Journey:
         page.wait_for_load_state()
         self.shot(page, name)
         assert_accessible(page)
-
-
-def flash(page: Any) -> str:
-    """The texts of the messages at the top of the page."""
-    return " ".join(page.locator("main .utrecht-alert").all_inner_texts())
 
 
 def choice_group(page: Any, code: str) -> Any:

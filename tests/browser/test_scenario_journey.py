@@ -26,9 +26,11 @@ import pytest
 from ommen_rollen.services.demo import half_year
 from ommen_rollen.services.demo_data import EMPLOYEES
 from tests.browser.conftest import (
+    SOLVE_WAIT_MS,
     LiveServer,
-    assert_accessible,
+    at_both_widths,
     demo_server,
+    flash,
     login,
     open_page,
     screenshot,
@@ -36,9 +38,7 @@ from tests.browser.conftest import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WIDTHS = {"bureau": 1366, "telefoon": 390}
 ABSENT = "Ilse Kamphuis"
-SOLVE_WAIT_MS = 120_000
 
 
 def next_march() -> date:
@@ -59,24 +59,6 @@ def scenario_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     # its own demo organisation: publishing puts the approved round back to akkoord
     with demo_server(tmp_path_factory.mktemp("scenario"), today=demo_day()) as server:
         yield server
-
-
-def at_both_widths(page: Any, name: str, prefix: str = "scenario") -> None:
-    """Screenshots at desk and phone width, axe-core, no sideways scrolling."""
-    for width_name, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_load_state()
-        screenshot(page, f"{prefix}-{name}-{width_name}")
-        assert_accessible(page)
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - window.innerWidth"
-        )
-        assert overflow <= 1, (name, width_name, overflow)
-    page.set_viewport_size({"width": WIDTHS["bureau"], "height": 900})
-
-
-def flash(page: Any) -> str:
-    return " ".join(page.locator("main .utrecht-alert").all_inner_texts())
 
 
 def test_an_absence_scenario_from_approved_round_to_new_akkoord(

@@ -19,12 +19,13 @@ import pytest
 from ommen_rollen.services.demo import half_year
 from tests.browser.conftest import (
     LiveServer,
+    at_both_widths,
     demo_server,
+    flash,
     login,
     open_page,
     screenshot,
 )
-from tests.browser.test_scenario_journey import at_both_widths, flash
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,13 +1,14 @@
 """Set-ups shared by the web tests: a small organisation with accounts (``org``),
-a round opened or proposed for it, a logged-in secretaris, and helpers that read
-pages and the whole database. Test modules import the helpers from here; pytest
+a round opened or proposed for it, a logged-in secretaris, a real SMTP server
+(``smtp``), and helpers that read pages, mails and the whole database and set up
+scenarios and swaps. Test modules import the helpers from here; pytest
 finds the fixtures itself."""
 
 from __future__ import annotations
 
 import html as html_module
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,9 +20,11 @@ from sqlalchemy import select
 
 from ommen_rollen.domain import BaseFunction, RoundStatus, UserRole
 from ommen_rollen.extensions import db
+from ommen_rollen.extensions import mail as mail_extension
 from ommen_rollen.models import Job, JobStatus, PlanningRound, Proposal, WorkPlan
-from ommen_rollen.services import approval, jobs, rounds
+from ommen_rollen.services import approval, jobs, mail, rounds, scenarios
 from ommen_rollen.services.solver_bridge import build_instance, store_plan
+from tests.web.smtp_server import SmtpServer
 
 if TYPE_CHECKING:
     from tests.web.hostile.base import World
@@ -400,3 +403,79 @@ def current(org: Org, name: str) -> WorkPlan:
 
 def roles_of(plan: WorkPlan) -> set[tuple[str, str, int]]:
     return {(a.role.code, a.kind.value, a.fte_units) for a in plan.assignments}
+
+
+# --- mail: a real SMTP server on loopback ------------------------------------
+
+BASE = "https://rollen.ommen.test"
+MAIL_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "BASE_URL")
+
+
+def use_smtp(app: Flask, port: int) -> None:
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_DEFAULT_SENDER="rollenplanning@ommen.test",
+        BASE_URL=BASE,
+    )
+    mail_extension.init_app(app)
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpServer]:
+    """A running SMTP server that the app sends to."""
+    saved = {key: app.config.get(key) for key in MAIL_KEYS}
+    server = SmtpServer().start()
+    use_smtp(app, server.port)
+    yield server
+    assert mail.wait_idle()
+    mail.cancel_retry()
+    server.stop()
+    app.config.update(saved)
+    mail_extension.init_app(app)
+
+
+def links(text: str) -> list[str]:
+    return re.findall(r"https://rollen\.ommen\.test/[^\s\"<]+", text)
+
+
+def path_of(url: str) -> str:
+    return url.replace(BASE, "").replace("&amp;", "&")
+
+
+def with_emails(org: Org, *names: str) -> None:
+    for name in names:
+        org.employees[name].email = f"{name}@ommen.nl"
+    db.session.commit()
+
+
+# --- background jobs, scenarios and swaps --------------------------------------
+
+
+def work_the_queue(app: Any) -> None:
+    """One job waits on the RQ queue: a worker in this process runs it."""
+    from rq import SimpleWorker
+
+    queue = jobs.rq_queue(app)
+    assert queue.count == 1
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        queue.delete(delete_jobs=True)
+
+
+MARCH = date(2027, 3, 1)  # a scenario date in the approved round 2027-H1
+
+
+def absence(org: Org, name: str) -> dict[str, Any]:
+    return scenarios.build_change("absence", employee_id=org.employees[name].id)
+
+
+APRIL = date(2027, 4, 1)  # a swap date in the approved round 2027-H1
+
+
+def splittable(org: Org) -> None:
+    """r01 may be shared by two holders with at least 0,1 fte each."""
+    role = org.roles["r01"]
+    role.splittable, role.max_holders, role.min_share_units = True, 2, 1_000
+    db.session.commit()

@@ -35,19 +35,7 @@ from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD, SECRETARY_USERNAME
 from tests.conftest import REDIS_URL_ENV, require_service
-from tests.web.conftest import Org, open_round_for, proposed_round
-
-
-def work_the_queue(app: Any) -> None:
-    """One job waits on the RQ queue: a worker in this process runs it."""
-    from rq import SimpleWorker
-
-    queue = jobs.rq_queue(app)
-    assert queue.count == 1
-    try:
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-    finally:
-        queue.delete(delete_jobs=True)
+from tests.web.conftest import Org, open_round_for, proposed_round, work_the_queue
 
 
 def closed_round(org: Org) -> Any:

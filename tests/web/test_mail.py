@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,54 +16,23 @@ from flask import Flask
 
 from ommen_rollen.domain import Choice
 from ommen_rollen.extensions import db
-from ommen_rollen.extensions import mail as mail_extension
 from ommen_rollen.models import AuditEntry, OutgoingMail, Preference
 from ommen_rollen.services import approval, mail
 from ommen_rollen.services.base import utcnow
-from tests.web.conftest import Org, open_round_for, plan_of, proposed_round
+from tests.web.conftest import (
+    BASE,
+    Org,
+    links,
+    open_round_for,
+    path_of,
+    plan_of,
+    proposed_round,
+    use_smtp,
+    with_emails,
+)
 from tests.web.smtp_server import SmtpServer, free_port
 
-BASE = "https://rollen.ommen.test"
 STRONG = "paard batterij nietje correct"
-MAIL_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "BASE_URL")
-
-
-def use_smtp(app: Flask, port: int) -> None:
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        MAIL_DEFAULT_SENDER="rollenplanning@ommen.test",
-        BASE_URL=BASE,
-    )
-    mail_extension.init_app(app)
-
-
-@pytest.fixture
-def smtp(app: Flask) -> Iterator[SmtpServer]:
-    """A running SMTP server that the app sends to."""
-    saved = {key: app.config.get(key) for key in MAIL_KEYS}
-    server = SmtpServer().start()
-    use_smtp(app, server.port)
-    yield server
-    assert mail.wait_idle()
-    mail.cancel_retry()
-    server.stop()
-    app.config.update(saved)
-    mail_extension.init_app(app)
-
-
-def links(text: str) -> list[str]:
-    return re.findall(r"https://rollen\.ommen\.test/[^\s\"<]+", text)
-
-
-def path_of(url: str) -> str:
-    return url.replace(BASE, "").replace("&amp;", "&")
-
-
-def with_emails(org: Org, *names: str) -> None:
-    for name in names:
-        org.employees[name].email = f"{name}@ommen.nl"
-    db.session.commit()
 
 
 def outbox() -> list[OutgoingMail]:

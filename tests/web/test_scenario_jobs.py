@@ -25,9 +25,7 @@ from ommen_rollen.models import (
 from ommen_rollen.services import audit_log, jobs, scenarios
 from ommen_rollen.services.base import ServiceError, utcnow
 from tests.conftest import REDIS_URL_ENV, require_service
-from tests.web.conftest import Org
-from tests.web.test_jobs import work_the_queue
-from tests.web.test_scenarios import MARCH, absence
+from tests.web.conftest import MARCH, Org, absence, work_the_queue
 
 
 def draft(org: Org, round_: PlanningRound) -> Scenario:

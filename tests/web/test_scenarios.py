@@ -32,15 +32,15 @@ from ommen_rollen.services import approval, jobs, scenarios, staff
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
 from tests.web.conftest import (
+    MARCH,
     Org,
+    absence,
     approve_everything,
     current,
     proposed_round,
     roles_of,
     snapshot,
 )
-
-MARCH = date(2027, 3, 1)
 
 
 def scenario_with(
@@ -62,10 +62,6 @@ def solved(scenario_id: int, org: Org) -> Scenario:
         finished and finished.error
     )
     return scenarios.get_scenario(scenario_id)
-
-
-def absence(org: Org, name: str) -> dict[str, Any]:
-    return scenarios.build_change("absence", employee_id=org.employees[name].id)
 
 
 def test_a_scenario_needs_an_approved_round_a_name_and_a_date_in_the_period(

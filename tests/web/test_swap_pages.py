@@ -22,10 +22,19 @@ from ommen_rollen.models import (
     WorkPlanStatus,
 )
 from ommen_rollen.services import audit_log
-from tests.web.conftest import Org, alerts, current, roles_of, snapshot
+from tests.web.conftest import (
+    APRIL,
+    Org,
+    alerts,
+    current,
+    links,
+    path_of,
+    roles_of,
+    snapshot,
+    splittable,
+    with_emails,
+)
 from tests.web.smtp_server import SmtpServer
-from tests.web.test_mail import links, path_of, smtp, with_emails  # noqa: F401
-from tests.web.test_swaps import APRIL, splittable
 
 
 def propose_form(org: Org, **fields: str) -> dict[str, str]:
@@ -48,7 +57,7 @@ def test_a_takeover_proposed_mailed_accepted_and_published(
     approved: PlanningRound,
     auth: Any,
     client: Any,
-    smtp: SmtpServer,  # noqa: F811 (the fixture imported from test_mail)
+    smtp: SmtpServer,
 ) -> None:
     splittable(org)
     with_emails(org, "anouk", "bram")
@@ -112,7 +121,7 @@ def test_a_declined_swap_is_told_and_cannot_be_published(
     approved: PlanningRound,
     auth: Any,
     client: Any,
-    smtp: SmtpServer,  # noqa: F811 (the fixture imported from test_mail)
+    smtp: SmtpServer,
 ) -> None:
     with_emails(org, "anouk", "bram")
     auth.login("bram")

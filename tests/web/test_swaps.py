@@ -4,8 +4,6 @@ by the colleague, published by the secretaris like a scenario."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -15,16 +13,7 @@ from ommen_rollen.models import PlanningRound, Scenario, ScenarioStatus, WorkPla
 from ommen_rollen.services import scenarios, swaps
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
-from tests.web.conftest import Org, current, roles_of
-
-APRIL = date(2027, 4, 1)
-
-
-def splittable(org: Org) -> None:
-    """r01 may be shared by two holders with at least 0,1 fte each."""
-    role = org.roles["r01"]
-    role.splittable, role.max_holders, role.min_share_units = True, 2, 1_000
-    db.session.commit()
+from tests.web.conftest import APRIL, Org, current, roles_of, splittable
 
 
 def propose(org: Org, round_: PlanningRound, **kw: object) -> Scenario:
