@@ -34,7 +34,13 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain import DEFAULT_TIME_LIMIT_S, FTE_SCALE, PlanStatus, RoundStatus
+from ..domain import (
+    DEFAULT_TIME_LIMIT_S,
+    FTE_SCALE,
+    PlanStatus,
+    RoundStatus,
+    parse_fte,
+)
 from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
 from . import audit
@@ -548,7 +554,7 @@ def _run_solve(
     )
     # End the read transaction before the long solve (SQLite snapshots).
     db.session.commit()
-    total = sum(round(float(r["fte"]) * FTE_SCALE) for r in instance_json["roles"])
+    total = sum(parse_fte(str(r["fte"])) for r in instance_json["roles"])
     reporter = ProgressReporter(db.engine, job_id, {"params": params}, total, monitor)
     plan_json = solve_instance(
         instance_json,
