@@ -39,15 +39,16 @@ from ..domain import (
     FTE_SCALE,
     PlanStatus,
     RoundStatus,
-    parse_fte,
 )
 from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
+from ..solver import Instance, Plan, instance_to_json, solve
+from ..solver.instance import fte_number
 from . import audit
 from .base import ServiceError, utcnow
 from .limits import time_limit_problem
 from .rounds import get_round
-from .solver_bridge import build_instance, mark_job, store_plan
+from .solver_bridge import mark_job, round_instance, store_plan
 
 log = logging.getLogger(__name__)
 
@@ -447,31 +448,21 @@ class ProgressReporter:
 
 
 def solve_instance(
-    instance_json: dict[str, Any],
+    instance: Instance,
     *,
     time_limit_s: float | None,
     seed: int | None,
     on_progress: Callable[[Any], None],
     should_stop: Callable[[], bool],
-) -> dict[str, Any]:
-    """Validate and solve an instance; the plan as JSON (format v1)."""
-    from .. import solver
-
-    try:
-        instance = solver.parse_instance(instance_json)
-    except solver.InstanceError as exc:
-        raise ServiceError(
-            "De gegevens van de planronde zijn ongeldig: " + "; ".join(exc.errors)
-        ) from exc
-    plan = solver.solve(
+) -> Plan:
+    """Solve a round's instance (tests stand in for this to script a run)."""
+    return solve(
         instance,
         time_limit_s=time_limit_s,
         seed=seed,
         on_progress=on_progress,
         should_stop=should_stop,
     )
-    result: dict[str, Any] = plan.to_json()
-    return result
 
 
 def _claim(job_id: int) -> bool:
@@ -547,36 +538,30 @@ def _run_solve(
     """An optimisation: the round's instance solved and stored as a proposal."""
     if round_id is None:
         raise ServiceError("Deze taak hoort bij geen planronde.")
-    instance_json = build_instance(
-        round_id,
-        settings=None,
-        continuity_proposal_id=params.get("continuity_proposal_id"),
+    instance = round_instance(
+        round_id, continuity_proposal_id=params.get("continuity_proposal_id")
     )
     # End the read transaction before the long solve (SQLite snapshots).
     db.session.commit()
-    total = sum(parse_fte(str(r["fte"])) for r in instance_json["roles"])
+    total = sum(r.fte for r in instance.roles)
     reporter = ProgressReporter(db.engine, job_id, {"params": params}, total, monitor)
-    plan_json = solve_instance(
-        instance_json,
+    plan = solve_instance(
+        instance,
         time_limit_s=params.get("time_limit_s"),
         seed=params.get("seed"),
         on_progress=reporter,
         should_stop=reporter.should_stop,
     )
-    status = str(plan_json.get("status", ""))
-    cancelled = reporter.stop_asked or status == PlanStatus.CANCELLED
-    usable = status in USABLE and not cancelled
+    cancelled = reporter.stop_asked or plan.status == PlanStatus.CANCELLED
+    usable = plan.status in USABLE and not cancelled
     job = running_job(job_id)
     if job is None:
         return
-    job.progress = {**reporter.final, **final_progress(plan_json)}
+    job.progress = {**reporter.final, **final_progress(plan)}
     error = ""
-    if status not in USABLE and status != PlanStatus.CANCELLED:
-        error = (
-            "Geen bruikbaar plan gevonden ("
-            + status
-            + "). "
-            + "; ".join(str(e) for e in plan_json.get("errors", []))
+    if plan.status not in USABLE and plan.status != PlanStatus.CANCELLED:
+        error = f"Geen bruikbaar plan gevonden ({plan.status}). " + "; ".join(
+            str(e) for e in plan.errors
         )
     mark_job(job, JobStatus.CANCELLED if cancelled else JobStatus.FINISHED, error)
     by = db.session.get(User, job.created_by_id) if job.created_by_id else None
@@ -586,9 +571,10 @@ def _run_solve(
         proposal_status = ProposalStatus.READY
     else:
         proposal_status = ProposalStatus.FAILED
+    instance_json = instance_to_json(instance)  # JSON for storage only
     store_plan(
         round_id,
-        plan_json,
+        plan.to_json(),
         instance_json,
         by=by,
         settings={**instance_json.get("settings", {}), **params},
@@ -614,22 +600,23 @@ def fail_job(job_id: int, exc: BaseException) -> None:
     db.session.commit()
 
 
-def final_progress(plan_json: dict[str, Any]) -> dict[str, Any]:
-    """The summary a finished job shows, from the plan's metrics."""
-    metrics = plan_json.get("metrics", {}) or {}
-    covered = metrics.get("covered_fte")
-    uncovered = metrics.get("uncovered_fte")
-    found: dict[str, Any] = {"solver_status": plan_json.get("status")}
-    if covered is not None and uncovered is not None:
-        total = float(covered) + float(uncovered)
-        found["uncovered_fte"] = uncovered
-        found["coverage_pct"] = round(100 * float(covered) / total, 1) if total else 100
-    if "missing_backups" in metrics:
-        found["missing_backups"] = metrics["missing_backups"]
-    if (objective := plan_json.get("objective")) and "value" in objective:
-        found["objective"] = objective["value"]
-    if "wall_s" in metrics:
-        found["elapsed_s"] = metrics["wall_s"]
+def final_progress(plan: Plan) -> dict[str, Any]:
+    """The summary a finished job shows (JSON for the job's progress), from the
+    plan's figures."""
+    figures = plan.figures
+    found: dict[str, Any] = {"solver_status": str(plan.status)}
+    if figures.covered_fte is not None and figures.uncovered_fte is not None:
+        total = figures.covered_fte + figures.uncovered_fte
+        found["uncovered_fte"] = fte_number(figures.uncovered_fte)
+        found["coverage_pct"] = (
+            round(100 * figures.covered_fte / total, 1) if total else 100
+        )
+    if figures.missing_backups is not None:
+        found["missing_backups"] = figures.missing_backups
+    if "value" in plan.objective:
+        found["objective"] = plan.objective["value"]
+    if "wall_s" in plan.metrics:
+        found["elapsed_s"] = plan.metrics["wall_s"]
     return found
 
 

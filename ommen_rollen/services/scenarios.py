@@ -444,7 +444,7 @@ def run_scenario_job(
     if job is None:
         return
     plan_json = plan.to_json()
-    job.progress = {**reporter.final, **jobs.final_progress(plan_json)}
+    job.progress = {**reporter.final, **jobs.final_progress(plan)}
     db.session.refresh(scenario)
     if scenario.status == ScenarioStatus.PUBLISHED:
         mark_job(job, JobStatus.FAILED, "Dit scenario is intussen doorgevoerd.")

@@ -41,7 +41,7 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from ..solver.instance import Instance, fte_number, parse_instance
+from ..solver.instance import Instance, InstanceError, fte_number, parse_instance
 from ..solver.plan import Plan, explanations_of, plan_from_json
 from ..solver.sections import Explanations, Figures, figures_of
 from . import audit, mail, notifications
@@ -307,6 +307,27 @@ def _units(value: Any, where: str) -> int:
         return parse_fte(str(value))
     except FteError as exc:
         raise ServiceError(f"{where}: {exc}") from exc
+
+
+def round_instance(
+    round_id: int,
+    *,
+    continuity_proposal_id: int | None = None,
+    freeze_approved: bool = True,
+) -> Instance:
+    """The round as a typed instance (build_instance read by parse_instance): what
+    the services hand the solver. Invalid round data is a ServiceError in Dutch."""
+    data = build_instance(
+        round_id,
+        continuity_proposal_id=continuity_proposal_id,
+        freeze_approved=freeze_approved,
+    )
+    try:
+        return parse_instance(data)
+    except InstanceError as exc:
+        raise ServiceError(
+            "De gegevens van de planronde zijn ongeldig: " + "; ".join(exc.errors)
+        ) from exc
 
 
 def stored_instance(proposal: Proposal) -> Instance:

@@ -412,10 +412,10 @@ class GatedSolver:
         self.started = threading.Event()
         self.release = threading.Event()
 
-    def __call__(self, instance_json: dict[str, Any], **kwargs: Any) -> Any:
+    def __call__(self, instance: Any, **kwargs: Any) -> Any:
         self.started.set()
         assert self.release.wait(THREAD_TIMEOUT_S), "the test never released the run"
-        return self.real(instance_json, **kwargs)
+        return self.real(instance, **kwargs)
 
 
 def start_optimiser(client: FlaskClient, round_id: int) -> int:

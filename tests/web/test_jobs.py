@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from ommen_rollen.domain import RoundStatus
+from ommen_rollen.domain import PlanStatus, RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     Job,
@@ -34,6 +34,7 @@ from ommen_rollen.services import api_tokens, approval, jobs, limits, rounds
 from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.demo import load_demo
 from ommen_rollen.services.demo_data import DEMO_PASSWORD, SECRETARY_USERNAME
+from ommen_rollen.solver import Plan, plan_from_json
 from tests.conftest import REDIS_URL_ENV, require_service
 from tests.web.conftest import Org, open_round_for, proposed_round, work_the_queue
 
@@ -104,7 +105,7 @@ def test_a_crashing_solver_leaves_no_proposal_and_shows_the_error(
 ) -> None:
     round_ = closed_round(org)
 
-    def crash(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
+    def crash(*_args: Any, **_kwargs: Any) -> Plan:
         raise RuntimeError("geheugen vol")
 
     monkeypatch.setattr(jobs, "solve_instance", crash)
@@ -121,14 +122,16 @@ def test_a_plan_that_cannot_be_stored_fails_the_job_and_writes_nothing(
 ) -> None:
     round_ = closed_round(org)
 
-    def bad_plan(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "status": "optimal",
-            "assignments": [
-                {"employee": "m99999", "role": "r01", "kind": "holder", "fte": 0.5}
-            ],
-        }
+    def bad_plan(*_args: Any, **_kwargs: Any) -> Plan:
+        return plan_from_json(
+            {
+                "version": 1,
+                "status": "optimal",
+                "assignments": [
+                    {"employee": "m99999", "role": "r01", "kind": "holder", "fte": 0.5}
+                ],
+            }
+        )
 
     monkeypatch.setattr(jobs, "solve_instance", bad_plan)
     job = jobs.start_solve(round_.id, org.secretary, time_limit_s=2)
@@ -145,11 +148,11 @@ def test_cancel_stops_the_run_and_keeps_the_best_plan_without_making_it_current(
 ) -> None:
     round_ = closed_round(org)
 
-    def until_stopped(*_args: Any, **kwargs: Any) -> dict[str, Any]:
+    def until_stopped(*_args: Any, **kwargs: Any) -> Plan:
         deadline = time.monotonic() + 20
         while not kwargs["should_stop"]() and time.monotonic() < deadline:
             time.sleep(0.05)
-        return {"version": 1, "status": "cancelled", "assignments": []}
+        return Plan(PlanStatus.CANCELLED)
 
     monkeypatch.setattr(jobs, "solve_instance", until_stopped)
     job = jobs.start_solve(round_.id, org.secretary, time_limit_s=30)
@@ -547,11 +550,11 @@ def test_a_running_job_writes_its_heartbeat_while_the_solver_is_silent(
     monkeypatch.setattr(jobs, "HEARTBEAT_INTERVAL_S", 0.2)
     monkeypatch.setattr(jobs, "CANCEL_POLL_S", 0.05)
 
-    def silent(*_args: Any, **kwargs: Any) -> dict[str, Any]:
+    def silent(*_args: Any, **kwargs: Any) -> Plan:
         deadline = time.monotonic() + 20
         while not kwargs["should_stop"]() and time.monotonic() < deadline:
             time.sleep(0.05)  # no progress callbacks at all
-        return {"version": 1, "status": "cancelled", "assignments": []}
+        return Plan(PlanStatus.CANCELLED)
 
     monkeypatch.setattr(jobs, "solve_instance", silent)
     job = jobs.start_solve(round_.id, org.secretary, time_limit_s=30)
