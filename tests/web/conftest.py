@@ -390,17 +390,6 @@ def approved(org: Org) -> PlanningRound:
     return round_
 
 
-def current(org: Org, name: str) -> WorkPlan:
-    plan = db.session.scalar(
-        select(WorkPlan).where(
-            WorkPlan.employee_id == org.employees[name].id,
-            WorkPlan.current.is_(True),
-        )
-    )
-    assert plan is not None
-    return plan
-
-
 def roles_of(plan: WorkPlan) -> set[tuple[str, str, int]]:
     return {(a.role.code, a.kind.value, a.fte_units) for a in plan.assignments}
 

@@ -36,7 +36,7 @@ from tests.web.conftest import (
     Org,
     absence,
     approve_everything,
-    current,
+    plan_of,
     proposed_round,
     roles_of,
     snapshot,
@@ -81,7 +81,7 @@ def test_a_scenario_needs_an_approved_round_a_name_and_a_date_in_the_period(
 def test_an_absence_is_replanned_and_compared_without_touching_the_approved_plan(
     org: Org, approved: PlanningRound
 ) -> None:
-    before = {name: roles_of(current(org, name)) for name in org.employees}
+    before = {name: roles_of(plan_of(org, name)) for name in org.employees}
     scenario = scenario_with(org, approved, absence(org, "anouk"), name="Anouk weg")
     assert scenario.status == ScenarioStatus.SOLVED
     comparison = scenarios.compare(scenario.id)
@@ -95,15 +95,15 @@ def test_an_absence_is_replanned_and_compared_without_touching_the_approved_plan
     assert comparison.uncovered_hours_after == 0.0
     assert comparison.violations == [] and comparison.publishable
     # nothing approved changed
-    assert {n: roles_of(current(org, n)) for n in org.employees} == before
-    assert all(current(org, n).status == WorkPlanStatus.APPROVED for n in before)
+    assert {n: roles_of(plan_of(org, n)) for n in org.employees} == before
+    assert all(plan_of(org, n).status == WorkPlanStatus.APPROVED for n in before)
 
 
 def test_publishing_gives_the_affected_a_new_version_from_the_date(
     org: Org, approved: PlanningRound
 ) -> None:
     scenario = scenario_with(org, approved, absence(org, "anouk"))
-    old_anouk, old_carla = current(org, "anouk"), current(org, "carla")
+    old_anouk, old_carla = plan_of(org, "anouk"), plan_of(org, "carla")
     compared = scenarios.compare(scenario.id)
     affected = {p.name for p in compared.changed_people}
     for name, employee in org.employees.items():
@@ -120,11 +120,11 @@ def test_publishing_gives_the_affected_a_new_version_from_the_date(
         assert plan.scenario_id == scenario.id and plan.current
     assert not old_anouk.current and old_anouk.valid_until == MARCH - timedelta(1)
     assert old_anouk.status == WorkPlanStatus.APPROVED  # the history keeps it
-    assert current(org, "carla") is old_carla  # unaffected: stays approved
+    assert plan_of(org, "carla") is old_carla  # unaffected: stays approved
     assert old_carla.status == WorkPlanStatus.APPROVED
     assert old_carla.valid_until is None
-    assert roles_of(current(org, "anouk")) == set()
-    assert ("r01", "holder", 5_000) in roles_of(current(org, "bram"))
+    assert roles_of(plan_of(org, "anouk")) == set()
+    assert ("r01", "holder", 5_000) in roles_of(plan_of(org, "bram"))
     assert approved.status == RoundStatus.PROPOSED  # akkoord asked again
     assert scenario.status == ScenarioStatus.PUBLISHED
     mails = db.session.scalars(select(OutgoingMail)).all()
@@ -135,7 +135,7 @@ def test_publishing_gives_the_affected_a_new_version_from_the_date(
     ]
     assert all("is gewijzigd" in m.subject for m in mails)
     # the affected agree to their new werkplan; the round can be approved again
-    bram = current(org, "bram")
+    bram = plan_of(org, "bram")
     approval.agree(bram.id, org.employees["bram"].id, org.users["bram"])
     assert bram.status == WorkPlanStatus.AGREED
     actions = [e.action for e in db.session.scalars(select(AuditEntry))]
@@ -204,8 +204,8 @@ def test_a_new_role_is_made_from_the_date_and_held_by_the_new_versions(
     assert role.valid_from == MARCH and role.fte_units == 3_000
     assert role.cluster.name == "Beleid en Ontwikkeling"
     assert [p.employee.name for p in made] == ["Carla Smit"]
-    assert (role.code, "holder", 3_000) in roles_of(current(org, "carla"))
-    assert current(org, "carla").valid_from == MARCH
+    assert (role.code, "holder", 3_000) in roles_of(plan_of(org, "carla"))
+    assert plan_of(org, "carla").valid_from == MARCH
     entry = db.session.scalars(
         select(AuditEntry).where(
             AuditEntry.action == "beheer.create", AuditEntry.object_id == role.id
@@ -224,7 +224,7 @@ def test_a_removed_role_ends_the_day_before_and_leaves_every_werkplan(
     assert r03.active is False and r03.valid_until == MARCH - timedelta(days=1)
     assert {p.employee.name for p in made} >= {"Dirk Mulder", "Carla Smit"}
     for name in org.employees:
-        assert all(code != "r03" for code, _, _ in roles_of(current(org, name)))
+        assert all(code != "r03" for code, _, _ in roles_of(plan_of(org, name)))
     old_dirk = next(
         p
         for p in db.session.scalars(select(WorkPlan))
@@ -254,7 +254,7 @@ def test_a_resized_role_gets_its_new_size_and_the_holder_the_new_share(
     held = sum(
         units
         for name in org.employees
-        for code, kind, units in roles_of(current(org, name))
+        for code, kind, units in roles_of(plan_of(org, name))
         if code == "r03" and kind == "holder"
     )
     assert held == 4_000
@@ -287,7 +287,7 @@ def test_a_new_hire_becomes_a_medewerker_without_a_login_and_gets_a_werkplan(
     plan = next(p for p in made if p.employee_id == eva.id)
     assert plan.version == 1 and plan.valid_from == MARCH and plan.current
     assert roles_of(plan)  # she takes on work
-    assert current(org, "anouk").valid_from == MARCH
+    assert plan_of(org, "anouk").valid_from == MARCH
 
 
 def test_a_hire_that_beheer_refuses_changes_nothing(
@@ -367,7 +367,7 @@ def test_publishing_refuses_a_plan_the_checker_rejects(
         scenarios.publish_scenario(scenario.id, org.secretary)
     assert "Carla Smit" in " ".join(refused.value.lines)
     assert approved.status == RoundStatus.APPROVED
-    assert current(org, "anouk").status == WorkPlanStatus.APPROVED
+    assert plan_of(org, "anouk").status == WorkPlanStatus.APPROVED
     assert scenarios.get_scenario(scenario.id).status == ScenarioStatus.SOLVED
 
 
@@ -419,10 +419,10 @@ def test_the_secretaris_walks_a_scenario_through_the_pages_and_the_medewerker_se
 
     auth.logout()
     auth.login("bram")
-    mine = current(org, "bram")
+    mine = plan_of(org, "bram")
     landing = client.get("/mijn/werkplan")  # the new version waits for akkoord
     assert landing.headers["Location"].endswith(f"/mijn/werkplannen/{mine.id}")
     page = client.get(f"/mijn/werkplannen/{mine.id}").get_data(as_text=True)
     assert "Geldig" in page and "vanaf" in page and "2027" in page
     client.post(f"/mijn/werkplannen/{mine.id}/akkoord")
-    assert current(org, "bram").status == WorkPlanStatus.AGREED
+    assert plan_of(org, "bram").status == WorkPlanStatus.AGREED

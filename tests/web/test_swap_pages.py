@@ -26,9 +26,9 @@ from tests.web.conftest import (
     APRIL,
     Org,
     alerts,
-    current,
     links,
     path_of,
+    plan_of,
     roles_of,
     snapshot,
     splittable,
@@ -103,11 +103,11 @@ def test_a_takeover_proposed_mailed_accepted_and_published(
     client.post(f"/planning/scenarios/{swap.id}/doorvoeren")
     assert the_swap().status == ScenarioStatus.PUBLISHED
     assert approved.status == RoundStatus.PROPOSED
-    bram, anouk = current(org, "bram"), current(org, "anouk")
+    bram, anouk = plan_of(org, "bram"), plan_of(org, "anouk")
     assert ("r01", "holder", 2_000) in roles_of(bram)
     assert ("r01", "holder", 3_000) in roles_of(anouk)
     assert bram.valid_from == APRIL and bram.status == WorkPlanStatus.PROPOSED
-    assert current(org, "carla").status == WorkPlanStatus.APPROVED  # not affected
+    assert plan_of(org, "carla").status == WorkPlanStatus.APPROVED  # not affected
     entries = list(db.session.scalars(select(AuditEntry)))
     names = audit_log.load_names(entries)
     sentences = [audit_log.sentence(e, names) for e in entries]

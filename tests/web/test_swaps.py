@@ -13,7 +13,7 @@ from ommen_rollen.models import PlanningRound, Scenario, ScenarioStatus, WorkPla
 from ommen_rollen.services import scenarios, swaps
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.hard_rules import HardRuleError
-from tests.web.conftest import APRIL, Org, current, roles_of, splittable
+from tests.web.conftest import APRIL, Org, plan_of, roles_of, splittable
 
 
 def propose(org: Org, round_: PlanningRound, **kw: object) -> Scenario:
@@ -49,10 +49,10 @@ def test_taking_over_part_of_a_role_accepted_and_published(
     assert scenarios.compare(swap.id).publishable
     made = scenarios.publish_scenario(swap.id, org.secretary)
     assert {p.employee.name for p in made} == {"Anouk de Vries", "Bram Jansen"}
-    assert ("r01", "holder", 3_000) in roles_of(current(org, "anouk"))
-    assert ("r01", "holder", 2_000) in roles_of(current(org, "bram"))
-    assert current(org, "bram").valid_from == APRIL
-    assert current(org, "dirk").status == WorkPlanStatus.APPROVED
+    assert ("r01", "holder", 3_000) in roles_of(plan_of(org, "anouk"))
+    assert ("r01", "holder", 2_000) in roles_of(plan_of(org, "bram"))
+    assert plan_of(org, "bram").valid_from == APRIL
+    assert plan_of(org, "dirk").status == WorkPlanStatus.APPROVED
     assert approved.status == RoundStatus.PROPOSED
 
 
