@@ -3,7 +3,7 @@ what they hold.
 
 A re-plan (replan.py) starts from an approved plan that a change has broken:
 someone absent, a lower contract, a role added or resized, a new colleague. The
-plan that changes least re-plans only the people around the change. ``search_near``
+plan that changes least re-plans only the people around the change. ``RingSearch``
 tries growing rings of people, smallest first (replan.py chooses them). Everyone
 outside the ring keeps every role they held, with the same share; they may take on
 more where their contract has room (a colleague with spare hours takes over part
@@ -13,7 +13,7 @@ bounded as hard constraints (``allowed``: as complete as the change allows) and 
 soft terms minimised, which in a re-plan are dominated by the disruption terms
 (people and hours changed, takeovers by non-backups). The first ring with such a
 plan is the answer; a ring that cannot have one is usually proven so in
-hundredths of a second at 50 people.
+hundredths of a second at 50 people. The model is built once per re-plan.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ RING_SHARE = 0.25  # of the budget left, at most, for each ring
 
 @dataclass(frozen=True)
 class Near:
-    """What a re-plan asks of ``search_near``: the rings to try (employee ids,
+    """What a re-plan asks of ``RingSearch``: the rings to try (employee ids,
     smallest first) and the shortfall a ring's plan may keep to be accepted."""
 
     rings: Sequence[frozenset[str]]
@@ -116,38 +116,65 @@ def reached(facts: Facts, plan: Candidate) -> Limits:
     return Limits(uc, uc + uo, mc, mc + mo)
 
 
-def search_near(
-    facts: Facts, runner: Runner, rings: Sequence[frozenset[str]], limits: Limits
-) -> NearResult:
-    """``rings`` in turn (smallest first) until one has a plan within ``limits``,
-    the soft terms minimised (see the module docstring); every ring starts from
-    the previous plan. ``NearResult.impossible`` is the largest ring proven to
-    have none."""
-    previous = previous_plan(facts)
-    s = build_plan_model(facts)
-    hint_plan(s, previous)
-    kept = _held_variables(s, previous)
-    sf = s.shortfall()
-    within = s.model.clone()
-    within.add(sf.uncovered_critical <= limits.uncovered_critical)
-    within.add(sf.uncovered_critical + sf.uncovered_other <= limits.uncovered)
-    within.add(sf.missing_critical <= limits.missing_critical)
-    within.add(sf.missing_critical + sf.missing_other <= limits.missing)
-    within.minimize(s.soft_objective())
-    tried = 0
-    impossible: frozenset[str] | None = None
-    for ring in rings:
-        if runner.cancelled or runner.out_of_time():
-            break
-        if _too_small(facts, previous, ring, limits.uncovered):
-            continue
-        tried += 1
-        result = _solve_ring(s, runner, within, ring, kept, "ring")
-        if result.has_solution:
-            return NearResult(extract_plan(s, result.solver), len(ring), tried)
-        if result.status == "INFEASIBLE":
-            impossible = ring
-    return NearResult(None, None, tried, impossible)
+class RingSearch:
+    """The joint model of a re-plan, built once and hinted with the previous plan,
+    and the rings solved on copies of it."""
+
+    def __init__(self, facts: Facts, runner: Runner) -> None:
+        self.facts, self.runner = facts, runner
+        self.previous = previous_plan(facts)
+        self.s = build_plan_model(facts)
+        hint_plan(self.s, self.previous)
+        self.kept = _held_variables(self.s, self.previous)
+
+    def within(self, rings: Sequence[frozenset[str]], limits: Limits) -> NearResult:
+        """``rings`` in turn (smallest first) until one has a plan within
+        ``limits``, the soft terms minimised (see the module docstring).
+        ``NearResult.impossible`` is the largest ring proven to have none."""
+        s, runner = self.s, self.runner
+        sf = s.shortfall()
+        within = s.model.clone()
+        within.add(sf.uncovered_critical <= limits.uncovered_critical)
+        within.add(sf.uncovered_critical + sf.uncovered_other <= limits.uncovered)
+        within.add(sf.missing_critical <= limits.missing_critical)
+        within.add(sf.missing_critical + sf.missing_other <= limits.missing)
+        within.minimize(s.soft_objective())
+        tried = 0
+        impossible: frozenset[str] | None = None
+        for ring in rings:
+            if runner.cancelled or runner.out_of_time():
+                break
+            if _too_small(self.facts, self.previous, ring, limits.uncovered):
+                continue
+            tried += 1
+            result = self._solve(within, ring, "ring")
+            if result.has_solution:
+                return NearResult(extract_plan(s, result.solver), len(ring), tried)
+            if result.status == "INFEASIBLE":
+                impossible = ring
+        return NearResult(None, None, tried, impossible)
+
+    def least_shortfall(self, ring: frozenset[str]) -> Candidate | None:
+        """The least shortfall ``ring`` can reach with everyone else keeping their
+        held roles (a start for the search over everyone); None when none in time."""
+        least = self.s.model.clone()
+        least.minimize(shortfall_goal(self.s))
+        result = self._solve(least, ring, "ring-shortfall")
+        return extract_plan(self.s, result.solver) if result.has_solution else None
+
+    def _solve(
+        self, model: cp_model.CpModel, ring: frozenset[str], name: str
+    ) -> LevelResult:
+        """``model`` with everyone outside ``ring`` keeping their held roles."""
+        ringed = model.clone()
+        freeze_others(ringed, set(ring), self.kept)
+        return self.runner.run(
+            name,
+            ringed,
+            max(self.runner.remaining() * RING_SHARE, MIN_STAGE_S),
+            uncovered=list(self.s.uncovered.values()),
+            missing=list(self.s.missing.values()),
+        )
 
 
 def _too_small(
@@ -165,38 +192,3 @@ def _too_small(
     work = sum(max(0, role.fte - kept[r]) for r, role in facts.roles.items())
     capacity = sum(facts.employees[e].capacity for e in ring if e in facts.employees)
     return capacity < work - uncovered
-
-
-def least_shortfall(
-    facts: Facts, runner: Runner, ring: frozenset[str]
-) -> Candidate | None:
-    """The least shortfall ``ring`` can reach with everyone else keeping their held
-    roles (a start for the search over everyone); None when none in time."""
-    previous = previous_plan(facts)
-    s = build_plan_model(facts)
-    hint_plan(s, previous)
-    least = s.model.clone()
-    least.minimize(shortfall_goal(s))
-    kept = _held_variables(s, previous)
-    result = _solve_ring(s, runner, least, ring, kept, "ring-shortfall")
-    return extract_plan(s, result.solver) if result.has_solution else None
-
-
-def _solve_ring(
-    s: PlanModel,
-    runner: Runner,
-    model: cp_model.CpModel,
-    ring: frozenset[str],
-    kept: dict[str, list[cp_model.IntVar]],
-    name: str,
-) -> LevelResult:
-    """``model`` with everyone outside ``ring`` keeping their held roles."""
-    ringed = model.clone()
-    freeze_others(ringed, set(ring), kept)
-    return runner.run(
-        name,
-        ringed,
-        max(runner.remaining() * RING_SHARE, MIN_STAGE_S),
-        uncovered=list(s.uncovered.values()),
-        missing=list(s.missing.values()),
-    )

@@ -43,7 +43,7 @@ from .formation import formation_advice, with_hires
 from .hints import better
 from .instance import Instance, InstanceError, fte_number, parse_instance
 from .model import build_plan_model
-from .near import Near, allowed, least_shortfall, reached, search_near
+from .near import Near, RingSearch, allowed, reached
 from .plan import Plan
 from .runner import Progress, Runner
 from .search import SearchResult, search_joint, search_soft
@@ -90,7 +90,8 @@ def _search_near(
     everyone (with NEAR_SHARE of the budget kept back), then the rings again
     within that shortfall, so the plan changes as few people as the best
     shortfall found allows, then the soft terms."""
-    found = search_near(facts, runner, near.rings, allowed(near, bounds))
+    rings = RingSearch(facts, runner)
+    found = rings.within(near.rings, allowed(near, bounds))
     tried = found.rings_tried
     if found.plan is not None:
         # the ring's plan already weighs every soft term: a short polish, then done
@@ -98,12 +99,12 @@ def _search_near(
             result = search_soft(facts, runner, found.plan)
         return result, {"near_ring": found.ring, "near_rings_tried": tried}
     if found.impossible is not None and not runner.out_of_time():
-        least = least_shortfall(facts, runner, found.impossible)
+        least = rings.least_shortfall(found.impossible)
         if least is not None:
             start = better(facts, start, least)
     with runner.keeping(NEAR_SHARE):
         best = search_joint(facts, runner, bounds, start, soft=False).plan
-    found = search_near(facts, runner, near.rings, reached(facts, best))
+    found = rings.within(near.rings, reached(facts, best))
     tried += found.rings_tried
     if found.plan is None:
         found.plan = best
