@@ -120,6 +120,7 @@ def test_an_absence_scenario_from_approved_round_to_new_akkoord(
         assert side is not None
         page.get_by_role("link", name=label, exact=True).click()
         page.get_by_role("link", name="Scenario's: wat als").click()
+        page.wait_for_url("**/scenarios")  # the main text of the page it leads to
         assert "doorgevoerd" in page.get_by_role("main").inner_text()
 
     # every affected medewerker sees the new version from 1 March and agrees
