@@ -16,9 +16,9 @@ from collections import defaultdict
 
 from .candidate import Candidate
 from .eligibility import Facts
-from .hints import better, extract_plan, hint_plan
+from .hints import better
 from .model import PlanModel
-from .neighbourhood import bounded_copy, freeze_others, variables_by_employee
+from .neighbourhood import FrozenPlan
 from .runner import MIN_STAGE_S, Runner
 
 ROUND_S = 1.0  # at most this long per round
@@ -54,11 +54,11 @@ def improve_soft(
     budget: float,
 ) -> Candidate:
     """Rounds until ``budget`` is used; each keeps every shortfall component at
-    most the current plan's, so the plan only gets better in the order of
-    candidate.py."""
+    most the starting plan's, and a round's plan is kept only when it is better
+    in the order of candidate.py, so the plan only gets better."""
     facts = s.facts
-    by_employee = variables_by_employee(s)
-    people = sorted(e for e in facts.employees if by_employee.get(e))
+    frozen = FrozenPlan(s, plan, bounded=True)
+    people = sorted(e for e in facts.employees if frozen.by_employee.get(e))
     if len(people) < 2:
         return plan
     colleagues = _Colleagues(facts)
@@ -87,9 +87,7 @@ def improve_soft(
         if len(freed) < size:
             others = [e for e in people if e not in freed]
             freed.update(rng.sample(others, min(len(others), size - len(freed))))
-        hint_plan(s, plan)
-        model = bounded_copy(s, plan)
-        freeze_others(model, freed, by_employee)
+        model = frozen.freeing(freed)
         model.minimize(objective)
         result = runner.run(
             "soft-lns",
@@ -104,5 +102,8 @@ def improve_soft(
         if result.status in ("INFEASIBLE", "MODEL_INVALID"):
             break  # bounded by the plan itself: cannot happen unless pins contradict
         if result.has_solution:
-            plan = better(facts, plan, extract_plan(s, result.solver))
+            found = better(facts, plan, frozen.read(result.solver, freed))
+            if found is not plan:
+                plan = found
+                frozen.move_to(plan, result.solver, freed)
     return plan
