@@ -30,6 +30,11 @@ REPAIR_SHARE = 0.6  # neighbourhood repair when no complete plan was found
 LARGE_FROM = 400
 COMPLETE_SHARE_LARGE = 0.1
 REPAIR_SHARE_LARGE = 0.95
+# From HUGE_FROM employees (where blocks.py solves in blocks) repair rounds on the
+# whole model do not get through presolve in their time (2,000 people: every round
+# UNKNOWN) and the frozen copy they need costs more than a gigabyte, so they are
+# skipped; the blocks' own searches repair.
+HUGE_FROM = 1000
 SHORTFALL_SHARE = 0.3  # each shortfall level when no complete plan was found
 SOFT_SHARE = 0.4  # one solve of the soft terms over the whole model
 LNS_SHARE = 0.8  # then neighbourhood rounds on the soft terms (soft_lns.py)
@@ -125,7 +130,14 @@ def search_joint(
                     best = better(facts, best, extract_plan(s, b.solver))
                     proven = b.status == "OPTIMAL"
     done = best.complete(facts) and best.keeps_pins(facts)
-    if not proven and not done and not runner.cancelled and not runner.out_of_time():
+    huge = len(facts.employees) >= HUGE_FROM
+    if (
+        not proven
+        and not done
+        and not huge
+        and not runner.cancelled
+        and not runner.out_of_time()
+    ):
         best = repair(
             s,
             runner,
