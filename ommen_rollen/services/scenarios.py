@@ -335,7 +335,7 @@ def add_change(scenario_id: int, change: Change, by: User | None) -> Scenario:
         names = instance_to_json(instance)
         raise ServiceError(
             "Deze wijziging past niet: "
-            + "; ".join(readable(e, names) for e in exc.errors)
+            + "; ".join(readable(_for_the_form(e), names) for e in exc.errors)
         ) from exc
     scenario.changes = [change_to_json(c) for c in changes]
     _back_to_draft(scenario)
@@ -351,6 +351,23 @@ def add_change(scenario_id: int, change: Change, by: User | None) -> Scenario:
     )
     db.session.commit()
     return scenario
+
+
+FIELD_LABELS = {
+    "fte": "Fte",
+    "employee.fte": "Fte",
+    "role.fte": "Fte",
+    "employee": "Medewerker",
+    "role": "Rol",
+}
+
+
+def _for_the_form(error: str) -> str:
+    """A change's problem as the form names it: 'changes[1].fte: moet groter
+    zijn dan 0' becomes 'Fte: moet groter zijn dan 0'."""
+    where, _, message = error.partition(": ")
+    field = re.sub(r"^changes\[\d+\]\.?", "", where)
+    return f"{FIELD_LABELS.get(field, field or 'Wijziging')}: {message}"
 
 
 def remove_change(scenario_id: int, index: int, by: User | None) -> Scenario:
