@@ -656,7 +656,7 @@ def _backups(plan: Plan) -> set[tuple[str, str]]:
     return {(a.employee, a.role) for a in plan.of_kind(AssignmentKind.BACKUP)}
 
 
-def _same_plan(one: Plan, other: Plan) -> bool:
+def same_plan(one: Plan, other: Plan) -> bool:
     """The same assignments and shortfalls (status and figures aside)."""
     return (one.assignments, one.uncovered, one.missing_backups) == (
         other.assignments,
@@ -677,7 +677,7 @@ def compare(scenario_id: int) -> Comparison:
         else approved
     )
     started_from = stored_plan(scenario.approved_plan)
-    stale = started_from is not None and not _same_plan(started_from, now)
+    stale = started_from is not None and not same_plan(started_from, now)
     if started_from is not None:
         approved = started_from
     target = _stored_instance(scenario) or instance
