@@ -245,9 +245,7 @@ def _resized(instance: Instance, change: ResizeRole) -> Instance:
     def changed(r: Role) -> Role:
         if r.id != change.role:
             return r
-        whole = r.min_share >= r.fte  # a whole role stays whole
-        share = change.fte if whole else min(r.min_share, change.fte)
-        return replace(r, fte=change.fte, min_share=share)
+        return replace(r, fte=change.fte, min_share=min(r.min_share, change.fte))
 
     return replace(instance, roles=tuple(map(changed, instance.roles)))
 

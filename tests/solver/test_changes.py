@@ -105,8 +105,6 @@ def test_a_resized_role_keeps_its_split_share_within_the_new_size() -> None:
     assert (smaller.fte, smaller.min_share) == (1_000, 1_000)
     larger = apply_changes(office(), [ResizeRole("r1", 8_000)]).instance.role("r1")
     assert (larger.fte, larger.min_share) == (8_000, 2_000)
-    whole = apply_changes(office(), [ResizeRole("r2", 12_000)]).instance.role("r2")
-    assert whole.min_share == 12_000  # a whole role stays whole
 
 
 def test_a_new_hire_joins_the_employees() -> None:
