@@ -32,7 +32,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..domain import (
-    FTE_SCALE,
     AssignmentKind,
     BaseFunction,
     FteError,
@@ -100,7 +99,6 @@ from .solver_bridge import (
 NAME_MAX = 120
 BUSY = "Dit scenario wordt doorgerekend; wacht tot dat klaar is."
 MAX_CHANGES = 20
-HOURS_PER_FTE = 36
 
 CHANGE_LABELS = {
     "absence": "afwezig (ziek, verlof, vertrek)",
@@ -588,14 +586,14 @@ def awaiting_akkoord(employee_id: int) -> WorkPlan | None:
 
 @dataclass
 class PersonChange:
-    """Before and after for one medewerker (names, hours, backups)."""
+    """Before and after for one medewerker (names, load in fte units, backups)."""
 
     key: str
     name: str
     before: list[str]  # "Rol (14 uur)"
     after: list[str]
-    hours_before: float
-    hours_after: float
+    units_before: int  # holder load, exact fte units (shown in hours)
+    units_after: int
     backups_before: list[str]
     backups_after: list[str]
     new: bool = False  # a new hire of the scenario
@@ -612,8 +610,8 @@ class PersonChange:
 @dataclass
 class RoleChange:
     name: str
-    uncovered_before: float  # hours a week
-    uncovered_after: float
+    uncovered_before: int  # fte units (shown in hours a week)
+    uncovered_after: int
     backups_before: int
     backups_after: int
     backups_needed: int
@@ -625,9 +623,9 @@ class Comparison:
     people: list[PersonChange] = field(default_factory=list)
     roles: list[RoleChange] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    hours_changed: float = 0.0
-    uncovered_hours_before: float = 0.0
-    uncovered_hours_after: float = 0.0
+    units_changed: int = 0  # holder fte units moved (shown in hours a week)
+    uncovered_units_before: int = 0
+    uncovered_units_after: int = 0
     missing_backups_before: int = 0
     missing_backups_after: int = 0
     violations: list[str] = field(default_factory=list)
@@ -639,10 +637,6 @@ class Comparison:
     @property
     def changed_people(self) -> list[PersonChange]:
         return [p for p in self.people if p.changed]
-
-
-def _hours(units: int) -> float:
-    return round(units * HOURS_PER_FTE / FTE_SCALE, 1)
 
 
 def _holdings(plan: Plan) -> dict[tuple[str, str], int]:
@@ -717,17 +711,15 @@ def compare(scenario_id: int) -> Comparison:
                 name=names[e],
                 before=roles_of(before, e),
                 after=roles_of(after, e),
-                hours_before=_hours(sum(u for (w, _), u in before.items() if w == e)),
-                hours_after=_hours(sum(u for (w, _), u in after.items() if w == e)),
+                units_before=sum(u for (w, _), u in before.items() if w == e),
+                units_after=sum(u for (w, _), u in after.items() if w == e),
                 backups_before=backed(backs_before, e),
                 backups_after=backed(backs_after, e),
                 new=e in hired,
             )
         )
     pairs = set(before) | set(after)
-    result.hours_changed = _hours(
-        sum(abs(after.get(p, 0) - before.get(p, 0)) for p in pairs)
-    )
+    result.units_changed = sum(abs(after.get(p, 0) - before.get(p, 0)) for p in pairs)
     for code, role in all_roles.items():
         size_before = original_roles[code].fte if code in original_roles else 0
         size_after = role_by_id[code].fte if code in role_by_id else 0
@@ -735,22 +727,20 @@ def compare(scenario_id: int) -> Comparison:
         held_after = sum(u for (_, r), u in after.items() if r == code)
         row = RoleChange(
             name=role.name or code,
-            uncovered_before=_hours(max(0, size_before - held_before)),
-            uncovered_after=_hours(max(0, size_after - held_after)),
+            uncovered_before=max(0, size_before - held_before),
+            uncovered_after=max(0, size_after - held_after),
             backups_before=sum(1 for _, r in backs_before if r == code),
             backups_after=sum(1 for _, r in backs_after if r == code),
             backups_needed=role.backups,
         )
         result.roles.append(row)
-        result.uncovered_hours_before += row.uncovered_before
-        result.uncovered_hours_after += row.uncovered_after
+        result.uncovered_units_before += row.uncovered_before
+        result.uncovered_units_after += row.uncovered_after
         if code in original_roles:
             result.missing_backups_before += max(0, role.backups - row.backups_before)
         if code in role_by_id:
             result.missing_backups_after += max(0, role.backups - row.backups_after)
     result.roles.sort(key=lambda r: r.name)
-    result.uncovered_hours_before = round(result.uncovered_hours_before, 1)
-    result.uncovered_hours_after = round(result.uncovered_hours_after, 1)
     # the independent checker reads JSON: the stored instance and plan as kept
     target_json = scenario.instance or instance_to_json(instance)
     result.violations = [

@@ -88,11 +88,11 @@ def test_an_absence_is_replanned_and_compared_without_touching_the_approved_plan
     assert comparison.changes == ["Anouk de Vries afwezig"]
     anouk = next(p for p in comparison.people if p.name == "Anouk de Vries")
     assert anouk.before == ["Regie ICT (18 uur)"] and anouk.after == []
-    assert anouk.hours_before == 18.0 and anouk.hours_after == 0.0
+    assert anouk.units_before == 5_000 and anouk.units_after == 0
     takers = [p for p in comparison.people if "Regie ICT (18 uur)" in p.after]
     assert [p.name for p in takers] == ["Bram Jansen"]  # the backup takes over
-    assert comparison.hours_changed == 36.0  # 18 hours off Anouk, 18 onto Bram
-    assert comparison.uncovered_hours_after == 0.0
+    assert comparison.units_changed == 10_000  # 18 hours off Anouk, 18 onto Bram
+    assert comparison.uncovered_units_after == 0
     assert comparison.violations == [] and comparison.publishable
     # nothing approved changed
     assert {n: roles_of(plan_of(org, n)) for n in org.employees} == before
@@ -155,7 +155,7 @@ def test_a_lower_contract_moves_only_what_no_longer_fits(
     scenario = scenario_with(org, approved, change)
     comparison = scenarios.compare(scenario.id)
     bram = next(p for p in comparison.people if p.name == "Bram Jansen")
-    assert bram.hours_after <= 0.2 * 36
+    assert bram.units_after <= 2_000
     assert comparison.changes == ["Bram Jansen naar 0,2 fte"]
     assert comparison.publishable
 
