@@ -104,11 +104,6 @@ def current_plan(round_id: int, instance: Instance) -> Plan:
     return plan_of(current_plans(round_id), instance)
 
 
-def plan_json_of(plans: list[WorkPlan], instance: dict[str, Any]) -> dict[str, Any]:
-    """Werkplannen as plan format v1 (mentors too), every shortfall listed."""
-    return plan_of(plans, parse_instance(instance)).to_json()
-
-
 def plan_of(plans: list[WorkPlan], instance: Instance) -> Plan:
     """Werkplannen as a plan (mentors too), every shortfall listed."""
     codes = {r.id: r.code for r in db.session.scalars(select(Role))}
@@ -125,6 +120,14 @@ def plan_of(plans: list[WorkPlan], instance: Instance) -> Plan:
         for plan in plans
         for a in plan.assignments
     ]
+    return with_shortfalls(assignments, instance, "handmatig")
+
+
+def with_shortfalls(
+    assignments: list[PlanAssignment], instance: Instance, reason: str
+) -> Plan:
+    """A plan of these assignments with every uncovered fte and missing backup
+    of ``instance`` listed (honest: a shortfall is not a violation)."""
     uncovered, missing = [], []
     for role in instance.roles:
         held = sum(
@@ -133,14 +136,14 @@ def plan_of(plans: list[WorkPlan], instance: Instance) -> Plan:
             if a.role == role.id and a.kind == AssignmentKind.HOLDER
         )
         if role.fte > held:
-            uncovered.append(Uncovered(role.id, role.fte - held, "handmatig"))
+            uncovered.append(Uncovered(role.id, role.fte - held, reason))
         backups = sum(
             1
             for a in assignments
             if a.role == role.id and a.kind == AssignmentKind.BACKUP
         )
         if backups < role.backups:
-            missing.append(MissingBackup(role.id, role.backups - backups, "handmatig"))
+            missing.append(MissingBackup(role.id, role.backups - backups, reason))
     return Plan(
         PlanStatus.FEASIBLE,
         assignments,

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,10 +32,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..domain import (
-    FTE_SCALE,
     AssignmentKind,
     BaseFunction,
     FteError,
+    PlanStatus,
     RoundStatus,
     format_fte,
     format_hours,
@@ -57,26 +58,47 @@ from ..models import (
     WorkPlanStatus,
 )
 from ..solver import InstanceError, check_plan
-from ..solver.replan import CHANGE_KINDS, change_errors, solve_from_plan
+from ..solver import instance as typed
+from ..solver.changes import (
+    CHANGE_KINDS,
+    Absence,
+    AddRole,
+    Change,
+    ContractChange,
+    Hire,
+    RemoveRole,
+    ResizeRole,
+    apply_changes,
+    change_to_json,
+    changes_from_json,
+)
+from ..solver.instance import (
+    FORMAT_VERSION,
+    Instance,
+    fte_number,
+    instance_to_json,
+    parse_instance,
+)
+from ..solver.plan import Plan, plan_from_json
+from ..solver.replan import solve_from_plan
 from . import audit, jobs, mail, notifications, organisation, staff, validation
 from .base import ServiceError, stamp, utcnow
 from .beheer import InvalidInput
-from .hard_rules import HardRuleError, plan_json_of, readable
+from .hard_rules import HardRuleError, plan_of, readable
 from .rounds import get_round
 from .solver_bridge import (
     approved_plans,
-    assignments_json,
-    build_instance,
     current_plans,
     employee_id_of,
     employee_key,
     mark_job,
+    round_instance,
+    werkplan_assignments,
 )
 
 NAME_MAX = 120
 BUSY = "Dit scenario wordt doorgerekend; wacht tot dat klaar is."
 MAX_CHANGES = 20
-HOURS_PER_FTE = 36
 
 CHANGE_LABELS = {
     "absence": "afwezig (ziek, verlof, vertrek)",
@@ -115,23 +137,43 @@ def check_round_approved(round_id: int) -> None:
         )
 
 
-def _source(round_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The round as an instance (approved werkplannen not frozen) and the
-    approved werkplannen as a plan: what a scenario starts from."""
-    instance = build_instance(round_id, freeze_approved=False)
+def _source(round_id: int) -> tuple[Instance, Plan]:
+    """The round as a typed instance (approved werkplannen not frozen; the edge
+    the optimise job uses) and the approved werkplannen as a plan: what a
+    scenario starts from."""
+    instance = round_instance(round_id, freeze_approved=False)
     employees = {
-        i for e in instance["employees"] if (i := employee_id_of(e["id"])) is not None
+        i for e in instance.employees if (i := employee_id_of(e.id)) is not None
     }
-    roles = {r.id: r.code for r in db.session.scalars(select(Role))}
-    codes = {r["id"] for r in instance["roles"]}
-    plan = {
-        "assignments": [
-            a
-            for a in assignments_json(approved_plans(round_id), employees, roles)
-            if a["role"] in codes
-        ]
-    }
-    return instance, plan
+    codes = {r.id for r in instance.roles}
+    roles = {r.id: r.code for r in db.session.scalars(select(Role)) if r.code in codes}
+    assignments = werkplan_assignments(approved_plans(round_id), employees, roles)
+    return instance, Plan(PlanStatus.FEASIBLE, assignments)
+
+
+def stored_plan(data: dict[str, Any] | None) -> Plan | None:
+    """A plan a scenario keeps (its plan or the approved plan it started from),
+    typed through plan_from_json; None when it keeps none. An approved plan
+    stored before plans were typed is assignments only, without a version: it
+    is read as format v1."""
+    if not data:
+        return None
+    return plan_from_json({"version": FORMAT_VERSION, **data})
+
+
+def _stored_instance(scenario: Scenario) -> Instance | None:
+    """The instance a scenario was solved on (or a swap judged on), typed."""
+    return parse_instance(scenario.instance) if scenario.instance else None
+
+
+def scenario_changes(scenario: Scenario) -> list[Change]:
+    """The changes a scenario keeps (JSON in the database), typed."""
+    try:
+        return changes_from_json(scenario.changes)
+    except InstanceError as exc:
+        raise ServiceError(
+            "De wijzigingen van dit scenario zijn onleesbaar: " + "; ".join(exc.errors)
+        ) from exc
 
 
 def create_scenario(
@@ -186,14 +228,13 @@ def _editable(scenario: Scenario) -> None:
         raise ServiceError(BUSY)
 
 
-def _fte_units(text: str, label: str) -> int:
+def _fte_units(text: str) -> int:
+    """Fte from the form in exact units (whether the amount fits the change is
+    the change's own check, solver/changes.py)."""
     try:
-        units = parse_fte(text)
+        return parse_fte(text)
     except FteError as exc:
-        raise ServiceError(f"{label}: {exc}.") from exc
-    if units <= 0:
-        raise ServiceError(f"{label}: moet groter zijn dan 0.")
-    return units
+        raise ServiceError(f"Fte: {exc}.") from exc
 
 
 def build_change(
@@ -207,56 +248,53 @@ def build_change(
     ident: str = "",
     cluster_id: int | None = None,
     levels: dict[int, str] | None = None,
-) -> dict[str, Any]:
-    """A change in the solver's format from the form's fields (Dutch errors).
-    A new role needs its cluster; ``levels`` (competence id to level, empty
-    for none) are what a new role requires or what a new hire can."""
+) -> Change:
+    """A typed change from the form's fields (Dutch errors): the form's rows
+    looked up and turned into instance keys. A new role needs its cluster;
+    ``levels`` (competence id to level, empty for none) are what a new role
+    requires or what a new hire can."""
     if kind not in CHANGE_KINDS:
         raise ServiceError("Kies wat er verandert.")
-    change: dict[str, Any] = {"kind": kind}
     if kind in ("absence", "contract"):
         employee = db.session.get(Employee, employee_id) if employee_id else None
         if employee is None or not employee.active:
             raise ServiceError("Kies een medewerker.")
-        change["employee"] = employee_key(employee.id)
+        key = employee_key(employee.id)
+        return (
+            Absence(key) if kind == "absence" else ContractChange(key, _fte_units(fte))
+        )
     if kind in ("remove_role", "resize_role"):
         role = db.session.get(Role, role_id) if role_id else None
         if role is None:
             raise ServiceError("Kies een rol.")
-        change["role"] = role.code
-    if kind in ("contract", "resize_role"):
-        units = _fte_units(fte, "Fte")
-        change["fte"] = format_fte(units).replace(",", ".")
-    if kind in ("add_role", "hire"):
-        label = (name or "").strip()
-        if not label or len(label) > NAME_MAX:
-            raise ServiceError(f"Geef een naam (hoogstens {NAME_MAX} tekens).")
-        if base_function not in {b.value for b in BaseFunction}:
-            raise ServiceError("Kies een rompfunctie.")
-        units = _fte_units(fte, "Fte")
-        number = format_fte(units).replace(",", ".")
-        named = _levels(levels or {})
-        if kind == "hire":
-            change["employee"] = {
-                "id": ident or "nieuw",
-                "name": label,
-                "fte": number,
-                "base_function": base_function,
-                "competences": named,
-            }
-        else:
-            cluster = db.session.get(Cluster, cluster_id) if cluster_id else None
-            if cluster is None:
-                raise ServiceError("Kies het cluster van de nieuwe rol.")
-            change["role"] = {
-                "id": ident or "nieuw",
-                "name": label,
-                "cluster": cluster.name,
-                "fte": number,
-                "base_functions": [base_function],
-                "requires": named,
-            }
-    return change
+        if kind == "remove_role":
+            return RemoveRole(role.code)
+        return ResizeRole(role.code, _fte_units(fte))
+    label = (name or "").strip()
+    if not label or len(label) > NAME_MAX:
+        raise ServiceError(f"Geef een naam (hoogstens {NAME_MAX} tekens).")
+    if base_function not in {b.value for b in BaseFunction}:
+        raise ServiceError("Kies een rompfunctie.")
+    units = _fte_units(fte)
+    named = _levels(levels or {})
+    if kind == "hire":
+        return Hire(
+            typed.Employee(ident or "nieuw", label, units, base_function, named)
+        )
+    cluster = db.session.get(Cluster, cluster_id) if cluster_id else None
+    if cluster is None:
+        raise ServiceError("Kies het cluster van de nieuwe rol.")
+    return AddRole(
+        typed.Role(
+            ident or "nieuw",
+            label,
+            cluster.name,
+            units,
+            (base_function,),
+            named,
+            min_share=units,
+        )
+    )
 
 
 def _levels(levels: dict[int, str]) -> dict[str, int]:
@@ -275,26 +313,29 @@ def _levels(levels: dict[int, str]) -> dict[str, int]:
     return dict(sorted(named.items()))
 
 
-def add_change(scenario_id: int, change: dict[str, Any], by: User | None) -> Scenario:
-    """Add a change; refused (nothing changes) when the solver would refuse it."""
+def add_change(scenario_id: int, change: Change, by: User | None) -> Scenario:
+    """Add a change; refused (nothing changes) when it does not apply to the
+    round with the scenario's other changes (the one check: solver/changes.py)."""
     scenario = get_scenario(scenario_id)
     _editable(scenario)
     if len(scenario.changes) >= MAX_CHANGES:
         raise ServiceError(f"Een scenario heeft hoogstens {MAX_CHANGES} wijzigingen.")
-    change = dict(change)
-    if change.get("kind") in ("add_role", "hire"):
-        # a fresh id in the scenario (new-1, new-2, ...): never an existing one
-        key = "role" if change["kind"] == "add_role" else "employee"
-        change[key] = dict(change[key]) | {"id": f"nieuw-{len(scenario.changes) + 1}"}
-    changes = [*scenario.changes, change]
+    fresh = f"nieuw-{len(scenario.changes) + 1}"  # never an existing id
+    if isinstance(change, AddRole):
+        change = AddRole(replace(change.role, id=fresh))
+    elif isinstance(change, Hire):
+        change = Hire(replace(change.employee, id=fresh))
+    changes = [*scenario_changes(scenario), change]
     instance, _ = _source(scenario.round_id)
-    errors = change_errors(instance, changes)
-    if errors:
+    try:
+        apply_changes(instance, changes)
+    except InstanceError as exc:
+        names = instance_to_json(instance)
         raise ServiceError(
             "Deze wijziging past niet: "
-            + "; ".join(readable(e, instance) for e in errors)
-        )
-    scenario.changes = changes
+            + "; ".join(readable(_for_the_form(e), names) for e in exc.errors)
+        ) from exc
+    scenario.changes = [change_to_json(c) for c in changes]
     _back_to_draft(scenario)
     stamp(scenario, by)
     audit.record(
@@ -304,10 +345,27 @@ def add_change(scenario_id: int, change: dict[str, Any], by: User | None) -> Sce
         object_id=scenario.id,
         round_id=scenario.round_id,
         name=scenario.name,
-        change=describe_change(change, instance),
+        change=describe_change(change, _Names.of(instance)),
     )
     db.session.commit()
     return scenario
+
+
+FIELD_LABELS = {
+    "fte": "Fte",
+    "employee.fte": "Fte",
+    "role.fte": "Fte",
+    "employee": "Medewerker",
+    "role": "Rol",
+}
+
+
+def _for_the_form(error: str) -> str:
+    """A change's problem as the form names it: 'changes[1].fte: moet groter
+    zijn dan 0' becomes 'Fte: moet groter zijn dan 0'."""
+    where, _, message = error.partition(": ")
+    field = re.sub(r"^changes\[\d+\]\.?", "", where)
+    return f"{FIELD_LABELS.get(field, field or 'Wijziging')}: {message}"
 
 
 def remove_change(scenario_id: int, index: int, by: User | None) -> Scenario:
@@ -316,7 +374,7 @@ def remove_change(scenario_id: int, index: int, by: User | None) -> Scenario:
     if not 0 <= index < len(scenario.changes):
         raise ServiceError("Deze wijziging bestaat niet (meer).")
     instance, _ = _source(scenario.round_id)
-    removed = scenario.changes[index]
+    removed = scenario_changes(scenario)[index]
     scenario.changes = [c for i, c in enumerate(scenario.changes) if i != index]
     _back_to_draft(scenario)
     stamp(scenario, by)
@@ -327,7 +385,7 @@ def remove_change(scenario_id: int, index: int, by: User | None) -> Scenario:
         object_id=scenario.id,
         round_id=scenario.round_id,
         name=scenario.name,
-        change=describe_change(removed, instance),
+        change=describe_change(removed, _Names.of(instance)),
     )
     db.session.commit()
     return scenario
@@ -340,45 +398,53 @@ def _back_to_draft(scenario: Scenario) -> None:
     scenario.error = ""
 
 
-def describe_change(change: dict[str, Any], instance: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class _Names:
+    """Instance id -> name, of employees and of roles, for Dutch lines."""
+
+    people: dict[str, str]
+    roles: dict[str, str]
+
+    @classmethod
+    def of(cls, *instances: Instance) -> _Names:
+        return cls(
+            {e.id: e.name or e.id for i in instances for e in i.employees},
+            {r.id: r.name or r.id for i in instances for r in i.roles},
+        )
+
+
+def describe_change(change: Change, names: _Names) -> str:
     """One Dutch line for a change, with names."""
-    names = {e["id"]: e.get("name", e["id"]) for e in instance.get("employees", [])}
-    roles = {r["id"]: r.get("name", r["id"]) for r in instance.get("roles", [])}
-    kind = change.get("kind")
-    if kind == "absence":
-        return f"{names.get(change['employee'], change['employee'])} afwezig"
-    if kind == "contract":
-        who = names.get(change["employee"], change["employee"])
-        return f"{who} naar {_fte_text(change['fte'])} fte"
-    if kind == "remove_role":
-        return f"rol {roles.get(change['role'], change['role'])} vervalt"
-    if kind == "resize_role":
-        what = roles.get(change["role"], change["role"])
-        return f"rol {what} naar {_fte_text(change['fte'])} fte"
-    if kind == "add_role":
-        new = change["role"]
+    if isinstance(change, Absence):
+        return f"{names.people.get(change.employee, change.employee)} afwezig"
+    if isinstance(change, ContractChange):
+        who = names.people.get(change.employee, change.employee)
+        return f"{who} naar {format_fte(change.fte)} fte"
+    if isinstance(change, RemoveRole):
+        return f"rol {names.roles.get(change.role, change.role)} vervalt"
+    if isinstance(change, ResizeRole):
+        what = names.roles.get(change.role, change.role)
+        return f"rol {what} naar {format_fte(change.fte)} fte"
+    if isinstance(change, AddRole):
+        new = change.role
         return (
-            f"nieuwe rol {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
-            f"{'/'.join(new['base_functions'])}"
-            + (f", cluster {new['cluster']}" if new.get("cluster") else "")
-            + _levels_text(new.get("requires"), "vereist")
+            f"nieuwe rol {new.name} ({format_fte(new.fte)} fte, rompfunctie "
+            f"{'/'.join(new.base_functions)}"
+            + (f", cluster {new.cluster}" if new.cluster else "")
+            + _levels_text(new.requires, "vereist")
             + ")"
         )
-    new = change["employee"]
+    hired = change.employee
     return (
-        f"nieuwe medewerker {new['name']} ({_fte_text(new['fte'])} fte, rompfunctie "
-        f"{new['base_function']}" + _levels_text(new.get("competences"), "kan") + ")"
+        f"nieuwe medewerker {hired.name} ({format_fte(hired.fte)} fte, rompfunctie "
+        f"{hired.base_function}" + _levels_text(hired.competences, "kan") + ")"
     )
 
 
-def _levels_text(levels: dict[str, int] | None, verb: str) -> str:
+def _levels_text(levels: Mapping[str, int], verb: str) -> str:
     if not levels:
         return ""
     return f", {verb} " + ", ".join(f"{n} {lvl}" for n, lvl in levels.items())
-
-
-def _fte_text(value: Any) -> str:
-    return format_fte(parse_fte(str(value)))
 
 
 def start_solve(
@@ -415,14 +481,16 @@ def latest_job(scenario_id: int) -> Job | None:
 def run_scenario_job(
     job_id: int, scenario_id: int, params: dict[str, Any], monitor: jobs.JobMonitor
 ) -> None:
-    """The body of a scenario job (services/jobs.run_job): re-plan, then store
-    the plan on the scenario in one transaction with the job's end."""
+    """The body of a scenario job (services/jobs.run_job): re-plan on typed data,
+    then store the plan on the scenario in one transaction with the job's end
+    (JSON only for storage)."""
     scenario = get_scenario(scenario_id)
-    changes = [dict(c) for c in scenario.changes]
+    stored_changes = [dict(c) for c in scenario.changes]
+    changes = scenario_changes(scenario)
     weight = scenario.disruption_weight
     instance, approved = _source(scenario.round_id)
     db.session.commit()  # end the read transaction before the solve
-    total = sum(parse_fte(str(r["fte"])) for r in instance["roles"])
+    total = sum(r.fte for r in instance.roles)
     reporter = jobs.ProgressReporter(
         db.engine, job_id, {"params": params}, total, monitor
     )
@@ -443,14 +511,13 @@ def run_scenario_job(
     job = jobs.running_job(job_id)
     if job is None:
         return
-    plan_json = plan.to_json()
     job.progress = {**reporter.final, **jobs.final_progress(plan)}
     db.session.refresh(scenario)
     if scenario.status == ScenarioStatus.PUBLISHED:
         mark_job(job, JobStatus.FAILED, "Dit scenario is intussen doorgevoerd.")
         db.session.commit()
         return
-    if scenario.changes != changes:
+    if scenario.changes != stored_changes:
         mark_job(
             job,
             JobStatus.FAILED,
@@ -460,14 +527,14 @@ def run_scenario_job(
         db.session.commit()
         return
     by = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    usable = plan.status in ("optimal", "feasible")
+    usable = plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
     mark_job(job, JobStatus.CANCELLED if reporter.stop_asked else JobStatus.FINISHED)
     if reporter.stop_asked and not usable:
         db.session.commit()  # stopped before a plan: the scenario stays as it was
         return
-    scenario.approved_plan = approved
-    scenario.instance = instance_json = _instance_json(target)
-    scenario.plan = plan_json
+    scenario.approved_plan = approved.to_json()
+    scenario.instance = instance_to_json(target)
+    scenario.plan = plan.to_json()
     scenario.status = ScenarioStatus.SOLVED if usable else ScenarioStatus.FAILED
     scenario.error = (
         ""
@@ -475,6 +542,7 @@ def run_scenario_job(
         else f"Geen bruikbaar plan gevonden ({plan.status}). " + "; ".join(plan.errors)
     ).strip()
     stamp(scenario, by)
+    figures = plan.figures
     audit.record(
         "scenario_solved",
         by,
@@ -483,18 +551,15 @@ def run_scenario_job(
         round_id=scenario.round_id,
         name=scenario.name,
         status=plan.status,
-        uncovered_fte=plan_json["metrics"].get("uncovered_fte"),
-        missing_backups=plan_json["metrics"].get("missing_backups"),
-        roles=len(instance_json["roles"]),
+        uncovered_fte=_fte_or_none(figures.uncovered_fte),
+        missing_backups=figures.missing_backups,
+        roles=len(target.roles),
     )
     db.session.commit()
 
 
-def _instance_json(target: Any) -> dict[str, Any]:
-    from ..solver import instance_to_json
-
-    data: dict[str, Any] = instance_to_json(target)
-    return data
+def _fte_or_none(units: int | None) -> float | int | None:
+    return None if units is None else fte_number(units)
 
 
 def awaiting_akkoord(employee_id: int) -> WorkPlan | None:
@@ -521,14 +586,14 @@ def awaiting_akkoord(employee_id: int) -> WorkPlan | None:
 
 @dataclass
 class PersonChange:
-    """Before and after for one medewerker (names, hours, backups)."""
+    """Before and after for one medewerker (names, load in fte units, backups)."""
 
     key: str
     name: str
     before: list[str]  # "Rol (14 uur)"
     after: list[str]
-    hours_before: float
-    hours_after: float
+    units_before: int  # holder load, exact fte units (shown in hours)
+    units_after: int
     backups_before: list[str]
     backups_after: list[str]
     new: bool = False  # a new hire of the scenario
@@ -545,8 +610,8 @@ class PersonChange:
 @dataclass
 class RoleChange:
     name: str
-    uncovered_before: float  # hours a week
-    uncovered_after: float
+    uncovered_before: int  # fte units (shown in hours a week)
+    uncovered_after: int
     backups_before: int
     backups_after: int
     backups_needed: int
@@ -558,9 +623,9 @@ class Comparison:
     people: list[PersonChange] = field(default_factory=list)
     roles: list[RoleChange] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    hours_changed: float = 0.0
-    uncovered_hours_before: float = 0.0
-    uncovered_hours_after: float = 0.0
+    units_changed: int = 0  # holder fte units moved (shown in hours a week)
+    uncovered_units_before: int = 0
+    uncovered_units_after: int = 0
     missing_backups_before: int = 0
     missing_backups_after: int = 0
     violations: list[str] = field(default_factory=list)
@@ -574,72 +639,71 @@ class Comparison:
         return [p for p in self.people if p.changed]
 
 
-def _hours(units: int) -> float:
-    return round(units * HOURS_PER_FTE / FTE_SCALE, 1)
+def _holdings(plan: Plan) -> dict[tuple[str, str], int]:
+    held: dict[tuple[str, str], int] = defaultdict(int)
+    for a in plan.of_kind(AssignmentKind.HOLDER):
+        held[a.employee, a.role] += a.fte or 0
+    return dict(held)
 
 
-def _holdings(plan: dict[str, Any]) -> dict[tuple[str, str], int]:
-    held: dict[tuple[str, str], int] = {}
-    for a in plan.get("assignments", []):
-        if a.get("kind", "holder") == "holder":
-            pair = (a["employee"], a["role"])
-            held[pair] = held.get(pair, 0) + parse_fte(str(a.get("fte", 0)))
-    return held
+def _backups(plan: Plan) -> set[tuple[str, str]]:
+    return {(a.employee, a.role) for a in plan.of_kind(AssignmentKind.BACKUP)}
 
 
-def _backups(plan: dict[str, Any]) -> set[tuple[str, str]]:
-    return {
-        (a["employee"], a["role"])
-        for a in plan.get("assignments", [])
-        if a.get("kind") == "backup"
-    }
+def same_plan(one: Plan, other: Plan) -> bool:
+    """The same assignments and shortfalls (status and figures aside)."""
+    return (one.assignments, one.uncovered, one.missing_backups) == (
+        other.assignments,
+        other.uncovered,
+        other.missing_backups,
+    )
 
 
 def compare(scenario_id: int) -> Comparison:
-    """Before (approved) and after (scenario) per medewerker and per role."""
+    """Before (approved) and after (scenario) per medewerker and per role, on
+    typed plans (stored ones read through plan_from_json)."""
     scenario = get_scenario(scenario_id)
     instance, approved = _source(scenario.round_id)
-    # a swap keeps the approved plan in the checker's form (services/swaps.py)
+    # a swap keeps the approved plan with its shortfalls (services/swaps.py)
     now = (
-        plan_json_of(approved_plans(scenario.round_id), instance)
+        plan_of(approved_plans(scenario.round_id), instance)
         if scenario.is_swap
         else approved
     )
-    stale = scenario.approved_plan is not None and scenario.approved_plan != now
-    if scenario.approved_plan is not None:
-        approved = scenario.approved_plan
-    target = scenario.instance or instance
-    both = {
-        "employees": [*instance["employees"], *target["employees"]],
-        "roles": [*instance["roles"], *target["roles"]],
-    }
+    started_from = stored_plan(scenario.approved_plan)
+    stale = started_from is not None and not same_plan(started_from, now)
+    if started_from is not None:
+        approved = started_from
+    target = _stored_instance(scenario) or instance
     result = Comparison(
         scenario,
-        changes=[describe_change(c, both) for c in scenario.changes],
+        changes=[
+            describe_change(c, _Names.of(instance, target))
+            for c in scenario_changes(scenario)
+        ],
         stale=stale,
     )
-    if scenario.plan is None:
+    plan = stored_plan(scenario.plan)
+    if plan is None:
         return result
-    plan = scenario.plan
-    role_by_id = {r["id"]: r for r in target["roles"]}
-    original_roles = {r["id"]: r for r in instance["roles"]}
-    names = {e["id"]: e.get("name", e["id"]) for e in target["employees"]}
+    role_by_id = target.role_by_id
+    original_roles = instance.role_by_id
+    names = {e.id: e.name or e.id for e in target.employees}
     before, after = _holdings(approved), _holdings(plan)
     backs_before, backs_after = _backups(approved), _backups(plan)
+    all_roles = {**original_roles, **role_by_id}
 
     def roles_of(held: dict[tuple[str, str], int], e: str) -> list[str]:
         return sorted(
-            f"{_role_name(role_by_id, original_roles, r)} ({format_hours(u)} uur)"
+            f"{_role_name(all_roles, r)} ({format_hours(u)} uur)"
             for (who, r), u in held.items()
             if who == e
         )
 
     def backed(backs: set[tuple[str, str]], e: str) -> list[str]:
-        return sorted(
-            _role_name(role_by_id, original_roles, r) for who, r in backs if who == e
-        )
+        return sorted(_role_name(all_roles, r) for who, r in backs if who == e)
 
-    hired = {c["employee"]["id"] for c in scenario.changes if c.get("kind") == "hire"}
+    hired = {c.employee.id for c in scenario_changes(scenario) if isinstance(c, Hire)}
     for e in sorted(names, key=lambda k: names[k]):
         result.people.append(
             PersonChange(
@@ -647,60 +711,48 @@ def compare(scenario_id: int) -> Comparison:
                 name=names[e],
                 before=roles_of(before, e),
                 after=roles_of(after, e),
-                hours_before=_hours(sum(u for (w, _), u in before.items() if w == e)),
-                hours_after=_hours(sum(u for (w, _), u in after.items() if w == e)),
+                units_before=sum(u for (w, _), u in before.items() if w == e),
+                units_after=sum(u for (w, _), u in after.items() if w == e),
                 backups_before=backed(backs_before, e),
                 backups_after=backed(backs_after, e),
                 new=e in hired,
             )
         )
     pairs = set(before) | set(after)
-    result.hours_changed = _hours(
-        sum(abs(after.get(p, 0) - before.get(p, 0)) for p in pairs)
-    )
-    all_roles = {**original_roles, **role_by_id}
+    result.units_changed = sum(abs(after.get(p, 0) - before.get(p, 0)) for p in pairs)
     for code, role in all_roles.items():
-        size_before = (
-            parse_fte(str(original_roles[code]["fte"])) if code in original_roles else 0
-        )
-        size_after = (
-            parse_fte(str(role_by_id[code]["fte"])) if code in role_by_id else 0
-        )
+        size_before = original_roles[code].fte if code in original_roles else 0
+        size_after = role_by_id[code].fte if code in role_by_id else 0
         held_before = sum(u for (_, r), u in before.items() if r == code)
         held_after = sum(u for (_, r), u in after.items() if r == code)
-        needed = int(role.get("backups", 1))
         row = RoleChange(
-            name=str(role.get("name", code)),
-            uncovered_before=_hours(max(0, size_before - held_before)),
-            uncovered_after=_hours(max(0, size_after - held_after)),
+            name=role.name or code,
+            uncovered_before=max(0, size_before - held_before),
+            uncovered_after=max(0, size_after - held_after),
             backups_before=sum(1 for _, r in backs_before if r == code),
             backups_after=sum(1 for _, r in backs_after if r == code),
-            backups_needed=needed,
+            backups_needed=role.backups,
         )
         result.roles.append(row)
-        result.uncovered_hours_before += row.uncovered_before
-        result.uncovered_hours_after += row.uncovered_after
+        result.uncovered_units_before += row.uncovered_before
+        result.uncovered_units_after += row.uncovered_after
         if code in original_roles:
-            result.missing_backups_before += max(0, needed - row.backups_before)
+            result.missing_backups_before += max(0, role.backups - row.backups_before)
         if code in role_by_id:
-            result.missing_backups_after += max(0, needed - row.backups_after)
+            result.missing_backups_after += max(0, role.backups - row.backups_after)
     result.roles.sort(key=lambda r: r.name)
-    result.uncovered_hours_before = round(result.uncovered_hours_before, 1)
-    result.uncovered_hours_after = round(result.uncovered_hours_after, 1)
-    result.violations = [readable(v, target) for v in check_plan(target, plan)]
+    # the independent checker reads JSON: the stored instance and plan as kept
+    target_json = scenario.instance or instance_to_json(instance)
+    result.violations = [
+        readable(v, target_json) for v in check_plan(target_json, scenario.plan or {})
+    ]
     result.publishable, result.not_publishable_reason = _publishable(scenario, result)
     return result
 
 
-def _size(role: dict[str, Any] | None) -> int:
-    return parse_fte(str(role["fte"])) if role is not None else 0
-
-
-def _role_name(
-    roles: dict[str, dict[str, Any]], original: dict[str, dict[str, Any]], code: str
-) -> str:
-    role = roles.get(code) or original.get(code) or {}
-    return str(role.get("name", code))
+def _role_name(roles: Mapping[str, typed.Role], code: str) -> str:
+    role = roles.get(code)
+    return role.name or code if role is not None else code
 
 
 def _publishable(scenario: Scenario, result: Comparison) -> tuple[bool, str]:
@@ -767,33 +819,30 @@ def _publish(scenario_id: int, by: User) -> list[WorkPlan]:
         )
     if not result.publishable:
         raise ServiceError(result.not_publishable_reason)
-    assert scenario.plan is not None  # SOLVED has a plan
+    solved = stored_plan(scenario.plan)
+    assert solved is not None  # SOLVED has a plan
     round_ = get_round(scenario.round_id, lock=True)
-    hired, codes = _organisation_changes(scenario, by)
+    changes = scenario_changes(scenario)
+    hired, codes = _organisation_changes(scenario, changes, by)
 
     def employee_of(key: str) -> int | None:
         return hired.get(key) or employee_id_of(key)
 
     roles = {r.code: r.id for r in db.session.scalars(select(Role))}
     wanted: dict[int, list[Assignment]] = {}
-    mentors: dict[str, str] = {}
-    for a in scenario.plan.get("assignments", []):
-        if a.get("kind") == "learner" and a.get("mentor"):
-            mentors[a["employee"] + "/" + a["role"]] = a["mentor"]
-    for a in scenario.plan.get("assignments", []):
-        employee_id = employee_of(a["employee"])
-        code = codes.get(a["role"], a["role"])
+    for a in solved.assignments:
+        employee_id = employee_of(a.employee)
+        code = codes.get(a.role, a.role)
         if employee_id is None or code not in roles:
             continue
-        kind = AssignmentKind(a.get("kind", "holder"))
-        mentor = mentors.get(a["employee"] + "/" + a["role"])
-        share = parse_fte(str(a["fte"])) if kind != AssignmentKind.BACKUP else 0
         wanted.setdefault(employee_id, []).append(
             Assignment(
                 role_id=roles[code],
-                kind=kind,
-                fte_units=share,
-                mentor_id=employee_of(mentor) if mentor else None,
+                kind=a.kind,
+                fte_units=a.fte or 0 if a.kind != AssignmentKind.BACKUP else 0,
+                mentor_id=employee_of(a.mentor)
+                if a.kind == AssignmentKind.LEARNER and a.mentor
+                else None,
             )
         )
     made: list[WorkPlan] = []
@@ -876,20 +925,20 @@ def publish_effects(comparison: Comparison) -> list[str]:
     scenario = comparison.scenario
     when = f"{scenario.valid_from:%d-%m-%Y}"
     lines = []
-    for change, what in zip(scenario.changes, comparison.changes, strict=True):
-        kind = change.get("kind")
-        if kind == "add_role":
+    changes = scenario_changes(scenario)
+    for change, what in zip(changes, comparison.changes, strict=True):
+        if isinstance(change, AddRole):
             lines.append(
                 f"{what[0].upper()}{what[1:]}: komt in Beheer bij de rollen, geldig "
                 f"vanaf {when}; de code (S{scenario.id}-…) kunt u daar wijzigen."
             )
-        elif kind == "remove_role":
+        elif isinstance(change, RemoveRole):
             lines.append(
                 f"{what[0].upper()}{what[1:]} vanaf {when}: de rol wordt inactief."
             )
-        elif kind == "resize_role":
+        elif isinstance(change, ResizeRole):
             lines.append(f"{what[0].upper()}{what[1:]} vanaf {when}.")
-        elif kind == "hire":
+        elif isinstance(change, Hire):
             lines.append(
                 f"{what[0].upper()}{what[1:]}: komt in Beheer bij de medewerkers met "
                 "een account zonder wachtwoord; inloggen kan pas als u hem of haar "
@@ -899,7 +948,7 @@ def publish_effects(comparison: Comparison) -> list[str]:
 
 
 def _organisation_changes(
-    scenario: Scenario, by: User
+    scenario: Scenario, changes: list[Change], by: User
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Make what the scenario adds, removes or resizes, in Beheer's way and
     flushed only (the publish commits or rolls back as a whole). Returns the
@@ -910,75 +959,69 @@ def _organisation_changes(
     clusters = {c.name: c.id for c in db.session.scalars(select(Cluster))}
     competences = {c.name: c.id for c in db.session.scalars(select(Competence))}
 
-    def rows(levels: dict[str, int] | None) -> list[tuple[str | int, str | int]]:
-        return [
-            (competences[n], v) for n, v in (levels or {}).items() if n in competences
-        ]
+    def rows(levels: Mapping[str, int]) -> list[tuple[str | int, str | int]]:
+        return [(competences[n], v) for n, v in levels.items() if n in competences]
 
-    for index, change in enumerate(scenario.changes, start=1):
-        kind = change.get("kind")
-        if kind == "add_role":
-            new = change["role"]
+    for index, change in enumerate(changes, start=1):
+        if isinstance(change, AddRole):
+            new = change.role
             code = _free(f"S{scenario.id}-{index}", Role.code)  # changeable in Beheer
-            with _refused_as(f"nieuwe rol {new['name']}"):
+            with _refused_as(f"nieuwe rol {new.name}"):
                 role = organisation.save_role(
                     organisation.RoleInput(
                         code=code,
-                        name=new["name"],
-                        cluster_id=clusters.get(str(new.get("cluster"))),
-                        fte=_fte_text(new["fte"]),
-                        base_functions=list(new["base_functions"]),
-                        requirements=rows(new.get("requires")),
-                        backups_needed=int(new.get("backups", 1)),
+                        name=new.name,
+                        cluster_id=clusters.get(new.cluster),
+                        fte=format_fte(new.fte),
+                        base_functions=list(new.base_functions),
+                        requirements=rows(new.requires),
+                        backups_needed=new.backups,
                     ),
                     by,
                     commit=False,
                 )
             role.valid_from = scenario.valid_from
-            codes[str(new["id"])] = code
-        elif kind == "hire":
-            new = change["employee"]
-            username = _free(
-                _username_of(new["name"]), Employee.username, User.username
-            )
-            with _refused_as(f"nieuwe medewerker {new['name']}"):
+            codes[new.id] = code
+        elif isinstance(change, Hire):
+            hire = change.employee
+            username = _free(_username_of(hire.name), Employee.username, User.username)
+            with _refused_as(f"nieuwe medewerker {hire.name}"):
                 employee, _ = staff.create_employee(
                     staff.EmployeeInput(
-                        name=new["name"],
+                        name=hire.name,
                         username=username,
-                        contract=_fte_text(new["fte"]),
-                        base_function=new["base_function"],
-                        competences=rows(new.get("competences")),
+                        contract=format_fte(hire.fte),
+                        base_function=hire.base_function,
+                        competences=rows(hire.competences),
                     ),
                     by,
                     login=False,
                     commit=False,
                 )
-            hired[str(new["id"])] = employee.id
-        elif kind in ("remove_role", "resize_role"):
+            hired[hire.id] = employee.id
+        elif isinstance(change, RemoveRole | ResizeRole):
             _change_role(scenario, change, by)
     return hired, codes
 
 
-def _change_role(scenario: Scenario, change: dict[str, Any], by: User) -> None:
+def _change_role(scenario: Scenario, change: RemoveRole | ResizeRole, by: User) -> None:
     """A role removed (inactive, valid until the day before the date) or
     resized (from the date), with a Beheer audit entry."""
-    role = db.session.scalar(select(Role).where(Role.code == change["role"]))
+    role = db.session.scalar(select(Role).where(Role.code == change.role))
     if role is None:
-        raise ServiceError(f"De rol {change['role']} bestaat niet meer.")
+        raise ServiceError(f"De rol {change.role} bestaat niet meer.")
     after: dict[str, Any]
-    if change["kind"] == "remove_role":
+    if isinstance(change, RemoveRole):
         until = scenario.valid_from - timedelta(days=1)
         before: dict[str, Any] = {"active": role.active, "valid_until": None}
         role.active, role.valid_until = False, until
         after = {"active": False, "valid_until": until.isoformat()}
     else:
-        units = parse_fte(str(change["fte"]))
         before = {"fte_units": role.fte_units}
-        role.fte_units = units
-        if role.min_share_units is not None and role.min_share_units > units:
-            role.min_share_units = units
-        after = {"fte_units": units}
+        role.fte_units = change.fte
+        if role.min_share_units is not None and role.min_share_units > change.fte:
+            role.min_share_units = change.fte
+        after = {"fte_units": change.fte}
     stamp(role, by)
     db.session.flush()
     audit.record(

@@ -42,7 +42,7 @@ from ..models import (
     WorkPlanStatus,
 )
 from ..solver.instance import Instance, InstanceError, fte_number, parse_instance
-from ..solver.plan import Plan, explanations_of, plan_from_json
+from ..solver.plan import Plan, PlanAssignment, explanations_of, plan_from_json
 from ..solver.sections import Explanations, Figures, figures_of
 from . import audit, mail, notifications
 from .base import ServiceError, stamp, utcnow
@@ -129,26 +129,33 @@ def approved_plans(round_id: int) -> list[WorkPlan]:
     return list(newest.values())
 
 
+def werkplan_assignments(
+    plans: list[WorkPlan], employees: set[int], roles: dict[int, str]
+) -> list[PlanAssignment]:
+    """Assignments of werkplannen, typed (active people and roles; no mentors)."""
+    return [
+        PlanAssignment(
+            employee_key(plan.employee_id),
+            roles[a.role_id],
+            a.kind,
+            None if a.kind == AssignmentKind.BACKUP else a.fte_units,
+        )
+        for plan in plans
+        if plan.employee_id in employees
+        for a in plan.assignments
+        if a.role_id in roles
+    ]
+
+
 def assignments_json(
     plans: list[WorkPlan], employees: set[int], roles: dict[int, str]
 ) -> list[dict[str, Any]]:
-    """Assignments of werkplannen in instance/plan format (active people and roles)."""
-    found = []
-    for plan in plans:
-        if plan.employee_id not in employees:
-            continue
-        for a in plan.assignments:
-            if a.role_id not in roles:
-                continue
-            item: dict[str, Any] = {
-                "employee": employee_key(plan.employee_id),
-                "role": roles[a.role_id],
-                "kind": a.kind.value,
-            }
-            if a.kind != AssignmentKind.BACKUP:
-                item["fte"] = fte_number(a.fte_units)
-            found.append(item)
-    return found
+    """werkplan_assignments in instance format (build_instance's previous, pins)."""
+    return [
+        {"employee": a.employee, "role": a.role, "kind": a.kind.value}
+        | ({"fte": fte_number(a.fte)} if a.fte is not None else {})
+        for a in werkplan_assignments(plans, employees, roles)
+    ]
 
 
 def build_instance(

@@ -11,9 +11,8 @@ is the approved plan with the roles moved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -22,88 +21,57 @@ from ..extensions import db
 from ..models import Employee, PlanningRound, Role, Scenario, ScenarioStatus, User
 from ..naming import name_key
 from ..solver import check_plan
-from ..solver.instance import fte_number
+from ..solver.instance import fte_number, instance_to_json
+from ..solver.plan import PlanAssignment
 from . import audit, mail, notifications, validation
 from .base import ServiceError, stamp, utcnow
-from .hard_rules import HardRuleError, plan_json_of, readable
+from .hard_rules import HardRuleError, plan_of, readable, with_shortfalls
 from .rounds import get_round, today
-from .scenarios import check_round_approved, get_scenario
-from .solver_bridge import approved_plans, build_instance, employee_key
+from .scenarios import check_round_approved, get_scenario, same_plan, stored_plan
+from .solver_bridge import approved_plans, employee_key, round_instance
+
+HOLDER = AssignmentKind.HOLDER
 
 
-def _share(plan: dict[str, Any], employee: str, role: str) -> int:
+def _share(assignments: list[PlanAssignment], employee: str, role: str) -> int:
     return sum(
-        parse_fte(str(a["fte"]))
-        for a in plan["assignments"]
-        if a["employee"] == employee and a["role"] == role and a["kind"] == "holder"
+        a.fte or 0
+        for a in assignments
+        if a.employee == employee and a.role == role and a.kind == HOLDER
     )
 
 
-def _move(plan: dict[str, Any], role: str, giver: str, taker: str, units: int) -> None:
-    """Move ``units`` of ``role`` from giver to taker; the taker stops backing up
+def _move(
+    assignments: list[PlanAssignment], role: str, giver: str, taker: str, units: int
+) -> list[PlanAssignment]:
+    """``units`` of ``role`` moved from giver to taker; the taker stops backing up
     (or learning) the role they now hold (a backup never holds the same role)."""
-    kept: list[dict[str, Any]] = []
-    for a in plan["assignments"]:
-        if a["role"] == role and a["employee"] == taker and a["kind"] != "holder":
+    kept: list[PlanAssignment] = []
+    for a in assignments:
+        if a.role == role and a.employee == taker and a.kind != HOLDER:
             continue
-        if a["role"] == role and a["kind"] == "holder" and a["employee"] == giver:
-            rest = parse_fte(str(a["fte"])) - units
+        if a.role == role and a.kind == HOLDER and a.employee == giver:
+            rest = (a.fte or 0) - units
             if rest <= 0:
                 continue
-            a = a | {"fte": fte_number(rest)}
+            a = replace(a, fte=rest)
         kept.append(a)
-    for a in kept:
-        if a["role"] == role and a["kind"] == "holder" and a["employee"] == taker:
-            a["fte"] = fte_number(parse_fte(str(a["fte"])) + units)
+    for i, a in enumerate(kept):
+        if a.role == role and a.kind == HOLDER and a.employee == taker:
+            kept[i] = replace(a, fte=(a.fte or 0) + units)
             break
     else:
-        kept.append(
-            {
-                "employee": taker,
-                "role": role,
-                "kind": "holder",
-                "fte": fte_number(units),
-            }
-        )
-    # a learner whose mentor no longer holds the role follows the largest holder
-    holders = {
-        a["employee"] for a in kept if a["role"] == role and a["kind"] == "holder"
-    }
-    for a in kept:
-        if (
-            a["role"] == role
-            and a["kind"] == "learner"
-            and a.get("mentor") not in holders
-        ):
-            a["mentor"] = taker
-    plan["assignments"] = kept
-
-
-def _shortfalls(plan: dict[str, Any], instance: dict[str, Any]) -> None:
-    """List every uncovered fte and missing backup again (checker: honest)."""
-    uncovered, missing = [], []
-    for role in instance["roles"]:
-        held = sum(
-            parse_fte(str(a["fte"]))
-            for a in plan["assignments"]
-            if a["role"] == role["id"] and a["kind"] == "holder"
-        )
-        short = parse_fte(str(role["fte"])) - held
-        if short > 0:
-            uncovered.append(
-                {"role": role["id"], "fte": fte_number(short), "reason": "ruil"}
-            )
-        backups = sum(
-            1
-            for a in plan["assignments"]
-            if a["role"] == role["id"] and a["kind"] == "backup"
-        )
-        needed = int(role.get("backups", 1))
-        if backups < needed:
-            missing.append(
-                {"role": role["id"], "missing": needed - backups, "reason": "ruil"}
-            )
-    plan["uncovered"], plan["missing_backups"] = uncovered, missing
+        kept.append(PlanAssignment(taker, role, HOLDER, units))
+    # a learner whose mentor no longer holds the role follows the new holder
+    holders = {a.employee for a in kept if a.role == role and a.kind == HOLDER}
+    return [
+        replace(a, mentor=taker)
+        if a.role == role
+        and a.kind == AssignmentKind.LEARNER
+        and a.mentor not in holders
+        else a
+        for a in kept
+    ]
 
 
 def propose_swap(
@@ -137,14 +105,11 @@ def propose_swap(
     when = valid_from or max(round_.starts_on, today())
     if not round_.starts_on <= when <= round_.ends_on:
         raise ServiceError("De datum moet in de periode van de planronde liggen.")
-    instance = build_instance(round_id, freeze_approved=False)
-    approved = plan_json_of(approved_plans(round_id), instance)
-    plan: dict[str, Any] = {
-        **approved,
-        "assignments": [dict(a) for a in approved["assignments"]],
-    }
+    instance = round_instance(round_id, freeze_approved=False)
+    approved = plan_of(approved_plans(round_id), instance)
+    moved = list(approved.assignments)
     me, other = employee_key(proposer.id), employee_key(colleague.id)
-    held = _share(plan, other, take.code)
+    held = _share(moved, other, take.code)
     if held <= 0:
         raise ServiceError(f"{colleague.name} is geen rolhouder van {take.name}.")
     units = held
@@ -167,19 +132,21 @@ def propose_swap(
                 f"Fte: tussen 0 en de {fte_number(held)} fte die {colleague.name} "
                 f"van {take.name} heeft."
             )
-    _move(plan, take.code, other, me, units)
+    moved = _move(moved, take.code, other, me, units)
     if give is not None:
-        mine = _share(plan, me, give.code)
+        mine = _share(moved, me, give.code)
         if mine <= 0 or give.id == take.id:
             raise ServiceError(f"U bent geen rolhouder van {give.name}.")
-        _move(plan, give.code, me, other, mine)
-    _shortfalls(plan, instance)
-    violations = check_plan(instance, plan)
+        moved = _move(moved, give.code, me, other, mine)
+    # the checker reads JSON: the instance and plan as they are stored
+    instance_json = instance_to_json(instance)
+    plan_json = with_shortfalls(moved, instance, "ruil").to_json()
+    violations = check_plan(instance_json, plan_json)
     if violations:
         raise HardRuleError(
             "Deze ruil kan niet: hij overtreedt een harde regel. Er is niets "
             "voorgesteld.",
-            [readable(v, instance) for v in violations],
+            [readable(v, instance_json) for v in violations],
         )
     what = f"{proposer.name} neemt {take.name} over van {colleague.name}"
     if give is not None:
@@ -190,9 +157,9 @@ def propose_swap(
         valid_from=when,
         status=ScenarioStatus.PROPOSED,
         changes=[],
-        approved_plan=approved,
-        instance=instance,
-        plan=plan,
+        approved_plan=approved.to_json(),
+        instance=instance_json,
+        plan=plan_json,
         proposer_id=proposer.id,
         colleague_id=colleague.id,
     )
@@ -228,20 +195,21 @@ def accept_swap(scenario_id: int, employee_id: int | None, by: User | None) -> S
     nothing changes), and the secretaris can publish it."""
     scenario = _answer(scenario_id, employee_id)
     check_round_approved(scenario.round_id)
-    instance = build_instance(scenario.round_id, freeze_approved=False)
-    if scenario.approved_plan != plan_json_of(
-        approved_plans(scenario.round_id), instance
-    ):
+    instance = round_instance(scenario.round_id, freeze_approved=False)
+    proposed_from = stored_plan(scenario.approved_plan)
+    now = plan_of(approved_plans(scenario.round_id), instance)
+    if proposed_from is None or not same_plan(proposed_from, now):
         raise ServiceError(
             "De werkplannen zijn veranderd sinds deze ruil is voorgesteld; stel hem "
             "opnieuw voor."
         )
-    violations = check_plan(instance, scenario.plan or {})
+    instance_json = instance_to_json(instance)
+    violations = check_plan(instance_json, scenario.plan or {})
     if violations:
         raise HardRuleError(
             "Deze ruil kan niet (meer): hij overtreedt een harde regel. Er is niets "
             "aangenomen.",
-            [readable(v, instance) for v in violations],
+            [readable(v, instance_json) for v in violations],
             "Overleg met uw collega of de gemeentesecretaris.",
         )
     scenario.status = ScenarioStatus.SOLVED

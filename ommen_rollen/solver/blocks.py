@@ -26,10 +26,14 @@ from .greedy import greedy_backups
 from .hints import better
 from .instance import Assignment, Effort, Forbid, Instance, Preference
 from .runner import Runner
-from .search import polish_backups, search_joint
+from .search import HUGE_FROM, polish_backups, search_joint
 
 BLOCK_EMPLOYEES = 200  # about the size the joint model covers in a second or two
-BLOCKS_FROM = 250  # employees from which an organisation is solved in blocks
+# employees from which an organisation is solved in blocks: below it the whole
+# model's repair rounds do better (at 600 people, 30 s: blocks cost 10 s and left
+# 5.3 fte uncovered where the rounds over everyone covered all); from it they do
+# not get through presolve in time (search.py)
+BLOCKS_FROM = HUGE_FROM
 BLOCK_SHARE = 0.5  # of the budget left for all blocks together
 
 

@@ -648,34 +648,8 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "name": instance.name,
-        "employees": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "fte": fte_number(e.fte),
-                "base_function": e.base_function,
-                "competences": dict(e.competences),
-                "available": e.available,
-                "reserved_fte": fte_number(e.reserved_fte),
-                "max_roles": e.max_roles,
-            }
-            for e in instance.employees
-        ],
-        "roles": [
-            {
-                "id": r.id,
-                "name": r.name,
-                "cluster": r.cluster,
-                "fte": fte_number(r.fte),
-                "base_functions": list(r.base_functions),
-                "requires": dict(r.requires),
-                "backups": r.backups,
-                "max_holders": r.max_holders,
-                "min_share": fte_number(r.min_share),
-                "critical": r.critical,
-            }
-            for r in instance.roles
-        ],
+        "employees": [employee_to_json(e) for e in instance.employees],
+        "roles": [role_to_json(r) for r in instance.roles],
         "preferences": [
             {"employee": p.employee, "role": p.role}
             | ({"choice": p.choice} if p.choice is not None else {})
@@ -702,6 +676,36 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
             "split_step_minutes": s.split_step_minutes,
             "weights": dict(s.weights),
         },
+    }
+
+
+def employee_to_json(e: Employee) -> dict[str, Any]:
+    """One employees[] entry, every default written out."""
+    return {
+        "id": e.id,
+        "name": e.name,
+        "fte": fte_number(e.fte),
+        "base_function": e.base_function,
+        "competences": dict(e.competences),
+        "available": e.available,
+        "reserved_fte": fte_number(e.reserved_fte),
+        "max_roles": e.max_roles,
+    }
+
+
+def role_to_json(r: Role) -> dict[str, Any]:
+    """One roles[] entry, every default written out."""
+    return {
+        "id": r.id,
+        "name": r.name,
+        "cluster": r.cluster,
+        "fte": fte_number(r.fte),
+        "base_functions": list(r.base_functions),
+        "requires": dict(r.requires),
+        "backups": r.backups,
+        "max_holders": r.max_holders,
+        "min_share": fte_number(r.min_share),
+        "critical": r.critical,
     }
 
 

@@ -23,6 +23,7 @@ from .neighbourhood import FrozenPlan
 from .runner import Runner
 
 NEIGHBOURHOOD = 40  # employees freed per round
+NEIGHBOURHOOD_LARGE = 80  # in large organisations (search.py's LARGE_FROM)
 ROUND_S = 2.0  # at most this long per round
 SEED_ROLES = 3  # short roles a neighbourhood starts from
 
@@ -44,22 +45,23 @@ def _neighbourhood(
     seeds: list[str],
     candidates: dict[str, list[str]],
     rng: random.Random,
+    size: int,
 ) -> set[str]:
     """Everyone who could hold or back up a seed role, and the people who share
-    a role with one of them (they can make room), at random up to NEIGHBOURHOOD
+    a role with one of them (they can make room), at random up to ``size``
     people with the seed roles' candidates first. (Adding everyone who could take
     over a role they hold, the whole knock-on, made rounds too hard to solve in
     their time: 1.1-1.3 fte uncovered instead of 0.01-0.4 at 600 people.)"""
     must = sorted({e for r in seeds for e in candidates[r]})
-    if len(must) >= NEIGHBOURHOOD:
-        return set(rng.sample(must, NEIGHBOURHOOD))
+    if len(must) >= size:
+        return set(rng.sample(must, size))
     inside = set(must)
     held_by: dict[str, set[str]] = defaultdict(set)
     for e, r in plan.holders:
         held_by[r].add(e)
     sharing = {o for e, r in plan.holders if e in inside for o in held_by[r]}
     rest = sorted(sharing - inside)
-    return inside | set(rng.sample(rest, min(len(rest), NEIGHBOURHOOD - len(must))))
+    return inside | set(rng.sample(rest, min(len(rest), size - len(must))))
 
 
 def repair(
@@ -68,9 +70,12 @@ def repair(
     plan: Candidate,
     budget: float,
     forced: dict[str, int],
+    *,
+    neighbourhood: int = NEIGHBOURHOOD,
 ) -> Candidate:
     """Rounds of neighbourhood search until ``budget`` is used, nothing is short
-    beyond ``forced`` (units no plan can cover), or rounds stop paying off."""
+    beyond ``forced`` (units no plan can cover), or rounds stop paying off;
+    ``neighbourhood`` people are freed per round."""
     facts = s.facts
     rng = random.Random(runner.seed)
     candidates: dict[str, list[str]] = defaultdict(list)
@@ -87,7 +92,7 @@ def repair(
         if not short or stale >= STALE_ROUNDS:
             break
         seeds = rng.sample(short, min(SEED_ROLES, len(short)))
-        freed = _neighbourhood(plan, seeds, candidates, rng)
+        freed = _neighbourhood(plan, seeds, candidates, rng, neighbourhood)
         model = frozen.freeing(freed)
         model.minimize(objective)
         budget_left = budget - spent

@@ -6,9 +6,12 @@ removed or resized, a new hire), the approved plan as ``previous`` (holder share
 exact, backups and learners) and the disruption terms (disruption.py) switched on
 with a weight that outranks every wish, so the solver keeps the approved plan
 wherever it still fits, changes as few people and hours as it can and lets a
-role's backups take over first. Pure: instance format dicts and dataclasses only.
+role's backups take over first. Pure: dataclasses in and out; the JSON
+formats only at the edge (``replan_json``, the CLI).
 
-A change is a dict (instance-format style, validated with Dutch messages):
+A change is a typed one of changes.py (Absence, ContractChange, AddRole,
+RemoveRole, ResizeRole, Hire), checked once against the instance there, or the
+same in its JSON format (instance-format style, validated with Dutch messages):
 
 - ``{"kind": "absence", "employee": ID}``: absent (ziek, verlof, vertrek) for the
   rest of the period;
@@ -24,15 +27,14 @@ who read the scenario; the solver plans one period and does not use them.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
-from ..domain import FteError, parse_fte
+from ..domain import AssignmentKind, FteError, parse_fte
+from .changes import Applied, Change, apply_changes
 from .disruption import (
     changed_people,
     changed_units,
@@ -42,6 +44,7 @@ from .disruption import (
 )
 from .eligibility import facts_of
 from .instance import (
+    Assignment,
     Instance,
     InstanceError,
     fte_number,
@@ -49,21 +52,10 @@ from .instance import (
     parse_instance,
 )
 from .near import Near
-from .plan import Plan
+from .plan import Plan, PlanAssignment
 from .runner import Progress
 from .shares import grid_value
 from .solve import solve
-
-CHANGE_KINDS = ("absence", "contract", "add_role", "remove_role", "resize_role", "hire")
-CHANGE_KEYS: dict[str, tuple[str, ...]] = {
-    "absence": ("employee",),
-    "contract": ("employee", "fte"),
-    "add_role": ("role",),
-    "remove_role": ("role",),
-    "resize_role": ("role", "fte"),
-    "hire": ("employee",),
-}
-INFORMATIVE_KEYS = ("kind", "from", "note")
 
 DEFAULT_DISRUPTION_WEIGHT = 1
 # Per unit of disruption weight: one fte unit (0.0001 fte) changed costs 1, one
@@ -80,18 +72,13 @@ def replan(
     instance: Instance,
     plan: Plan | Mapping[str, Any],
     *,
-    changes: Iterable[Mapping[str, Any]] = (),
+    changes: Iterable[Change | Mapping[str, Any]] = (),
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
 ) -> Instance:
-    """The instance to solve for a re-plan of ``plan`` with ``changes``; raises
-    InstanceError (Dutch messages) for an invalid change or weight."""
-    data = replan_json(
-        instance_to_json(instance),
-        plan.to_json() if isinstance(plan, Plan) else plan,
-        changes=changes,
-        disruption_weight=disruption_weight,
-    )
-    return parse_instance(data)
+    """The instance to solve for a re-plan of ``plan`` with ``changes`` (typed,
+    or in the JSON format of changes.py); raises InstanceError (Dutch messages)
+    for an invalid change or weight."""
+    return _prepare(instance, plan, changes, disruption_weight).instance
 
 
 def replan_json(
@@ -102,191 +89,90 @@ def replan_json(
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
 ) -> dict[str, Any]:
     """replan() on instance format and plan format dicts (the CLI's path)."""
-    return _prepare(instance, plan, changes, disruption_weight).data
+    return instance_to_json(
+        replan(
+            parse_instance(instance),
+            plan,
+            changes=changes,
+            disruption_weight=disruption_weight,
+        )
+    )
 
 
-@dataclass
-class _Prepared:
-    data: dict[str, Any]  # the instance to solve (format v1)
-    employees: set[str] = field(default_factory=set)  # changed or new employees
-    roles: set[str] = field(default_factory=set)  # changed, new or removed roles
+_Prepared = Applied  # the instance to solve and whom and what the changes touch
 
 
 def _prepare(
-    instance: Mapping[str, Any],
-    plan: Mapping[str, Any],
-    changes: Iterable[Mapping[str, Any]],
+    instance: Instance,
+    plan: Plan | Mapping[str, Any],
+    changes: Iterable[Change | Mapping[str, Any]],
     disruption_weight: int,
-) -> _Prepared:
+) -> Applied:
     if (
         isinstance(disruption_weight, bool)
         or not isinstance(disruption_weight, int)
         or disruption_weight < 0
     ):
         raise InstanceError(["disruption_weight: moet een geheel getal >= 0 zijn"])
-    prepared = _Prepared(copy.deepcopy(dict(instance)))
-    data = prepared.data
-    errors: list[str] = []
-    for i, change in enumerate(changes):
-        _apply(data, change, f"changes[{i}]", errors, prepared)
-    if errors:
-        raise InstanceError(errors)
-    data["previous"] = _previous_from(data, plan)
-    data["pins"] = [
-        p
-        for p in data.get("pins") or []
-        if p.get("employee") not in prepared.employees
-        and p.get("role") not in prepared.roles
-    ]
-    settings = dict(data.get("settings") or {})
-    weights = dict(settings.get("weights") or {})
+    applied = apply_changes(instance, changes)
+    target = applied.instance
     n = disruption_weight
+    weights = dict(target.settings.weights)
     weights["disruption_fte"] = n
     weights["disruption_people"] = PEOPLE_FACTOR * n
     weights["takeover"] = TAKEOVER_FACTOR * n
-    weights["continuity"] = max(
-        int(weights.get("continuity", 2)), CONTINUITY_FACTOR * n
+    weights["continuity"] = max(target.weight("continuity"), CONTINUITY_FACTOR * n)
+    target = replace(
+        target,
+        previous=_previous_from(target, plan),
+        pins=tuple(
+            p
+            for p in target.pins
+            if p.employee not in applied.employees and p.role not in applied.roles
+        ),
+        settings=replace(target.settings, weights=weights),
     )
-    settings["weights"] = weights
-    data["settings"] = settings
-    return prepared
-
-
-def change_errors(
-    instance: Mapping[str, Any], changes: Iterable[Mapping[str, Any]]
-) -> list[str]:
-    """The Dutch problems with ``changes`` on ``instance`` ([] when all apply)."""
-    try:
-        parse_instance(replan_json(instance, {"assignments": []}, changes=changes))
-    except InstanceError as exc:
-        return exc.errors
-    return []
+    return replace(applied, instance=target)
 
 
 def _previous_from(
-    data: Mapping[str, Any], plan: Mapping[str, Any]
-) -> list[dict[str, Any]]:
+    target: Instance, plan: Plan | Mapping[str, Any]
+) -> tuple[Assignment, ...]:
     """The plan's assignments as ``previous``, for employees and roles that are
     still there; a holder share larger than a resized role is cut to the role."""
-    employees = {e.get("id") for e in data.get("employees") or []}
-    role_fte: dict[str, int] = {}
-    for r in data.get("roles") or []:
-        try:
-            role_fte[r.get("id")] = parse_fte(str(r.get("fte")))
-        except FteError:
-            continue  # parse_instance names the bad fte
-    previous: list[dict[str, Any]] = []
+    employees = set(target.employee_by_id)
+    role_fte = {r.id: r.fte for r in target.roles}
+    previous: list[Assignment] = []
     seen: set[tuple[str, str]] = set()
-    for a in plan.get("assignments") or []:
-        pair = (a.get("employee"), a.get("role"))
+    for a in _assignments_of(plan):
+        pair = (a.employee, a.role)
         if pair[0] not in employees or pair[1] not in role_fte or pair in seen:
             continue
+        share = None
+        if a.kind == AssignmentKind.HOLDER and a.fte is not None:
+            share = min(a.fte, role_fte[a.role])
+            if share <= 0:
+                continue  # holds nothing
         seen.add(pair)
-        kind = a.get("kind", "holder")
-        entry: dict[str, Any] = {"employee": pair[0], "role": pair[1], "kind": kind}
-        if kind == "holder" and a.get("fte") is not None:
-            try:
-                share = parse_fte(str(a["fte"]))
-            except FteError as exc:
-                raise InstanceError([f"plan: assignments {pair}: {exc}"]) from exc
-            entry["fte"] = fte_number(min(share, role_fte[pair[1]]))
-        previous.append(entry)
-    return previous
+        previous.append(Assignment(a.employee, a.role, a.kind, share))
+    return tuple(previous)
 
 
-def _apply(
-    data: dict[str, Any],
-    change: Mapping[str, Any],
-    where: str,
-    errors: list[str],
-    prepared: _Prepared,
-) -> None:
-    if not isinstance(change, Mapping):
-        errors.append(f"{where}: moet een object zijn")
-        return
-    kind = change.get("kind")
-    if kind not in CHANGE_KINDS:
-        errors.append(f"{where}.kind: onbekend (bekend: {', '.join(CHANGE_KINDS)})")
-        return
-    required = CHANGE_KEYS[kind]
-    for key in change:
-        if key not in required and key not in INFORMATIVE_KEYS:
-            errors.append(f"{where}.{key}: onbekend veld")
-    for key in required:
-        if key not in change:
-            errors.append(f"{where}.{key}: ontbreekt")
-    if "from" in change:
+def _assignments_of(plan: Plan | Mapping[str, Any]) -> list[PlanAssignment]:
+    """A plan's assignments; from JSON (the CLI's approved plan file, which may
+    be assignments only) with the kind holder when absent."""
+    if isinstance(plan, Plan):
+        return plan.assignments
+    found = []
+    for i, a in enumerate(plan.get("assignments") or []):
+        where = f"plan: assignments[{i}]"
         try:
-            dt.date.fromisoformat(str(change["from"]))
-        except ValueError:
-            errors.append(f"{where}.from: geen datum (JJJJ-MM-DD)")
-    if any(key not in change for key in required):
-        return
-    employees = {e.get("id"): e for e in data.get("employees") or []}
-    roles = {r.get("id"): r for r in data.get("roles") or []}
-    if kind in ("absence", "contract"):
-        employee = employees.get(change["employee"])
-        if employee is None:
-            errors.append(
-                f"{where}.employee: onbekende medewerker {change['employee']!r}"
-            )
-            return
-        prepared.employees.add(employee["id"])
-        if kind == "absence":
-            employee["available"] = False
-            return
-        fte = _fte(change["fte"], f"{where}.fte", errors)
-        if fte is not None:
-            employee["fte"] = change["fte"]
-            reserved = parse_fte(str(employee.get("reserved_fte") or 0))
-            if reserved > fte:
-                employee["reserved_fte"] = change["fte"]
-    elif kind == "hire":
-        new = change["employee"]
-        if not isinstance(new, Mapping) or new.get("id") in employees:
-            errors.append(f"{where}.employee: een object met een nieuw id")
-            return
-        data.setdefault("employees", []).append(dict(new))
-        prepared.employees.add(str(new.get("id")))
-    elif kind == "add_role":
-        new = change["role"]
-        if not isinstance(new, Mapping) or new.get("id") in roles:
-            errors.append(f"{where}.role: een object met een nieuw id")
-            return
-        data.setdefault("roles", []).append(dict(new))
-        prepared.roles.add(str(new.get("id")))
-    else:
-        role = roles.get(change["role"])
-        if role is None:
-            errors.append(f"{where}.role: onbekende rol {change['role']!r}")
-            return
-        prepared.roles.add(role["id"])
-        if kind == "remove_role":
-            _remove_role(data, role["id"])
-            return
-        fte = _fte(change["fte"], f"{where}.fte", errors)
-        if fte is not None:
-            role["fte"] = change["fte"]
-            if parse_fte(str(role.get("min_share") or role["fte"])) > fte:
-                role["min_share"] = change["fte"]
-
-
-def _remove_role(data: dict[str, Any], role_id: str) -> None:
-    data["roles"] = [r for r in data.get("roles") or [] if r.get("id") != role_id]
-    for key in ("preferences", "previous", "pins", "forbid", "effort"):
-        data[key] = [x for x in data.get(key) or [] if x.get("role") != role_id]
-
-
-def _fte(value: Any, where: str, errors: list[str]) -> int | None:
-    try:
-        units = parse_fte(str(value))
-    except FteError as exc:
-        errors.append(f"{where}: {exc}")
-        return None
-    if units <= 0:
-        errors.append(f"{where}: moet groter zijn dan 0")
-        return None
-    return units
+            kind = AssignmentKind(a.get("kind", "holder"))
+            fte = None if a.get("fte") is None else parse_fte(str(a["fte"]))
+        except (FteError, ValueError) as exc:
+            raise InstanceError([f"{where}: {exc}"]) from exc
+        found.append(PlanAssignment(str(a["employee"]), str(a["role"]), kind, fte))
+    return found
 
 
 # ------------------------------------------------------------------- solving
@@ -299,7 +185,7 @@ def solve_from_plan(
     instance: Instance | Mapping[str, Any],
     plan: Plan | Mapping[str, Any],
     *,
-    changes: Iterable[Mapping[str, Any]] = (),
+    changes: Iterable[Change | Mapping[str, Any]] = (),
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
     time_limit_s: float | None = None,
     workers: int | None = None,
@@ -319,12 +205,9 @@ def solve_from_plan(
     or the warm start, whichever is better. The plan keeps every hard rule of the
     returned instance.
     """
-    base_json = (
-        instance_to_json(instance) if isinstance(instance, Instance) else instance
-    )
-    plan_json = plan.to_json() if isinstance(plan, Plan) else plan
-    prepared = _prepare(base_json, plan_json, list(changes), disruption_weight)
-    target = parse_instance(prepared.data)
+    base = instance if isinstance(instance, Instance) else parse_instance(instance)
+    prepared = _prepare(base, plan, list(changes), disruption_weight)
+    target = prepared.instance
     started = time.monotonic()
     near = None
     if disruption_weight:  # weight 0 re-plans freely: no ring keeps anyone's roles

@@ -88,11 +88,11 @@ def test_an_absence_is_replanned_and_compared_without_touching_the_approved_plan
     assert comparison.changes == ["Anouk de Vries afwezig"]
     anouk = next(p for p in comparison.people if p.name == "Anouk de Vries")
     assert anouk.before == ["Regie ICT (18 uur)"] and anouk.after == []
-    assert anouk.hours_before == 18.0 and anouk.hours_after == 0.0
+    assert anouk.units_before == 5_000 and anouk.units_after == 0
     takers = [p for p in comparison.people if "Regie ICT (18 uur)" in p.after]
     assert [p.name for p in takers] == ["Bram Jansen"]  # the backup takes over
-    assert comparison.hours_changed == 36.0  # 18 hours off Anouk, 18 onto Bram
-    assert comparison.uncovered_hours_after == 0.0
+    assert comparison.units_changed == 10_000  # 18 hours off Anouk, 18 onto Bram
+    assert comparison.uncovered_units_after == 0
     assert comparison.violations == [] and comparison.publishable
     # nothing approved changed
     assert {n: roles_of(plan_of(org, n)) for n in org.employees} == before
@@ -155,7 +155,7 @@ def test_a_lower_contract_moves_only_what_no_longer_fits(
     scenario = scenario_with(org, approved, change)
     comparison = scenarios.compare(scenario.id)
     bram = next(p for p in comparison.people if p.name == "Bram Jansen")
-    assert bram.hours_after <= 0.2 * 36
+    assert bram.units_after <= 2_000
     assert comparison.changes == ["Bram Jansen naar 0,2 fte"]
     assert comparison.publishable
 
@@ -333,6 +333,60 @@ def test_a_bad_change_is_refused_and_changes_nothing(
     with pytest.raises(ServiceError, match="Voeg eerst een wijziging toe"):
         scenarios.start_solve(scenario.id, org.secretary)
     assert scenarios.get_scenario(scenario.id).changes == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "message"),
+    [
+        ("contract", {"employee": "bram", "fte": "0"}, "Fte: moet groter zijn dan 0"),
+        ("resize_role", {"role": "r03", "fte": "0"}, "Fte: moet groter zijn dan 0"),
+        ("hire", {"fte": "0", "name": "Eva", "base_function": "B"}, "Fte: moet"),
+    ],
+)
+def test_a_change_that_does_not_apply_is_refused_in_dutch_and_changes_nothing(
+    org: Org, approved: PlanningRound, kind: str, fields: dict[str, str], message: str
+) -> None:
+    """The one check of a change (solver/changes.py) answers for the form."""
+    scenario = scenarios.create_scenario(approved.id, "Fout", MARCH, org.secretary)
+    scenarios.add_change(scenario.id, absence(org, "anouk"), org.secretary)
+    employee, role = fields.pop("employee", None), fields.pop("role", None)
+    change = scenarios.build_change(
+        kind,
+        employee_id=org.employees[employee].id if employee else None,
+        role_id=org.roles[role].id if role else None,
+        **fields,
+    )
+    before = snapshot()
+    with pytest.raises(ServiceError, match="Deze wijziging past niet") as refused:
+        scenarios.add_change(scenario.id, change, org.secretary)
+    assert message in str(refused.value) and "changes[" not in str(refused.value)
+    assert snapshot() == before
+
+
+def test_a_scenario_stored_before_plans_were_typed_still_compares_and_publishes(
+    org: Org, approved: PlanningRound
+) -> None:
+    """The approved plan was stored as assignments only (no version), a change
+    with its fte as text: both are read through the typed readers."""
+    change = scenarios.build_change(
+        "contract", employee_id=org.employees["bram"].id, fte="0,2"
+    )
+    scenario = scenario_with(org, approved, change)
+    typed_compare = scenarios.compare(scenario.id)
+    stored = scenario.approved_plan or {}
+    assert stored.get("version") == 1
+    bram = f"m{org.employees['bram'].id}"
+    scenario.approved_plan = {"assignments": stored["assignments"]}
+    scenario.changes = [{"kind": "contract", "employee": bram, "fte": "0.2"}]
+    db.session.commit()
+    old = scenarios.compare(scenario.id)
+    assert not old.stale and old.publishable, old.not_publishable_reason
+    assert old.changes == ["Bram Jansen naar 0,2 fte"]
+    assert old.people == typed_compare.people and old.roles == typed_compare.roles
+    made = publish_and_approve(org, scenario)
+    assert "Bram Jansen" in {p.employee.name for p in made}
+    held = sum(u for _, kind, u in roles_of(plan_of(org, "bram")) if kind == "holder")
+    assert held <= 2_000  # what no longer fits went elsewhere
 
 
 def test_a_scenario_solved_before_another_was_published_must_be_solved_again(
