@@ -37,21 +37,26 @@ def freeze_others(
     model: cp_model.CpModel,
     freed: set[str],
     by_employee: dict[str, list[cp_model.IntVar]],
-) -> None:
+) -> dict[int, list[int]]:
     """Fix the variables of everyone outside ``freed`` at their value in
-    ``model``'s hint (hint the plan first: hints.hint_plan, then copy the model)."""
+    ``model``'s hint (hint the plan first: hints.hint_plan, then copy the model);
+    returns the original domain of every variable it fixed."""
     hinted = model.proto.solution_hint
     values = dict(zip(hinted.vars, hinted.values, strict=True))
     variables = model.proto.variables
+    originals: dict[int, list[int]] = {}
     for e, items in by_employee.items():
         if e in freed:
             continue
         for var in items:
             value = values.get(var.index)
-            if value is not None:
-                domain = variables[var.index].domain
-                domain.clear()
-                domain.extend([value, value])
+            if value is None or var.index in originals:
+                continue
+            domain = variables[var.index].domain
+            originals[var.index] = list(domain)
+            domain.clear()
+            domain.extend([value, value])
+    return originals
 
 
 def bounded_copy(s: PlanModel, plan: Candidate) -> cp_model.CpModel:
@@ -88,19 +93,8 @@ class FrozenPlan:
         self.by_employee = variables_by_employee(s)
         hint_plan(s, plan)
         self.base = bounded_copy(s, plan) if bounded else s.model.clone()
-        hinted = self.base.proto.solution_hint
-        values = dict(zip(hinted.vars, hinted.values, strict=True))
-        variables = self.base.proto.variables
-        self.domains: dict[int, list[int]] = {}  # original domain per fixed variable
-        for items in self.by_employee.values():
-            for var in items:
-                value = values.get(var.index)
-                if value is None or var.index in self.domains:
-                    continue
-                domain = variables[var.index].domain
-                self.domains[var.index] = list(domain)
-                domain.clear()
-                domain.extend([value, value])
+        # the original domain per fixed variable
+        self.domains = freeze_others(self.base, set(), self.by_employee)
         self.holds_of: dict[str, list[Pair]] = defaultdict(list)
         for pair in s.holds:
             self.holds_of[pair[0]].append(pair)
