@@ -24,9 +24,10 @@ from .eligibility import Facts, facts_of
 from .flow import Flow, groups, holding_flow
 from .greedy import greedy_backups
 from .hints import better
-from .instance import Assignment, Effort, Forbid, Instance, Preference
+from .instance import Forbid, Instance
 from .runner import Runner
 from .search import HUGE_FROM, polish_backups, search_joint
+from .submodel import restricted, sub_instance
 
 BLOCK_EMPLOYEES = 200  # about the size the joint model covers in a second or two
 # employees from which an organisation is solved in blocks: below it the whole
@@ -129,25 +130,6 @@ def _place_spares(
         blocks[k][1].add(r)
 
 
-def sub_instance(instance: Instance, people: set[str], roles: set[str]) -> Instance:
-    """The instance restricted to a block's employees and roles."""
-
-    def inside(x: Preference | Assignment | Forbid | Effort) -> bool:
-        return x.employee in people and x.role in roles
-
-    return replace(
-        instance,
-        name=f"{instance.name} (blok)",
-        employees=tuple(e for e in instance.employees if e.id in people),
-        roles=tuple(r for r in instance.roles if r.id in roles),
-        preferences=tuple(p for p in instance.preferences if inside(p)),
-        previous=tuple(p for p in instance.previous if inside(p)),
-        pins=tuple(p for p in instance.pins if inside(p)),
-        forbid=tuple(f for f in instance.forbid if inside(f)),
-        effort=tuple(x for x in instance.effort if inside(x)),
-    )
-
-
 def holders_only(instance: Instance) -> Instance:
     """The instance without backups: blocks choose holders and learners, the
     backups are chosen over the whole organisation (a backup may work anywhere).
@@ -172,19 +154,6 @@ KEEP_FREE = (
 )  # what a pinned backup may not be in a block
 
 
-def _restricted(plan: Candidate, block: Facts) -> Candidate:
-    """``plan``'s assignments inside a block (its people and roles)."""
-
-    def inside(pair: tuple[str, str]) -> bool:
-        return pair[0] in block.employees and pair[1] in block.roles
-
-    return Candidate(
-        {pair: share for pair, share in plan.holders.items() if inside(pair)},
-        {pair for pair in plan.learners if inside(pair)},
-        {pair for pair in plan.backups if inside(pair)},
-    )
-
-
 def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate:
     """Join the blocks' plans; falls back to ``start`` where a block finds nothing
     better. A holder pin is in its role's block (flow.py keeps its share); learner
@@ -194,7 +163,11 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
     blocks = partition(facts, holding_flow(facts))
     budget = runner.remaining() * BLOCK_SHARE
     block_facts_all = [
-        facts_of(holders_only(sub_instance(instance, people, roles)))
+        facts_of(
+            holders_only(
+                sub_instance(instance, people, roles, name=f"{instance.name} (blok)")
+            )
+        )
         for people, roles in blocks
     ]
     total_pairs = sum(max(len(f.holder_pairs), 1) for f in block_facts_all)
@@ -205,7 +178,7 @@ def solve_in_blocks(facts: Facts, runner: Runner, start: Candidate) -> Candidate
         share = budget * max(len(block_facts.holder_pairs), 1) / total_pairs
         block_start = better(
             block_facts,
-            _restricted(start, block_facts),
+            restricted(start, block_facts),
             warm_start(block_facts),
         )
         bounds = lower_bounds(

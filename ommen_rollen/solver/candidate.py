@@ -53,11 +53,11 @@ class Candidate:
 
     def key(self, facts: Facts) -> tuple[int, int, int, int, int, int]:
         """The lexicographic order: a plan that breaks a pin is never better."""
-        return (
-            0 if self.keeps_pins(facts) else 1,
-            *self.shortfall(facts),
-            self.soft(facts),
-        )
+        return (*self.shortfall_key(facts), self.soft(facts))
+
+    def shortfall_key(self, facts: Facts) -> tuple[int, int, int, int, int]:
+        """The order without the soft total (key's first five places)."""
+        return (0 if self.keeps_pins(facts) else 1, *self.shortfall(facts))
 
     def uncovered(self, facts: Facts) -> int:
         critical, other, _, _ = self.shortfall(facts)

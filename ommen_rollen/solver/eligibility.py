@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from ..domain import FTE_SCALE, AssignmentKind, Choice
@@ -64,6 +65,15 @@ class Facts:
     # pinned_fte[e, r]: the fte of a holder pin with a share; pinned_units[r]: sum
     pinned_fte: dict[tuple[str, str], int] = field(default_factory=dict)
     pinned_units: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def holder_candidates(self) -> dict[str, list[str]]:
+        """Per role, everyone who may hold it (in holder_pairs order; built on
+        first use, holder_pairs must not change after)."""
+        result: dict[str, list[str]] = {r: [] for r in self.roles}
+        for e, r in self.holder_pairs:
+            result[r].append(e)
+        return result
 
     def forbids(self, employee: str, role: str, kind: str) -> bool:
         """A forbid of the instance keeps this employee from this kind of

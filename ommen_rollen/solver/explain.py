@@ -197,13 +197,13 @@ def _avoid_reason(facts: Facts, e: str, r: str, usage: Usage) -> tuple[str, str]
         for p in facts.instance.pins
     ):
         return "pinned", f"Deze rol is voor u vastgezet ({PINNED})."
-    others = [o for o, role in facts.holder_pairs if role == r and o != e]
+    others = [o for o in facts.holder_candidates[r] if o != e]
     if not others:
         return "too_few", (
             "U bent de enige inzetbare collega voor deze rol (rompfunctie, "
             "competenties en beschikbaarheid)."
         )
-    share = sum(s for (h, role), s in usage.shares.items() if h == e and role == r)
+    share = usage.shares.get((e, r), 0)
     room = [
         o for o in others if usage.free(facts, o) >= facts.holder_load_ceil(o, r, share)
     ]

@@ -64,5 +64,10 @@ def extract_plan(s: PlanModel, solver: cp_model.CpSolver) -> Candidate:
 
 
 def better(facts: Facts, a: Candidate, b: Candidate) -> Candidate:
-    """The better of two plans in the lexicographic order (ties keep ``a``)."""
-    return b if b.key(facts) < a.key(facts) else a
+    """The better of two plans in the lexicographic order (ties keep ``a``); the
+    soft totals are only computed when the shortfalls tie (they cost a pass over
+    the whole plan, too much for every repair round)."""
+    first_a, first_b = a.shortfall_key(facts), b.shortfall_key(facts)
+    if first_a != first_b:
+        return b if first_b < first_a else a
+    return b if b.soft(facts) < a.soft(facts) else a

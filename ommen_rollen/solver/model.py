@@ -138,8 +138,10 @@ def _shortfall(
     )
 
 
-def build_plan_model(facts: Facts, *, diagnose: bool = False) -> PlanModel:
-    """Variables, hard rules and soft terms of the joint model."""
+def build_plan_model(
+    facts: Facts, *, diagnose: bool = False, soft: bool = True
+) -> PlanModel:
+    """Variables, hard rules and (with ``soft``) soft terms of the joint model."""
     s = PlanModel(facts)
     add_holder_variables(s)
     add_backup_variables(s, s.facts.backup_pairs)
@@ -155,6 +157,8 @@ def build_plan_model(facts: Facts, *, diagnose: bool = False) -> PlanModel:
     rules_hard.add_backup_count(s)
     rules_hard.add_backup_load(s)
     rules_hard.add_backup_pins(s, diagnose=diagnose)
+    if not soft:
+        return s
     for add in (
         rules_soft.add_want,
         rules_soft.add_avoid,

@@ -4,10 +4,10 @@ When no complete plan is found in one go (tight or large organisations), each ro
 picks a few roles that are still short: uncovered roles first, and only when every
 role is covered the roles with missing backups (coverage comes first in the order
 of candidate.py). It frees everyone who could hold or back them up plus the people
-who share their current roles, keeps everyone else at the current plan (one
-FrozenPlan per repair: the fixing is done once, each round only frees its people)
-and lets CP-SAT minimise the shortfall in that neighbourhood. A neighbourhood is
-small, so a round takes a fraction of a second; a better plan (in the
+who share their current roles, keeps everyone else at the current plan and lets
+CP-SAT minimise the shortfall in that neighbourhood, on a model of the freed people
+and the roles they touch only (submodel.py). A neighbourhood is small, so a round
+takes a fraction of a second at any size of organisation; a better plan (in the
 lexicographic order) is kept and becomes the next round's hint."""
 
 from __future__ import annotations
@@ -17,25 +17,24 @@ from collections import defaultdict
 
 from .candidate import Candidate
 from .eligibility import Facts
-from .hints import better
-from .model import PlanModel, shortfall_goal
-from .neighbourhood import FrozenPlan
+from .model import shortfall_goal
 from .runner import Runner
+from .submodel import CandidatePairs, Lacking, build_sub_model, read_round
 
 NEIGHBOURHOOD = 40  # employees freed per round
-NEIGHBOURHOOD_LARGE = 80  # in large organisations (search.py's LARGE_FROM)
 ROUND_S = 2.0  # at most this long per round
+# In large organisations (search.py's LARGE_FROM) many short rounds beat fewer long
+# ones (600 people, 30 s: rounds of 0.3 s left 0-0.2 fte uncovered, of 2 s 1.4)
+ROUND_S_LARGE = 0.3
 SEED_ROLES = 3  # short roles a neighbourhood starts from
+STALE_ROUNDS = 40  # stop after this many rounds in a row without a better plan
 
 
-STALE_ROUNDS = 8  # stop after this many rounds in a row without a better plan
-
-
-def _short_roles(facts: Facts, plan: Candidate, forced: dict[str, int]) -> list[str]:
+def _short_roles(facts: Facts, lacking: Lacking, forced: dict[str, int]) -> list[str]:
     """Roles with more uncovered fte than ``forced``; when there are none, roles
     with missing backups (coverage comes first in the order of candidate.py, so
     the rounds work on it first)."""
-    uncovered, missing = plan.lacking(facts)
+    uncovered, missing = lacking
     open_work = [r for r in facts.roles if uncovered[r] > forced.get(r, 0)]
     return open_work or [r for r in facts.roles if missing[r] > 0]
 
@@ -64,44 +63,82 @@ def _neighbourhood(
     return inside | set(rng.sample(rest, min(len(rest), size - len(must))))
 
 
+def _room_neighbourhood(
+    facts: Facts,
+    plan: Candidate,
+    seeds: list[str],
+    holder_candidates: dict[str, list[str]],
+    rng: random.Random,
+    size: int,
+) -> set[str]:
+    """For uncovered seed roles: half the neighbourhood at most from the people
+    who could hold them, the rest from the people with most room in their
+    contract who could take over a role one of those holds (the work has to move
+    to where there is room; 600 people, 30 s: 0-0.2 fte uncovered against
+    0.1-0.5 with co-holders instead)."""
+    must = sorted({e for r in seeds for e in holder_candidates[r]})
+    half = max(size // 2, 1)
+    inside = set(rng.sample(must, half)) if len(must) > half else set(must)
+    load: dict[str, int] = defaultdict(int)
+    for (e, r), share in plan.holders.items():
+        load[e] += facts.holder_load_ceil(e, r, share)
+    held = {r for e, r in plan.holders if e in inside}
+    takers = sorted({o for r in held for o in holder_candidates[r]} - inside)
+    room = {o: facts.employees[o].capacity - load[o] for o in takers}
+    rng.shuffle(takers)
+    takers.sort(key=lambda o: -room[o])
+    for o in takers:
+        if len(inside) >= size:
+            break
+        inside.add(o)
+    return inside
+
+
 def repair(
-    s: PlanModel,
+    facts: Facts,
     runner: Runner,
     plan: Candidate,
     budget: float,
     forced: dict[str, int],
     *,
     neighbourhood: int = NEIGHBOURHOOD,
+    round_s: float = ROUND_S,
 ) -> Candidate:
     """Rounds of neighbourhood search until ``budget`` is used, nothing is short
     beyond ``forced`` (units no plan can cover), or rounds stop paying off;
-    ``neighbourhood`` people are freed per round."""
-    facts = s.facts
+    ``neighbourhood`` people are freed per round, for at most ``round_s``."""
     rng = random.Random(runner.seed)
     candidates: dict[str, list[str]] = defaultdict(list)
     for e, r in {*facts.holder_pairs, *facts.backup_pairs}:
         candidates[r].append(e)
     for people in candidates.values():
         people.sort()
-    frozen = FrozenPlan(s, plan)
-    objective = shortfall_goal(s)
+    pairs = CandidatePairs(facts)
+    lacking = plan.lacking(facts)
+    current = plan.shortfall(facts)
     spent = 0.0
     rounds = stale = 0
     while spent < budget and runner.remaining() > 0.2 and not runner.cancelled:
-        short = _short_roles(facts, plan, forced)
+        short = _short_roles(facts, lacking, forced)
         if not short or stale >= STALE_ROUNDS:
             break
         seeds = rng.sample(short, min(SEED_ROLES, len(short)))
-        freed = _neighbourhood(plan, seeds, candidates, rng, neighbourhood)
-        model = frozen.freeing(freed)
-        model.minimize(objective)
+        if all(lacking[0][r] for r in seeds):
+            freed = _room_neighbourhood(
+                facts, plan, seeds, facts.holder_candidates, rng, neighbourhood
+            )
+        else:
+            freed = _neighbourhood(plan, seeds, candidates, rng, neighbourhood)
+        sub = build_sub_model(facts, pairs, plan, freed, lacking)
+        sub.s.model.minimize(shortfall_goal(sub.s))
+        uncovered, missing = sub.organisation_totals()
         budget_left = budget - spent
         result = runner.run(
             "repair",
-            model,
-            min(ROUND_S, budget_left),
-            uncovered=list(s.uncovered.values()),
-            missing=list(s.missing.values()),
+            sub.s.model,
+            min(round_s, budget_left),
+            uncovered=uncovered,
+            missing=missing,
             seed_offset=rounds,
         )
         rounds += 1
@@ -109,11 +146,11 @@ def repair(
         if result.status in ("INFEASIBLE", "MODEL_INVALID"):
             break  # the pins contradict each other: solve.py names them
         stale += 1
-        if result.has_solution:
-            found = better(facts, plan, frozen.read(result.solver, freed))
-            if found is not plan:
-                plan, stale = found, 0
-                frozen.move_to(plan, result.solver, freed)
+        if result.has_solution and (found := sub.shortfall_of(result.solver)) < current:
+            # the sub-model holds every assignment of the roles it touches, so its
+            # shortfall plus the rest's is the new plan's (no pass over the plan)
+            plan = read_round(sub, plan, result.solver)
+            lacking, current, stale = plan.lacking(facts), found, 0
         if len(freed) >= len(facts.employees):
             break  # the whole organisation was free: another round finds no more
     return plan

@@ -18,9 +18,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 # What a solve reports as uncovered units or missing backups in its progress: the
-# model's variables to sum, a number fixed for the whole solve (the backup polish
+# model's variables to sum, an expression over them (a repair round's sub-model
+# adds what lies outside it), a number fixed for the whole solve (the backup polish
 # keeps the holders), or None when the solve does not know it.
-Counted = Sequence[cp_model.IntVar] | int | None
+Counted = Sequence[cp_model.IntVar] | cp_model.LinearExpr | int | None
 
 # A restart of the search for a complete plan: short runs with a new seed each beat
 # one long run on tight instances; each restart is a little longer than the last.
@@ -112,6 +113,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def _count(self, counted: Counted) -> int | None:
         if counted is None or isinstance(counted, int):
             return counted
+        if isinstance(counted, cp_model.LinearExpr):
+            return int(self.value(counted))
         return int(sum(self.value(v) for v in counted))
 
     def on_solution_callback(self) -> None:

@@ -16,7 +16,7 @@ from .eligibility import Facts
 from .hints import better, extract_plan, hint_plan, set_hints
 from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
 from .neighbourhood import bounded_copy
-from .repair import NEIGHBOURHOOD, NEIGHBOURHOOD_LARGE, repair
+from .repair import ROUND_S, ROUND_S_LARGE, repair
 from .runner import MIN_STAGE_S, LevelResult, Runner
 from .soft_lns import improve_soft
 
@@ -29,11 +29,11 @@ REPAIR_SHARE = 0.6  # neighbourhood repair when no complete plan was found
 LARGE_FROM = 400
 COMPLETE_SHARE_LARGE = 0.1
 REPAIR_SHARE_LARGE = 0.95
-# From HUGE_FROM employees (where blocks.py solves in blocks) repair rounds on the
-# whole model do not get through presolve in their time (2,000 people: every round
-# UNKNOWN) and the frozen copy they need costs more than a gigabyte, so they are
-# skipped; the blocks' own searches repair.
+# From HUGE_FROM employees the whole model's restarts do not find a complete plan
+# in their time and building the model alone takes seconds, so repair rounds (on
+# their own small models, submodel.py) come first.
 HUGE_FROM = 1000
+REPAIR_SHARE_HUGE = 0.8
 SHORTFALL_SHARE = 0.3  # each shortfall level when no complete plan was found
 SOFT_SHARE = 0.4  # one solve of the soft terms over the whole model
 LNS_SHARE = 0.8  # then neighbourhood rounds on the soft terms (soft_lns.py)
@@ -70,21 +70,31 @@ def search_joint(
 ) -> SearchResult:
     """Steps 3 and 4 of the module docstring on one joint model (step 3 only
     without ``soft``)."""
-    s = build_plan_model(facts)
-    hint_plan(s, start)
     large = len(facts.employees) >= LARGE_FROM
-    complete_share = COMPLETE_SHARE_LARGE if large else COMPLETE_SHARE
-    uncovered = list(s.uncovered.values())
-    missing = list(s.missing.values())
-    sf = s.shortfall()
-    best = start
-    proven = False
+    round_s = ROUND_S_LARGE if large else ROUND_S
     target = (
         bounds.uncovered_critical,
         bounds.uncovered_other,
         bounds.missing_critical,
         bounds.missing_other,
     )
+    best = start
+    if len(facts.employees) >= HUGE_FROM and best.shortfall(facts) != target:
+        best = repair(
+            facts,
+            runner,
+            best,
+            runner.remaining() * REPAIR_SHARE_HUGE,
+            bounds.uncovered_by_role,
+            round_s=round_s,
+        )
+    s = build_plan_model(facts)
+    hint_plan(s, best)
+    complete_share = COMPLETE_SHARE_LARGE if large else COMPLETE_SHARE
+    uncovered = list(s.uncovered.values())
+    missing = list(s.missing.values())
+    sf = s.shortfall()
+    proven = False
     if best.shortfall(facts) == target and bounds.exact and best.keeps_pins(facts):
         proven = True  # the warm start is already complete
     else:
@@ -129,21 +139,14 @@ def search_joint(
                     best = better(facts, best, extract_plan(s, b.solver))
                     proven = b.status == "OPTIMAL"
     done = best.complete(facts) and best.keeps_pins(facts)
-    huge = len(facts.employees) >= HUGE_FROM
-    if (
-        not proven
-        and not done
-        and not huge
-        and not runner.cancelled
-        and not runner.out_of_time()
-    ):
+    if not proven and not done and not runner.cancelled and not runner.out_of_time():
         best = repair(
-            s,
+            facts,
             runner,
             best,
             runner.remaining() * (REPAIR_SHARE_LARGE if large else REPAIR_SHARE),
             bounds.uncovered_by_role,
-            neighbourhood=NEIGHBOURHOOD_LARGE if large else NEIGHBOURHOOD,
+            round_s=round_s,
         )
         done = best.complete(facts) and best.keeps_pins(facts)
     if not proven and not done and not runner.cancelled and not runner.out_of_time():

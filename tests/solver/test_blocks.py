@@ -7,10 +7,11 @@ import pytest
 
 from benchmarks.generate import generate
 from ommen_rollen.solver import blocks
-from ommen_rollen.solver.blocks import holders_only, partition, sub_instance
+from ommen_rollen.solver.blocks import holders_only, partition
 from ommen_rollen.solver.eligibility import facts_of
 from ommen_rollen.solver.flow import EPSILON, groups, holding_flow
 from ommen_rollen.solver.instance import parse_instance
+from ommen_rollen.solver.submodel import sub_instance
 
 from .factories import employee, instance, role
 
@@ -69,7 +70,7 @@ def test_every_block_can_cover_its_own_roles(
         # groups fill a block up to 60 people; people with spare capacity join
         # on top, where their skills are needed
         assert len(members) <= 90
-        block = facts_of(holders_only(sub_instance(inst, members, tasks)))
+        block = facts_of(holders_only(sub_instance(inst, members, tasks, name="blok")))
         assert sum(holding_flow(block).uncovered.values()) < 1  # under one unit
 
 

@@ -1,0 +1,141 @@
+"""A repair round's own small model (submodel.py) searches exactly what the whole
+model with everyone else fixed would, and its shortfall is the new plan's."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from benchmarks.generate import generate
+from ommen_rollen.domain import PlanStatus
+from ommen_rollen.solver import check_plan
+from ommen_rollen.solver.assemble import assemble_plan
+from ommen_rollen.solver.candidate import Candidate, warm_start
+from ommen_rollen.solver.eligibility import Facts, facts_of
+from ommen_rollen.solver.instance import parse_instance
+from ommen_rollen.solver.model import build_plan_model, shortfall_goal
+from ommen_rollen.solver.neighbourhood import FrozenPlan
+from ommen_rollen.solver.repair import repair
+from ommen_rollen.solver.runner import Runner
+from ommen_rollen.solver.submodel import CandidatePairs, build_sub_model, read_round
+
+from .factories import employee, instance, instances, role
+
+QUICK = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _solve(model: cp_model.CpModel) -> tuple[str, cp_model.CpSolver]:
+    """Solve to the end (the models here are tiny): OPTIMAL or INFEASIBLE."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    status = solver.status_name(solver.solve(model))
+    assert status in ("OPTIMAL", "INFEASIBLE")
+    return status, solver
+
+
+def _weighted(facts: Facts, plan: Candidate) -> tuple[int, int]:
+    """What shortfall_goal weighs: uncovered units, then missing backups, a
+    critical one counting ten times."""
+    uc, uo, mc, mo = plan.shortfall(facts)
+    return 10 * uc + uo, 10 * mc + mo
+
+
+@QUICK
+@given(instances(), st.data())
+def test_a_round_on_its_sub_model_finds_what_the_whole_frozen_model_finds(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    facts = facts_of(parse_instance(data))
+    plan = warm_start(facts)
+    if not plan.keeps_pins(facts):
+        return  # repair starts from plans that keep the pins
+    people = sorted(facts.employees)
+    freed = set(draw.draw(st.lists(st.sampled_from(people), unique=True)))
+
+    sub = build_sub_model(
+        facts, CandidatePairs(facts), plan, freed, plan.lacking(facts)
+    )
+    sub.s.model.minimize(shortfall_goal(sub.s))
+    sub_status, sub_solver = _solve(sub.s.model)
+
+    whole = build_plan_model(facts)
+    frozen = FrozenPlan(whole, plan)
+    model = frozen.freeing(freed)
+    model.minimize(shortfall_goal(whole))
+    whole_status, whole_solver = _solve(model)
+
+    # infeasible when a pin the plan keeps has no variable (an ineligible pinned
+    # backup): the sub-model sees only the pins in its roles
+    if whole_status == "INFEASIBLE":
+        return
+    assert sub_status == "OPTIMAL"
+    found = read_round(sub, plan, sub_solver)
+    assert found.shortfall(facts) == sub.shortfall_of(sub_solver)
+    assert _weighted(facts, found) == _weighted(facts, frozen.read(whole_solver, freed))
+    # nobody outside the neighbourhood changed
+    for pairs_of in ("holders", "learners", "backups"):
+        before = {p for p in getattr(plan, pairs_of) if p[0] not in freed}
+        after = {p for p in getattr(found, pairs_of) if p[0] not in freed}
+        assert before == after
+    assert {p: v for p, v in found.holders.items() if p[0] not in freed} == {
+        p: v for p, v in plan.holders.items() if p[0] not in freed
+    }
+
+
+def test_a_round_moves_work_to_where_there_is_room() -> None:
+    # m1 holds r1 and could hold r2; only m2 (with room) can take r1 over; r2 is
+    # uncovered. m3 holds r3 and is not freed: its role stays as it is.
+    data = instance(
+        [
+            employee("m1", 0.5, competences={"a": 1}),
+            employee("m2", 0.5),
+            employee("m3"),
+        ],
+        [
+            role("r1", 0.5),
+            role("r2", 0.5, requires={"a": 1}),
+            role("r3", 0.5),
+        ],
+    )
+    facts = facts_of(parse_instance(data))
+    plan = Candidate({("m1", "r1"): 5_000, ("m3", "r3"): 5_000})
+    assert plan.uncovered(facts) == 5_000
+    sub = build_sub_model(
+        facts, CandidatePairs(facts), plan, {"m1", "m2"}, plan.lacking(facts)
+    )
+    sub.s.model.minimize(shortfall_goal(sub.s))
+    found = read_round(sub, plan, _solve(sub.s.model)[1])
+    assert found.holders[("m1", "r2")] == 5_000
+    assert ("m3", "r3") in found.holders and ("m3", "r1") not in found.holders
+    assert found.uncovered(facts) == 0
+
+
+def test_repair_on_sub_models_gives_a_plan_the_checker_accepts() -> None:
+    data = generate("S", 0, "tight")
+    facts = facts_of(parse_instance(data))
+    start = warm_start(facts)
+    rng = random.Random(0)
+    # a worse start than the greedy: a fifth of the people drop their roles
+    dropped = set(rng.sample(sorted(facts.employees), len(facts.employees) // 5))
+    start = Candidate(
+        {p: v for p, v in start.holders.items() if p[0] not in dropped},
+        {p for p in start.learners if p[0] not in dropped},
+        {p for p in start.backups if p[0] not in dropped},
+    )
+    runner = Runner(4.0, 1, 0, None, None)  # one worker: deterministic time
+    found = repair(facts, runner, start, 2.0, {}, round_s=0.3)
+    assert found.shortfall(facts) < start.shortfall(facts)
+    assert [level.name for level in runner.levels][:1] == ["repair"]
+    plan = assemble_plan(
+        facts, PlanStatus.FEASIBLE, found.holders, found.learners, found.backups
+    )
+    assert check_plan(data, plan.to_json()) == []
