@@ -7,8 +7,7 @@ fixes or bounds each component separately and never trades one for another.
 
 ``BackupModel`` re-chooses the backups with the holders fixed: the last polish of the
 backup terms (backup_spread multiplies a holder's share by a backup choice, which is
-linear only once the shares are known) and the organisation-wide backup pass after
-a solve in blocks.
+linear only once the shares are known).
 """
 
 from __future__ import annotations

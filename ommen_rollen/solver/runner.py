@@ -61,7 +61,7 @@ class Progress:
     bound: float | None
     uncovered_units: int | None  # fte units still uncovered in the best plan
     missing_backups: int | None
-    phase: str = ""  # complete / shortfall / soft / backups / blocks
+    phase: str = ""  # complete / repair / shortfall / soft / backups
     # proven lower bounds: no plan with this staffing does better
     uncovered_lower_bound: int | None = None
     missing_lower_bound: int | None = None
@@ -206,26 +206,6 @@ class Runner:
         seconds (at least 0.01, so a loop over runs always ends)."""
         used = result.solver.deterministic_time if self.deterministic else result.wall_s
         return max(used, 0.01)
-
-    def sub_budget(self, budget: float) -> Runner:
-        """A runner for part of the work (a block) with ``budget`` of this one's;
-        it stops when this one is told to stop. Merge it back with absorb()."""
-        sub = Runner(
-            max(min(budget, self.remaining()), 0.01),
-            self.workers,
-            self.seed,
-            None,
-            self.stop_requested if self.should_stop is not None else None,
-        )
-        return sub
-
-    def absorb(self, sub: Runner) -> None:
-        self.deterministic_used += sub.deterministic_used
-        self.solutions += sub.solutions
-        self.cancelled = self.cancelled or sub.cancelled
-        for level in sub.levels:
-            level.name = f"block/{level.name}"
-            self.levels.append(level)
 
     def report(self, phase: str, uncovered: int | None, missing: int | None) -> None:
         """A progress line outside any solve (e.g. the warm start)."""

@@ -13,10 +13,10 @@
    its own so no later level can make it worse.
 4. **Soft**: the weighted soft terms with every shortfall component bounded, hinted
    with the plan found; then the backup terms with the holders fixed.
-Large organisations are solved in blocks first (blocks.py), then the same steps run
-over the whole organisation from that plan. A re-plan (replan.py) first tries rings
-of people around its change with everyone else kept (near.py); the first ring with
-a plan as complete as the change allows skips step 3.
+Large organisations repair first, in rounds on small models of a few people
+(repair.py, submodel.py), before the whole model is built. A re-plan (replan.py)
+first tries rings of people around its change with everyone else kept (near.py);
+the first ring with a plan as complete as the change allows skips step 3.
 
 Statuses: "optimal" (shortfall at its proven lower bound and both soft levels
 proven optimal), "feasible", "infeasible" (pins contradict each other; ``errors``
@@ -34,7 +34,6 @@ from ortools.sat.python import cp_model
 
 from ..domain import PlanStatus
 from .assemble import assemble_plan
-from .blocks import needs_blocks, solve_in_blocks
 from .bounds import Bounds, lower_bounds
 from .candidate import Candidate, warm_start
 from .diagnose import core_message, pin_conflicts
@@ -194,10 +193,6 @@ def solve(
     if near is not None:
         result, near_metrics = _search_near(facts, runner, bounds, start, near)
     if result is None:
-        if needs_blocks(facts):
-            joined = solve_in_blocks(facts, runner, start)
-            if joined.keeps_pins(facts):
-                start = better(facts, start, joined)
         result = search_joint(facts, runner, bounds, start)
     if not result.plan.keeps_pins(facts):
         if runner.cancelled:

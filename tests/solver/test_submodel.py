@@ -6,13 +6,14 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from benchmarks.generate import generate
 from ommen_rollen.domain import PlanStatus
-from ommen_rollen.solver import check_plan
+from ommen_rollen.solver import check_plan, search, solve
 from ommen_rollen.solver.assemble import assemble_plan
 from ommen_rollen.solver.candidate import Candidate, warm_start
 from ommen_rollen.solver.eligibility import Facts, facts_of
@@ -138,4 +139,18 @@ def test_repair_on_sub_models_gives_a_plan_the_checker_accepts() -> None:
     plan = assemble_plan(
         facts, PlanStatus.FEASIBLE, found.holders, found.learners, found.backups
     )
+    assert check_plan(data, plan.to_json()) == []
+
+
+def test_large_organisations_repair_before_the_whole_model_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "HUGE_FROM", 10)  # S counts as huge here
+    data = generate("S", 1, "tight")
+    parsed = parse_instance(data)
+    facts = facts_of(parsed)
+    assert not warm_start(facts).complete(facts)
+    plan = solve(parsed, time_limit_s=3, workers=1)
+    levels = [level["level"] for level in plan.metrics["levels"]]
+    assert levels[0] == "repair"
     assert check_plan(data, plan.to_json()) == []
