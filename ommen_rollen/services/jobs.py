@@ -42,7 +42,7 @@ from ..domain import (
 )
 from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
-from ..solver import Instance, Plan, instance_to_json, solve
+from ..solver import Instance, Plan, solve
 from ..solver.instance import fte_number
 from . import audit
 from .base import ServiceError, utcnow
@@ -571,13 +571,12 @@ def _run_solve(
         proposal_status = ProposalStatus.READY
     else:
         proposal_status = ProposalStatus.FAILED
-    instance_json = instance_to_json(instance)  # JSON for storage only
     store_plan(
         round_id,
-        plan.to_json(),
-        instance_json,
+        plan,
+        instance,
         by=by,
-        settings={**instance_json.get("settings", {}), **params},
+        settings=params,
         status=proposal_status,
         job=job,
         note=str(params.get("note") or ""),
