@@ -182,9 +182,7 @@ def round_violations(round_id: int) -> list[Violation]:
         if not people:
             for role in tokens & role_ids:
                 people |= by_role.get(role, set())
-        found.append(
-            Violation(readable(message, typed), frozenset(people) or everyone)
-        )
+        found.append(Violation(readable(message, typed), frozenset(people) or everyone))
     return found
 
 
