@@ -36,7 +36,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import (
     DEFAULT_TIME_LIMIT_S,
-    FTE_SCALE,
     PlanStatus,
     RoundStatus,
 )
@@ -408,7 +407,7 @@ class ProgressReporter:
             "objective": getattr(progress, "objective", None),
             "bound": getattr(progress, "bound", None),
             "missing_backups": getattr(progress, "missing_backups", None),
-            "uncovered_fte": None if uncovered is None else uncovered / FTE_SCALE,
+            "uncovered_fte": None if uncovered is None else fte_number(uncovered),
             "coverage_pct": (
                 None
                 if uncovered is None or not self.total

@@ -171,7 +171,7 @@ def _approved_from_json(plan: Mapping[str, Any]) -> Plan:
     for i, a in enumerate(plan.get("assignments") or []):
         where = f"plan: assignments[{i}]"
         try:
-            kind = AssignmentKind(a.get("kind", "holder"))
+            kind = AssignmentKind(a.get("kind", AssignmentKind.HOLDER))
             fte = None if a.get("fte") is None else parse_fte(str(a["fte"]))
         except (FteError, ValueError) as exc:
             raise InstanceError([f"{where}: {exc}"]) from exc
@@ -292,11 +292,11 @@ def _rings(target: Instance, prepared: Applied) -> list[set[str]]:
     backed_by: dict[str, set[str]] = defaultdict(set)
     load: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "holder":
+        if p.kind == AssignmentKind.HOLDER:
             holders_of[p.role].add(p.employee)
             held_by[p.employee].add(p.role)
             load[p.employee] += p.fte or target.role(p.role).fte
-        elif p.kind == "backup":
+        elif p.kind == AssignmentKind.BACKUP:
             backups_of[p.role].add(p.employee)
             backed_by[p.employee].add(p.role)
     facts = facts_of(target)
@@ -351,7 +351,7 @@ def _uncovered_before(target: Instance, prepared: Applied) -> int:
     (a new or resized role is to be covered whole)."""
     held: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "holder":
+        if p.kind == AssignmentKind.HOLDER:
             held[p.role] += p.fte or target.role(p.role).fte
     return sum(
         max(0, r.fte - held[r.id]) for r in target.roles if r.id not in prepared.roles
@@ -362,7 +362,7 @@ def _missing_before(target: Instance) -> int:
     """Backups the approved plan lacks for the roles of ``target``."""
     count: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "backup":
+        if p.kind == AssignmentKind.BACKUP:
             count[p.role] += 1
     return sum(max(0, r.backups - count[r.id]) for r in target.roles)
 
@@ -373,7 +373,7 @@ def disruption_summary(instance: Instance, plan: Plan) -> dict[str, Any]:
     before = previous_shares(instance)
     holders: dict[tuple[str, str], int] = defaultdict(int)
     for a in plan.assignments:
-        if a.kind == "holder":
+        if a.kind == AssignmentKind.HOLDER:
             holders[a.employee, a.role] += a.fte or 0
     return {
         "fte": fte_number(changed_units(before, holders)),
