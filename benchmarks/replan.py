@@ -30,6 +30,7 @@ from ortools.sat.python import cp_model
 from ommen_rollen.domain import FTE_SCALE
 from ommen_rollen.solver import parse_instance, solve
 from ommen_rollen.solver.candidate import Candidate
+from ommen_rollen.solver.changes import Absence
 from ommen_rollen.solver.checker import check_plan
 from ommen_rollen.solver.disruption import knock_on, previous_shares
 from ommen_rollen.solver.eligibility import facts_of
@@ -125,7 +126,7 @@ def measure(
     target, plan = solve_from_plan(
         instance,
         approved,
-        changes=[{"kind": "absence", "employee": absent}],
+        changes=[Absence(absent)],
         time_limit_s=budget,
         workers=workers,
         seed=seed,

@@ -33,16 +33,11 @@ from ..solver.instance import fte_number
 from . import audit, mail, notifications
 from .approval import editable_version
 from .base import ServiceError, stamp
-from .hard_rules import (
-    HardRuleError,
-    check_current,
-    current_plan_json,
-    readable,
-)
+from .hard_rules import HardRuleError, check_current
 from .rounds import get_round
 from .solver_bridge import build_instance, current_plans
 
-__all__ = ["check_current", "current_plan_json", "readable"]
+__all__ = ["check_current"]
 
 EDITABLE = (RoundStatus.CLOSED, RoundStatus.PROPOSED, RoundStatus.APPROVED)
 
@@ -217,11 +212,10 @@ def _pin_conflicts(round_id: int) -> list[str]:
     from ..solver.diagnose import pin_conflicts
     from ..solver.eligibility import facts_of
 
-    instance = build_instance(round_id)
     try:
-        parsed = parse_instance(instance)
+        parsed = parse_instance(build_instance(round_id))
     except InstanceError as exc:
-        return [readable(error, instance) for error in exc.errors]
+        return exc.errors  # they name fields by position: there are no names
     return pin_conflicts(facts_of(parsed))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
@@ -65,21 +64,14 @@ class Violation:
 # --- names instead of instance ids ---------------------------------------------------
 
 
-def _names(instance: dict[str, Any]) -> dict[str, str]:
+def _names(instance: Instance) -> dict[str, str]:
     """Instance id -> name, for employees ('m12') and roles ('r01')."""
-    names = {
-        str(r["id"]): str(r.get("name") or r["id"]) for r in instance.get("roles", [])
-    }
-    names.update(
-        {
-            str(e["id"]): str(e.get("name") or e["id"])
-            for e in instance.get("employees", [])
-        }
-    )
+    names = {r.id: r.name or r.id for r in instance.roles}
+    names.update({e.id: e.name or e.id for e in instance.employees})
     return names
 
 
-def readable(message: str, instance: dict[str, Any]) -> str:
+def readable(message: str, instance: Instance) -> str:
     """A checker or solver message with names for the instance ids: 'medewerker
     m12, rol r01 (rolhouder)' becomes 'medewerker Anouk de Vries, rol
     Gemeentesecretaris (rolhouder)'; mentors and lists of roles too."""
@@ -153,11 +145,6 @@ def with_shortfalls(
     )
 
 
-def current_plan_json(round_id: int, instance: dict[str, Any]) -> dict[str, Any]:
-    """current_plan as plan format v1, for the checker (which reads JSON only)."""
-    return current_plan(round_id, parse_instance(instance)).to_json()
-
-
 def round_violations(round_id: int) -> list[Violation]:
     """Every hard-rule violation of the current werkplannen of a round (pins and
     forbids included), with names and the medewerkers it is about; [] when every
@@ -172,11 +159,9 @@ def round_violations(round_id: int) -> list[Violation]:
     try:
         typed = parse_instance(instance)
     except InstanceError as exc:
-        # as the checker says it: nothing can be checked against a refused instance
-        return [
-            Violation(readable(f"instantie onleesbaar: {e}", instance), everyone)
-            for e in exc.errors
-        ]
+        # as the checker says it: nothing can be checked against a refused
+        # instance (its messages name fields by position: there are no names)
+        return [Violation(f"instantie onleesbaar: {e}", everyone) for e in exc.errors]
     plan = current_plan(round_id, typed)
     keys = {e.id for e in typed.employees}
     role_ids = {r.id for r in typed.roles}
@@ -197,9 +182,7 @@ def round_violations(round_id: int) -> list[Violation]:
         if not people:
             for role in tokens & role_ids:
                 people |= by_role.get(role, set())
-        found.append(
-            Violation(readable(message, instance), frozenset(people) or everyone)
-        )
+        found.append(Violation(readable(message, typed), frozenset(people) or everyone))
     return found
 
 
@@ -229,21 +212,18 @@ def _labels_in(messages: list[str], labels: Mapping[str, list[str]]) -> list[str
     ]
 
 
-def no_plan_message(
-    round_id: int, plan_json: dict[str, Any], instance_json: dict[str, Any]
-) -> str | None:
+def no_plan_message(round_id: int, plan: Plan, instance: Instance) -> str | None:
     """Why a run gave no plan to store, in Dutch with names and what to do; None
     when the result has a plan (optimal, feasible, cancelled, or unknown with
     assignments)."""
     from ..solver.diagnose import pin_label
 
-    status = str(plan_json.get("status", ""))
-    has_plan = bool(plan_json.get("assignments"))
+    status = plan.status
     if status not in (PlanStatus.INFEASIBLE, PlanStatus.INVALID) and (
-        status != PlanStatus.UNKNOWN or has_plan
+        status != PlanStatus.UNKNOWN or plan.assignments
     ):
         return None
-    errors = [readable(str(e), instance_json) for e in plan_json.get("errors", [])]
+    errors = [readable(e, instance) for e in plan.errors]
     if status == PlanStatus.INVALID:
         return message_text(
             "Er is geen voorstel opgeslagen: de gegevens van de planronde zijn "
@@ -260,7 +240,7 @@ def no_plan_message(
             "Geef meer rekentijd, of zet bij Aanpassen minder vast, en optimaliseer "
             "opnieuw.",
         )
-    names = _names(instance_json)
+    names = _names(instance)
     codes = {r.id: r.code for r in db.session.scalars(select(Role))}
 
     def label(employee_id: int, kind: str, role_id: int) -> str:
@@ -268,11 +248,11 @@ def no_plan_message(
         return pin_label(names.get(key, key), kind, names.get(code, code))
 
     approved: dict[str, list[str]] = {}
-    for plan in current_plans(round_id):
-        if plan.status == WorkPlanStatus.APPROVED:
-            approved[plan.employee.name] = [
-                label(plan.employee_id, a.kind.value, a.role_id)
-                for a in plan.assignments
+    for werkplan in current_plans(round_id):
+        if werkplan.status == WorkPlanStatus.APPROVED:
+            approved[werkplan.employee.name] = [
+                label(werkplan.employee_id, a.kind.value, a.role_id)
+                for a in werkplan.assignments
             ]
     manual = {
         label(pin.employee_id, pin.kind.value, pin.role_id): [

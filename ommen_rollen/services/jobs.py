@@ -36,13 +36,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import (
     DEFAULT_TIME_LIMIT_S,
-    FTE_SCALE,
     PlanStatus,
     RoundStatus,
 )
 from ..extensions import db
 from ..models import Job, JobStatus, Proposal, ProposalStatus, User
-from ..solver import Instance, Plan, instance_to_json, solve
+from ..solver import Instance, Plan, solve
 from ..solver.instance import fte_number
 from . import audit
 from .base import ServiceError, utcnow
@@ -408,7 +407,7 @@ class ProgressReporter:
             "objective": getattr(progress, "objective", None),
             "bound": getattr(progress, "bound", None),
             "missing_backups": getattr(progress, "missing_backups", None),
-            "uncovered_fte": None if uncovered is None else uncovered / FTE_SCALE,
+            "uncovered_fte": None if uncovered is None else fte_number(uncovered),
             "coverage_pct": (
                 None
                 if uncovered is None or not self.total
@@ -571,13 +570,12 @@ def _run_solve(
         proposal_status = ProposalStatus.READY
     else:
         proposal_status = ProposalStatus.FAILED
-    instance_json = instance_to_json(instance)  # JSON for storage only
     store_plan(
         round_id,
-        plan.to_json(),
-        instance_json,
+        plan,
+        instance,
         by=by,
-        settings={**instance_json.get("settings", {}), **params},
+        settings=params,
         status=proposal_status,
         job=job,
         note=str(params.get("note") or ""),

@@ -330,10 +330,9 @@ def add_change(scenario_id: int, change: Change, by: User | None) -> Scenario:
     try:
         apply_changes(instance, changes)
     except InstanceError as exc:
-        names = instance_to_json(instance)
         raise ServiceError(
             "Deze wijziging past niet: "
-            + "; ".join(readable(_for_the_form(e), names) for e in exc.errors)
+            + "; ".join(readable(_for_the_form(e), instance) for e in exc.errors)
         ) from exc
     scenario.changes = [change_to_json(c) for c in changes]
     _back_to_draft(scenario)
@@ -744,7 +743,7 @@ def compare(scenario_id: int) -> Comparison:
     # the independent checker reads JSON: the stored instance and plan as kept
     target_json = scenario.instance or instance_to_json(instance)
     result.violations = [
-        readable(v, target_json) for v in check_plan(target_json, scenario.plan or {})
+        readable(v, target) for v in check_plan(target_json, scenario.plan or {})
     ]
     result.publishable, result.not_publishable_reason = _publishable(scenario, result)
     return result

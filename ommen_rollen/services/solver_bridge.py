@@ -1,9 +1,10 @@
 """The one place where the database and the solver meet.
 
-``build_instance`` turns a planning round into instance format v1 and
-``store_plan`` writes a plan (format v1) back as a numbered Proposal with its
-werkplannen, in one transaction. Ids in the instance: employees are ``m<id>``
-(the database id, stable when a username changes), roles are their code.
+``build_instance`` turns a planning round into instance format v1
+(``round_instance``: typed) and ``store_plan`` writes a typed plan back as a
+numbered Proposal with its werkplannen, in one transaction. Ids in the instance:
+employees are ``m<id>`` (the database id, stable when a username changes), roles
+are their code.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from sqlalchemy.orm import selectinload
 from ..domain import (
     AssignmentKind,
     Choice,
-    FteError,
     PlanStatus,
     RoundStatus,
-    parse_fte,
 )
 from ..extensions import db
 from ..models import (
@@ -41,7 +40,13 @@ from ..models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from ..solver.instance import Instance, InstanceError, fte_number, parse_instance
+from ..solver.instance import (
+    Instance,
+    InstanceError,
+    fte_number,
+    instance_to_json,
+    parse_instance,
+)
 from ..solver.plan import Plan, PlanAssignment, explanations_of, plan_from_json
 from ..solver.sections import Explanations, Figures, figures_of
 from . import audit, mail, notifications
@@ -309,13 +314,6 @@ def _freeze_approved(
                 forbid.append({"employee": key, "role": code})
 
 
-def _units(value: Any, where: str) -> int:
-    try:
-        return parse_fte(str(value))
-    except FteError as exc:
-        raise ServiceError(f"{where}: {exc}") from exc
-
-
 def round_instance(
     round_id: int,
     *,
@@ -375,8 +373,8 @@ def next_proposal_number(round_id: int) -> int:
 
 def store_plan(
     round_id: int,
-    plan_json: dict[str, Any],
-    instance_json: dict[str, Any],
+    plan: Plan,
+    instance: Instance,
     *,
     by: User | None = None,
     settings: dict[str, Any] | None = None,
@@ -386,7 +384,9 @@ def store_plan(
     activate: bool = True,
 ) -> Proposal:
     """Write a plan as the next numbered Proposal with a werkplan per employee (status
-    proposed) in one transaction; on any error nothing is written.
+    proposed) in one transaction; on any error nothing is written. The proposal
+    keeps the instance and the plan as JSON (formats v1) and the instance's
+    settings with ``settings`` (the run's own) over them.
 
     With ``activate`` the new werkplannen become the current ones, except for
     employees whose current werkplan is already approved (that one stays); an
@@ -396,15 +396,15 @@ def store_plan(
     from .hard_rules import no_plan_message  # hard_rules builds on this module
 
     try:
-        refusal = no_plan_message(round_id, plan_json, instance_json)
+        refusal = no_plan_message(round_id, plan, instance)
         if refusal is not None:
             raise ServiceError(refusal)
         proposal = _store_plan(
             round_id,
-            plan_json,
-            instance_json,
+            plan,
+            instance,
             by=by,
-            settings=settings,
+            settings=settings or {},
             status=status,
             job=job,
             note=note,
@@ -418,13 +418,48 @@ def store_plan(
     return proposal
 
 
+def _assignment_rows(
+    plan: Plan, employees: set[int], roles: dict[str, Role], by: User | None
+) -> dict[int, list[Assignment]]:
+    """The plan's assignments as database rows per employee id, every one checked
+    (people and roles known and active, no assignment twice, no negative fte)
+    before anything is added to the session."""
+    per_employee: dict[int, list[Assignment]] = defaultdict(list)
+    seen: set[tuple[int, int, AssignmentKind]] = set()
+    for n, item in enumerate(plan.assignments):
+        where = f"assignments[{n}]"
+        emp_id = employee_id_of(item.employee)
+        if emp_id is None or emp_id not in employees:
+            raise ServiceError(f"{where}.employee: onbekende medewerker")
+        role = roles.get(item.role)
+        if role is None:
+            raise ServiceError(f"{where}.role: onbekende rol")
+        if (emp_id, role.id, item.kind) in seen:
+            raise ServiceError(f"{where}: dubbele toewijzing")
+        seen.add((emp_id, role.id, item.kind))
+        units = 0 if item.kind == AssignmentKind.BACKUP else item.fte or 0
+        if units < 0:
+            raise ServiceError(f"{where}.fte: mag niet negatief zijn")
+        mentor_id = None
+        if item.kind == AssignmentKind.LEARNER and item.mentor:
+            mentor_id = employee_id_of(item.mentor)
+            if mentor_id not in employees:
+                raise ServiceError(f"{where}.mentor: onbekende medewerker")
+        assignment = Assignment(
+            role_id=role.id, kind=item.kind, fte_units=units, mentor_id=mentor_id
+        )
+        stamp(assignment, by, new=True)
+        per_employee[emp_id].append(assignment)
+    return per_employee
+
+
 def _store_plan(
     round_id: int,
-    plan_json: dict[str, Any],
-    instance_json: dict[str, Any],
+    plan: Plan,
+    instance: Instance,
     *,
     by: User | None,
-    settings: dict[str, Any] | None,
+    settings: dict[str, Any],
     status: ProposalStatus,
     job: Job | None,
     note: str,
@@ -438,49 +473,17 @@ def _store_plan(
         e.id: e
         for e in db.session.scalars(select(Employee).where(Employee.active.is_(True)))
     }
+    per_employee = _assignment_rows(plan, set(employees), roles_by_code, by)
 
-    # Read and check every assignment before anything is added to the session.
-    per_employee: dict[int, list[Assignment]] = defaultdict(list)
-    seen: set[tuple[int, int, str]] = set()
-    for n, item in enumerate(plan_json.get("assignments", [])):
-        where = f"assignments[{n}]"
-        emp_id = employee_id_of(str(item.get("employee", "")))
-        if emp_id is None or emp_id not in employees:
-            raise ServiceError(f"{where}.employee: onbekende medewerker")
-        role = roles_by_code.get(str(item.get("role", "")))
-        if role is None:
-            raise ServiceError(f"{where}.role: onbekende rol")
-        try:
-            kind = AssignmentKind(item.get("kind"))
-        except ValueError as exc:
-            raise ServiceError(f"{where}.kind: onbekende soort") from exc
-        if (emp_id, role.id, kind.value) in seen:
-            raise ServiceError(f"{where}: dubbele toewijzing")
-        seen.add((emp_id, role.id, kind.value))
-        units = 0
-        if kind != AssignmentKind.BACKUP:
-            units = _units(item.get("fte", 0), f"{where}.fte")
-            if units < 0:
-                raise ServiceError(f"{where}.fte: mag niet negatief zijn")
-        mentor_id = None
-        if kind == AssignmentKind.LEARNER and item.get("mentor"):
-            mentor_id = employee_id_of(str(item["mentor"]))
-            if mentor_id not in employees:
-                raise ServiceError(f"{where}.mentor: onbekende medewerker")
-        assignment = Assignment(
-            role_id=role.id, kind=kind, fte_units=units, mentor_id=mentor_id
-        )
-        stamp(assignment, by, new=True)
-        per_employee[emp_id].append(assignment)
-
+    instance_json = instance_to_json(instance)  # JSON for storage only
     proposal = Proposal(
         round_id=round_id,
         number=next_proposal_number(round_id),
         status=status,
-        settings=dict(settings or instance_json.get("settings", {})),
+        settings={**instance_json["settings"], **settings},
         instance=instance_json,
-        plan=plan_json,
-        solver_status=str(plan_json.get("status", ""))[:20],
+        plan=plan.to_json(),
+        solver_status=str(plan.status)[:20],
         note=note,
     )
     stamp(proposal, by, new=True)
@@ -498,8 +501,8 @@ def _store_plan(
     changed: list[WorkPlan] = []
     instance_ids = {
         emp_id
-        for e in instance_json.get("employees", [])
-        if (emp_id := employee_id_of(str(e.get("id", "")))) in employees
+        for e in instance.employees
+        if (emp_id := employee_id_of(e.id)) in employees
     }
     for emp_id in sorted(instance_ids | set(per_employee)):
         old = current.get(emp_id)
@@ -507,7 +510,7 @@ def _store_plan(
         make_current = activate and not keep_old
         if make_current and old is not None:
             old.current = False
-        plan = WorkPlan(
+        werkplan = WorkPlan(
             round_id=round_id,
             employee_id=emp_id,
             proposal=proposal,
@@ -517,11 +520,11 @@ def _store_plan(
             assignments=per_employee.get(emp_id, []),
         )
         if make_current and old is not None:
-            if published and not same_werkplan(old, plan):
-                changed.append(plan)
-            keep_consent(old, plan)
-        stamp(plan, by, new=True)
-        db.session.add(plan)
+            if published and not same_werkplan(old, werkplan):
+                changed.append(werkplan)
+            keep_consent(old, werkplan)
+        stamp(werkplan, by, new=True)
+        db.session.add(werkplan)
         # Flush per employee: the old current plan must be switched off before the
         # new one appears, and versions stay unique.
         db.session.flush()

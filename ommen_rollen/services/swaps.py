@@ -146,7 +146,7 @@ def propose_swap(
         raise HardRuleError(
             "Deze ruil kan niet: hij overtreedt een harde regel. Er is niets "
             "voorgesteld.",
-            [readable(v, instance_json) for v in violations],
+            [readable(v, instance) for v in violations],
         )
     what = f"{proposer.name} neemt {take.name} over van {colleague.name}"
     if give is not None:
@@ -209,7 +209,7 @@ def accept_swap(scenario_id: int, employee_id: int | None, by: User | None) -> S
         raise HardRuleError(
             "Deze ruil kan niet (meer): hij overtreedt een harde regel. Er is niets "
             "aangenomen.",
-            [readable(v, instance_json) for v in violations],
+            [readable(v, instance) for v in violations],
             "Overleg met uw collega of de gemeentesecretaris.",
         )
     scenario.status = ScenarioStatus.SOLVED

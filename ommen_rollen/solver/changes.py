@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeGuard
+from typing import Any
 
 from ..domain import FteError, parse_fte
 from .instance import (
@@ -106,32 +106,38 @@ class Applied:
 # ------------------------------------------------------------------ applying
 
 
-def apply_changes(
-    instance: Instance, changes: Iterable[Change | Mapping[str, Any]]
+def apply_changes(instance: Instance, changes: Iterable[Change]) -> Applied:
+    """``instance`` with every change made in order; raises InstanceError with
+    one Dutch message per problem (``changes[2].fte: moet groter zijn dan 0``)
+    and changes nothing when any change does not apply."""
+    return _applied(instance, ((change, []) for change in changes))
+
+
+def apply_json_changes(instance: Instance, changes: Iterable[Any]) -> Applied:
+    """apply_changes on changes in the JSON format (the CLI's file), each read
+    with change_from_json's reader: a change that cannot be read is refused
+    beside those that do not apply, in one InstanceError in the changes' order."""
+    return _applied(
+        instance,
+        (_read_change(change, f"changes[{i}]") for i, change in enumerate(changes)),
+    )
+
+
+def _applied(
+    instance: Instance, changes: Iterable[tuple[Change | None, list[str]]]
 ) -> Applied:
-    """``instance`` with every change made in order (a change in the JSON format
-    is read with change_from_json first); raises InstanceError with one Dutch
-    message per problem (``changes[2].fte: moet groter zijn dan 0``) and
-    changes nothing when any change does not apply."""
+    """Each (change, problems of its format) checked and made in order."""
     applied, errors = Applied(instance), []
-    for i, change in enumerate(changes):
-        where = f"changes[{i}]"
-        typed, problems = (
-            (change, []) if is_change(change) else _read_change(change, where)
-        )
-        if typed is not None:
-            problems += _problems(applied.instance, typed, where)
-        if problems or typed is None:
+    for i, (change, problems) in enumerate(changes):
+        if change is not None:
+            problems = problems + _problems(applied.instance, change, f"changes[{i}]")
+        if problems or change is None:
             errors.extend(problems)
         else:
-            applied = _made(applied, typed)
+            applied = _made(applied, change)
     if errors:
         raise InstanceError(errors)
     return applied
-
-
-def is_change(value: object) -> TypeGuard[Change]:
-    return type(value) in KIND_OF
 
 
 def apply_change(applied: Applied, change: Change, where: str) -> Applied:

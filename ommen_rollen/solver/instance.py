@@ -399,13 +399,13 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
             where = f"{key}[{i}]"
             entry = read.obj(raw, where, ("employee", "role", "kind", "fte"))
             pair = refs(entry, where) if entry else None
-            kind = entry.get("kind", "holder")
+            kind = entry.get("kind", AssignmentKind.HOLDER)
             if entry and kind not in KINDS:
                 read.fail(f"{where}.kind", f"moet een van {', '.join(KINDS)} zijn")
                 continue
             units = None
             if entry.get("fte") is not None:
-                if kind != "holder":
+                if kind != AssignmentKind.HOLDER:
                     if key == "pins":
                         read.fail(f"{where}.fte", "alleen bij kind 'holder'")
                         continue

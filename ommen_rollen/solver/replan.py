@@ -7,11 +7,13 @@ exact, backups and learners) and the disruption terms (disruption.py) switched o
 with a weight that outranks every wish, so the solver keeps the approved plan
 wherever it still fits, changes as few people and hours as it can and lets a
 role's backups take over first. Pure: dataclasses in and out; the JSON
-formats only at the edge (``replan_json``, the CLI).
+formats only at the edge (``replan_json`` and ``solve_from_plan`` on the CLI's
+files, read once).
 
 A change is a typed one of changes.py (Absence, ContractChange, AddRole,
-RemoveRole, ResizeRole, Hire), checked once against the instance there, or the
-same in its JSON format (instance-format style, validated with Dutch messages):
+RemoveRole, ResizeRole, Hire), checked once against the instance there; at the
+JSON edge the same in its JSON format (instance-format style, validated with
+Dutch messages):
 
 - ``{"kind": "absence", "employee": ID}``: absent (ziek, verlof, vertrek) for the
   rest of the period;
@@ -31,10 +33,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast, overload
 
-from ..domain import AssignmentKind, FteError, parse_fte
-from .changes import Applied, Change, apply_changes
+from ..domain import AssignmentKind, FteError, PlanStatus, parse_fte
+from .changes import Applied, Change, apply_changes, apply_json_changes
 from .disruption import (
     changed_people,
     changed_units,
@@ -70,15 +72,15 @@ CONTINUITY_FACTOR = 500
 
 def replan(
     instance: Instance,
-    plan: Plan | Mapping[str, Any],
+    plan: Plan,
     *,
-    changes: Iterable[Change | Mapping[str, Any]] = (),
+    changes: Iterable[Change] = (),
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
 ) -> Instance:
-    """The instance to solve for a re-plan of ``plan`` with ``changes`` (typed,
-    or in the JSON format of changes.py); raises InstanceError (Dutch messages)
-    for an invalid change or weight."""
-    return _prepare(instance, plan, changes, disruption_weight).instance
+    """The instance to solve for a re-plan of ``plan`` with ``changes``; raises
+    InstanceError (Dutch messages) for an invalid change or weight."""
+    _check_weight(disruption_weight)
+    return _prepare(apply_changes(instance, changes), plan, disruption_weight).instance
 
 
 def replan_json(
@@ -88,33 +90,38 @@ def replan_json(
     changes: Iterable[Mapping[str, Any]] = (),
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
 ) -> dict[str, Any]:
-    """replan() on instance format and plan format dicts (the CLI's path)."""
-    return instance_to_json(
-        replan(
-            parse_instance(instance),
-            plan,
-            changes=changes,
-            disruption_weight=disruption_weight,
-        )
-    )
+    """replan() on instance format, plan format and changes dicts (the files of
+    the CLI)."""
+    applied = _from_json(instance, plan, changes, disruption_weight)
+    return instance_to_json(applied.instance)
 
 
-_Prepared = Applied  # the instance to solve and whom and what the changes touch
-
-
-def _prepare(
-    instance: Instance,
-    plan: Plan | Mapping[str, Any],
-    changes: Iterable[Change | Mapping[str, Any]],
+def _from_json(
+    instance: Mapping[str, Any],
+    plan: Mapping[str, Any],
+    changes: Iterable[Any],
     disruption_weight: int,
 ) -> Applied:
+    """The JSON edge, read once: the instance parsed, the changes read and made
+    (a change that cannot be read refused beside those that do not apply), the
+    approved plan read with _approved_from_json; then as replan prepares it."""
+    _check_weight(disruption_weight)
+    applied = apply_json_changes(parse_instance(instance), changes)
+    return _prepare(applied, _approved_from_json(plan), disruption_weight)
+
+
+def _check_weight(disruption_weight: int) -> None:
     if (
         isinstance(disruption_weight, bool)
         or not isinstance(disruption_weight, int)
         or disruption_weight < 0
     ):
         raise InstanceError(["disruption_weight: moet een geheel getal >= 0 zijn"])
-    applied = apply_changes(instance, changes)
+
+
+def _prepare(applied: Applied, plan: Plan, disruption_weight: int) -> Applied:
+    """The changed instance with ``plan`` as previous, the disruption terms
+    weighted and no pin of a changed employee or role."""
     target = applied.instance
     n = disruption_weight
     weights = dict(target.settings.weights)
@@ -135,16 +142,14 @@ def _prepare(
     return replace(applied, instance=target)
 
 
-def _previous_from(
-    target: Instance, plan: Plan | Mapping[str, Any]
-) -> tuple[Assignment, ...]:
+def _previous_from(target: Instance, plan: Plan) -> tuple[Assignment, ...]:
     """The plan's assignments as ``previous``, for employees and roles that are
     still there; a holder share larger than a resized role is cut to the role."""
     employees = set(target.employee_by_id)
     role_fte = {r.id: r.fte for r in target.roles}
     previous: list[Assignment] = []
     seen: set[tuple[str, str]] = set()
-    for a in _assignments_of(plan):
+    for a in plan.assignments:
         pair = (a.employee, a.role)
         if pair[0] not in employees or pair[1] not in role_fte or pair in seen:
             continue
@@ -158,21 +163,20 @@ def _previous_from(
     return tuple(previous)
 
 
-def _assignments_of(plan: Plan | Mapping[str, Any]) -> list[PlanAssignment]:
-    """A plan's assignments; from JSON (the CLI's approved plan file, which may
-    be assignments only) with the kind holder when absent."""
-    if isinstance(plan, Plan):
-        return plan.assignments
+def _approved_from_json(plan: Mapping[str, Any]) -> Plan:
+    """An approved plan from JSON (the CLI's file): plan format v1 or its
+    assignments only, the kind holder when absent; a bad kind or fte is an
+    InstanceError (``plan: assignments[0]: ...``)."""
     found = []
     for i, a in enumerate(plan.get("assignments") or []):
         where = f"plan: assignments[{i}]"
         try:
-            kind = AssignmentKind(a.get("kind", "holder"))
+            kind = AssignmentKind(a.get("kind", AssignmentKind.HOLDER))
             fte = None if a.get("fte") is None else parse_fte(str(a["fte"]))
         except (FteError, ValueError) as exc:
             raise InstanceError([f"{where}: {exc}"]) from exc
         found.append(PlanAssignment(str(a["employee"]), str(a["role"]), kind, fte))
-    return found
+    return Plan(PlanStatus.FEASIBLE, found)
 
 
 # ------------------------------------------------------------------- solving
@@ -181,11 +185,41 @@ def _assignments_of(plan: Plan | Mapping[str, Any]) -> list[PlanAssignment]:
 RING_STEP = 5  # colleagues added to the first growing ring (tripled each time)
 
 
+@overload
+def solve_from_plan(
+    instance: Instance,
+    plan: Plan,
+    *,
+    changes: Iterable[Change] = (),
+    disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Instance, Plan]: ...
+
+
+@overload
+def solve_from_plan(
+    instance: Mapping[str, Any],
+    plan: Mapping[str, Any],
+    *,
+    changes: Iterable[Mapping[str, Any]] = (),
+    disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Instance, Plan]: ...
+
+
 def solve_from_plan(
     instance: Instance | Mapping[str, Any],
     plan: Plan | Mapping[str, Any],
     *,
-    changes: Iterable[Change | Mapping[str, Any]] = (),
+    changes: Iterable[Change] | Iterable[Mapping[str, Any]] = (),
     disruption_weight: int = DEFAULT_DISRUPTION_WEIGHT,
     time_limit_s: float | None = None,
     workers: int | None = None,
@@ -194,6 +228,8 @@ def solve_from_plan(
     should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Instance, Plan]:
     """Re-plan ``plan`` with ``changes``: the instance solved (replan()) and its plan.
+    Typed in and out; or, from the CLI's files, instance, plan and changes all in
+    their JSON formats (read once, as replan_json reads them).
 
     Least disruption first (near.py): growing rings of people around the change
     are re-planned while everyone else keeps what the approved plan gave them to
@@ -205,8 +241,14 @@ def solve_from_plan(
     or the warm start, whichever is better. The plan keeps every hard rule of the
     returned instance.
     """
-    base = instance if isinstance(instance, Instance) else parse_instance(instance)
-    prepared = _prepare(base, plan, list(changes), disruption_weight)
+    if isinstance(instance, Instance) and isinstance(plan, Plan):
+        _check_weight(disruption_weight)
+        typed = cast("Iterable[Change]", changes)  # the overloads: typed with typed
+        prepared = _prepare(apply_changes(instance, typed), plan, disruption_weight)
+    elif not isinstance(instance, Instance) and not isinstance(plan, Plan):
+        prepared = _from_json(instance, plan, changes, disruption_weight)
+    else:
+        raise TypeError("solve_from_plan: instance and plan both typed or both JSON")
     target = prepared.instance
     started = time.monotonic()
     near = None
@@ -234,7 +276,7 @@ def solve_from_plan(
     return target, result
 
 
-def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
+def _rings(target: Instance, prepared: Applied) -> list[set[str]]:
     """Growing sets of employees to re-plan (everyone else keeps their plan):
 
     0. the people a change touches (and the holders of a changed role);
@@ -250,11 +292,11 @@ def _rings(target: Instance, prepared: _Prepared) -> list[set[str]]:
     backed_by: dict[str, set[str]] = defaultdict(set)
     load: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "holder":
+        if p.kind == AssignmentKind.HOLDER:
             holders_of[p.role].add(p.employee)
             held_by[p.employee].add(p.role)
             load[p.employee] += p.fte or target.role(p.role).fte
-        elif p.kind == "backup":
+        elif p.kind == AssignmentKind.BACKUP:
             backups_of[p.role].add(p.employee)
             backed_by[p.employee].add(p.role)
     facts = facts_of(target)
@@ -304,12 +346,12 @@ def _deficit(target: Instance) -> int:
     return max(0, work - sum(e.capacity for e in target.employees))
 
 
-def _uncovered_before(target: Instance, prepared: _Prepared) -> int:
+def _uncovered_before(target: Instance, prepared: Applied) -> int:
     """Fte units the approved plan left uncovered in the roles no change touches
     (a new or resized role is to be covered whole)."""
     held: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "holder":
+        if p.kind == AssignmentKind.HOLDER:
             held[p.role] += p.fte or target.role(p.role).fte
     return sum(
         max(0, r.fte - held[r.id]) for r in target.roles if r.id not in prepared.roles
@@ -320,7 +362,7 @@ def _missing_before(target: Instance) -> int:
     """Backups the approved plan lacks for the roles of ``target``."""
     count: dict[str, int] = defaultdict(int)
     for p in target.previous:
-        if p.kind == "backup":
+        if p.kind == AssignmentKind.BACKUP:
             count[p.role] += 1
     return sum(max(0, r.backups - count[r.id]) for r in target.roles)
 
@@ -331,7 +373,7 @@ def disruption_summary(instance: Instance, plan: Plan) -> dict[str, Any]:
     before = previous_shares(instance)
     holders: dict[tuple[str, str], int] = defaultdict(int)
     for a in plan.assignments:
-        if a.kind == "holder":
+        if a.kind == AssignmentKind.HOLDER:
             holders[a.employee, a.role] += a.fte or 0
     return {
         "fte": fte_number(changed_units(before, holders)),

@@ -30,7 +30,7 @@ from ommen_rollen.solver.changes import (
 )
 from ommen_rollen.solver.instance import Employee, Instance, Role
 from ommen_rollen.solver.plan import Plan, PlanAssignment
-from ommen_rollen.solver.replan import replan, solve_from_plan
+from ommen_rollen.solver.replan import replan, replan_json, solve_from_plan
 
 from .factories import employee, instance, role
 
@@ -192,10 +192,12 @@ def test_the_json_of_the_scenario_form_reads_as_before() -> None:
 def test_typed_and_json_changes_give_the_same_instance_to_solve() -> None:
     changes: list[Change] = [ContractChange("m1", 5_000), AddRole(NEW_ROLE)]
     typed = replan(office(), APPROVED, changes=changes)
-    as_json = replan(
-        office(), APPROVED.to_json(), changes=[change_to_json(c) for c in changes]
+    as_json = replan_json(
+        instance_to_json(office()),
+        APPROVED.to_json(),
+        changes=[change_to_json(c) for c in changes],
     )
-    assert typed == as_json
+    assert typed == parse_instance(as_json)
     assert typed.previous[0].fte == 5_000 and typed.weight("disruption_fte") == 1
 
 

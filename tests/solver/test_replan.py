@@ -24,7 +24,6 @@ from ommen_rollen.solver.hints import extract_plan
 from ommen_rollen.solver.model import build_plan_model
 from ommen_rollen.solver.replan import (
     disruption_summary,
-    replan,
     replan_json,
     solve_from_plan,
 )
@@ -208,8 +207,8 @@ def test_invalid_changes_are_refused_with_dutch_messages() -> None:
     data = office()
     before = json.dumps(data, sort_keys=True)
     with pytest.raises(InstanceError) as refused:
-        replan(
-            parse_instance(data),
+        replan_json(
+            data,
             APPROVED,
             changes=[
                 {"kind": "absence", "employee": "m99"},
@@ -230,14 +229,16 @@ def test_invalid_changes_are_refused_with_dutch_messages() -> None:
     ]
     assert json.dumps(data, sort_keys=True) == before  # nothing changed
     with pytest.raises(InstanceError):
-        replan(parse_instance(data), APPROVED, disruption_weight=-1)
+        replan_json(data, APPROVED, disruption_weight=-1)
 
 
 def test_the_previous_plan_is_the_approved_plan_with_exact_shares() -> None:
-    target = replan(
-        parse_instance(office()),
-        APPROVED,
-        changes=[{"kind": "resize_role", "role": "r4", "fte": 0.25}],
+    target = parse_instance(
+        replan_json(
+            office(),
+            APPROVED,
+            changes=[{"kind": "resize_role", "role": "r4", "fte": 0.25}],
+        )
     )
     previous = {(p.employee, p.role, p.kind): p.fte for p in target.previous}
     assert previous[("m1", "r1", "holder")] == 5000

@@ -23,7 +23,8 @@ from ommen_rollen.extensions import db
 from ommen_rollen.extensions import mail as mail_extension
 from ommen_rollen.models import Job, JobStatus, PlanningRound, Proposal, WorkPlan
 from ommen_rollen.services import approval, jobs, mail, rounds, scenarios
-from ommen_rollen.services.solver_bridge import build_instance, store_plan
+from ommen_rollen.services.solver_bridge import round_instance, store_plan
+from ommen_rollen.solver import Plan, plan_from_json
 from tests.web.smtp_server import SmtpServer
 
 if TYPE_CHECKING:
@@ -161,7 +162,9 @@ def proposed_round(
             }
         },
     }
-    store_plan(round_.id, plan, build_instance(round_.id), by=org.secretary)
+    store_plan(
+        round_.id, plan_from_json(plan), round_instance(round_.id), by=org.secretary
+    )
     if publish:
         approval.publish(round_.id, org.secretary)
     return round_
@@ -197,91 +200,94 @@ def run_optimiser(client: Any, url: str) -> Job:
     return job
 
 
-def hand_plan(org: Org, *holders: tuple[str, str, float]) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "status": "feasible",
-        "assignments": [
-            {
-                "employee": f"m{org.employees[name].id}",
-                "role": role,
-                "kind": "holder",
-                "fte": fte,
-            }
-            for name, role, fte in holders
-        ],
-        "uncovered": [
-            {"role": "r02", "fte": 0.4, "reason": "Niemand met rompfunctie B vrij."}
-        ],
-        "missing_backups": [
-            {"role": "r01", "missing": 1, "reason": "Geen bekwame vervanger over."}
-        ],
-        "vulnerability": {
-            "single_eligible_roles": ["r02"],
-            "single_points": {
-                "roles_without_backup": ["r01"],
+def hand_plan(org: Org, *holders: tuple[str, str, float]) -> Plan:
+    """A plan of these holders, with shortfalls, vulnerability and formation."""
+    return plan_from_json(
+        {
+            "version": 1,
+            "status": "feasible",
+            "assignments": [
+                {
+                    "employee": f"m{org.employees[name].id}",
+                    "role": role,
+                    "kind": "holder",
+                    "fte": fte,
+                }
+                for name, role, fte in holders
+            ],
+            "uncovered": [
+                {"role": "r02", "fte": 0.4, "reason": "Niemand met rompfunctie B vrij."}
+            ],
+            "missing_backups": [
+                {"role": "r01", "missing": 1, "reason": "Geen bekwame vervanger over."}
+            ],
+            "vulnerability": {
                 "single_eligible_roles": ["r02"],
-                "only_backup": [],
-            },
-            "clusters": [
-                {
-                    "cluster": "Regie en Coördinatie",
-                    "bus_factor": 1,
-                    "roles_on_one_person": 2,
-                    "roles": 2,
-                }
-            ],
-            "absence": {
-                f"m{org.employees['anouk'].id}": {
-                    "uncovered_fte": 0.5,
-                    "uncovered_critical_fte": 0,
-                    "roles": ["r01"],
-                    "lost_last_backup": [],
-                    "knock_on_fte": 0.1,
-                    "knock_on": [
-                        {
-                            "employee": f"m{org.employees['dirk'].id}",
-                            "role": "r03",
-                            "fte": 0.1,
-                        }
-                    ],
+                "single_points": {
+                    "roles_without_backup": ["r01"],
+                    "single_eligible_roles": ["r02"],
+                    "only_backup": [],
                 },
-                f"m{org.employees['dirk'].id}": {"uncovered_fte": 0, "roles": []},
+                "clusters": [
+                    {
+                        "cluster": "Regie en Coördinatie",
+                        "bus_factor": 1,
+                        "roles_on_one_person": 2,
+                        "roles": 2,
+                    }
+                ],
+                "absence": {
+                    f"m{org.employees['anouk'].id}": {
+                        "uncovered_fte": 0.5,
+                        "uncovered_critical_fte": 0,
+                        "roles": ["r01"],
+                        "lost_last_backup": [],
+                        "knock_on_fte": 0.1,
+                        "knock_on": [
+                            {
+                                "employee": f"m{org.employees['dirk'].id}",
+                                "role": "r03",
+                                "fte": 0.1,
+                            }
+                        ],
+                    },
+                    f"m{org.employees['dirk'].id}": {"uncovered_fte": 0, "roles": []},
+                },
+                "ranking": [
+                    f"m{org.employees['anouk'].id}",
+                    f"m{org.employees['dirk'].id}",
+                ],
+                "worst": {
+                    "employee": f"m{org.employees['anouk'].id}",
+                    "uncovered_fte": 0.5,
+                },
             },
-            "ranking": [
-                f"m{org.employees['anouk'].id}",
-                f"m{org.employees['dirk'].id}",
-            ],
-            "worst": {
-                "employee": f"m{org.employees['anouk'].id}",
-                "uncovered_fte": 0.5,
+            "formation": {
+                "gap": {"uncovered_fte": 0.4, "missing_backups": 1},
+                "hires": [
+                    {
+                        "base_function": "B",
+                        "competences": {"financiën": 2},
+                        "fte": 0.4,
+                        "covers_fte": 0.4,
+                        "roles": {"r02": 0.4},
+                        "backup_roles": [],
+                        "text": "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte "
+                        "dekt 0,4 fte",
+                    }
+                ],
+                "total_fte": 0.4,
+                "remaining": {"uncovered_fte": 0, "missing_backups": 1},
             },
-        },
-        "formation": {
-            "gap": {"uncovered_fte": 0.4, "missing_backups": 1},
-            "hires": [
-                {
-                    "base_function": "B",
-                    "competences": {"financiën": 2},
-                    "fte": 0.4,
-                    "covers_fte": 0.4,
-                    "roles": {"r02": 0.4},
-                    "backup_roles": [],
-                    "text": "1 Regisseur/adviseur (B), financiën niveau 2, 0,4 fte "
-                    "dekt 0,4 fte",
-                }
-            ],
-            "total_fte": 0.4,
-            "remaining": {"uncovered_fte": 0, "missing_backups": 1},
-        },
-        "metrics": {"covered_fte": 0.8, "uncovered_fte": 0.4},
-    }
+            "metrics": {"covered_fte": 0.8, "uncovered_fte": 0.4},
+        }
+    )
 
 
 def two_proposals(org: Org) -> tuple[Any, Proposal, Proposal]:
     round_ = open_round_for(org)
     rounds.close_round(round_.id, org.secretary)
-    instance = build_instance(round_.id)
+    instance = round_instance(round_.id)
     first = store_plan(
         round_.id,
         hand_plan(org, ("anouk", "r01", 0.5), ("dirk", "r03", 0.3)),

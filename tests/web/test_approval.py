@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ommen_rollen.domain import AssignmentKind, RoundStatus
+from ommen_rollen.domain import AssignmentKind, PlanStatus, RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     AuditEntry,
@@ -26,8 +26,12 @@ from ommen_rollen.models import (
     WorkPlanStatus,
 )
 from ommen_rollen.services import approval, jobs
-from ommen_rollen.services.solver_bridge import build_instance, store_plan
-from ommen_rollen.solver import check_plan, solve_json
+from ommen_rollen.services.solver_bridge import (
+    build_instance,
+    round_instance,
+    store_plan,
+)
+from ommen_rollen.solver import Plan, check_plan, solve_json
 from tests.web.conftest import Org, alerts, approve_everything, plan_of, proposed_round
 
 
@@ -362,13 +366,10 @@ def test_a_result_without_a_plan_is_not_stored(org: Org) -> None:
     from ommen_rollen.services.base import ServiceError
 
     round_ = proposed_round(org)
-    instance = build_instance(round_.id)
+    instance = round_instance(round_.id)
     for plan, reason in (
-        ({"version": 1, "status": "unknown", "assignments": []}, "rekentijd"),
-        (
-            {"version": 1, "status": "infeasible", "errors": ["Kan niet."]},
-            "spreken elkaar tegen",
-        ),
+        (Plan(PlanStatus.UNKNOWN), "rekentijd"),
+        (Plan(PlanStatus.INFEASIBLE, errors=["Kan niet."]), "spreken elkaar tegen"),
     ):
         with pytest.raises(ServiceError, match=reason):
             store_plan(round_.id, plan, instance, by=org.secretary)

@@ -15,7 +15,8 @@ from ommen_rollen.domain import Choice, RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import AuditEntry, PlanningRound, Preference, WorkPlanStatus
 from ommen_rollen.services import approval, rounds
-from ommen_rollen.services.solver_bridge import build_instance, store_plan
+from ommen_rollen.services.solver_bridge import round_instance, store_plan, stored_plan
+from ommen_rollen.solver import Plan, plan_from_json
 from tests.web.conftest import (
     Org,
     alerts,
@@ -224,30 +225,42 @@ def two_proposals(org: Org) -> tuple[PlanningRound, Any, Any]:
     def m(name: str) -> str:
         return f"m{org.employees[name].id}"
 
-    def plan(r03_holder: str, r03_backup: str) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "status": "optimal",
-            "assignments": [
-                {"employee": m("anouk"), "role": "r01", "kind": "holder", "fte": 0.5},
-                {"employee": m("bram"), "role": "r01", "kind": "backup"},
-                {"employee": m("bram"), "role": "r02", "kind": "holder", "fte": 0.4},
-                {"employee": m("anouk"), "role": "r02", "kind": "backup"},
-                {
-                    "employee": m(r03_holder),
-                    "role": "r03",
-                    "kind": "holder",
-                    "fte": 0.3,
-                },
-                {"employee": m(r03_backup), "role": "r03", "kind": "backup"},
-            ],
-            "uncovered": [],
-            "missing_backups": [],
-        }
+    def plan(r03_holder: str, r03_backup: str) -> Plan:
+        return plan_from_json(
+            {
+                "version": 1,
+                "status": "optimal",
+                "assignments": [
+                    {
+                        "employee": m("anouk"),
+                        "role": "r01",
+                        "kind": "holder",
+                        "fte": 0.5,
+                    },
+                    {"employee": m("bram"), "role": "r01", "kind": "backup"},
+                    {
+                        "employee": m("bram"),
+                        "role": "r02",
+                        "kind": "holder",
+                        "fte": 0.4,
+                    },
+                    {"employee": m("anouk"), "role": "r02", "kind": "backup"},
+                    {
+                        "employee": m(r03_holder),
+                        "role": "r03",
+                        "kind": "holder",
+                        "fte": 0.3,
+                    },
+                    {"employee": m(r03_backup), "role": "r03", "kind": "backup"},
+                ],
+                "uncovered": [],
+                "missing_backups": [],
+            }
+        )
 
     round_ = open_round_for(org)
     rounds.close_round(round_.id, org.secretary)
-    instance = build_instance(round_.id)
+    instance = round_instance(round_.id)
     first = store_plan(round_.id, plan("dirk", "carla"), instance)
     second = store_plan(round_.id, plan("carla", "dirk"), instance)
     approval.publish(round_.id, org.secretary)
@@ -288,7 +301,7 @@ def test_choosing_another_proposal_resets_akkoord_only_where_the_werkplan_change
 def test_a_new_run_keeps_the_akkoord_of_an_unchanged_werkplan(org: Org) -> None:
     round_, first, _second = two_proposals(org)
     # the same plan as proposal 1 comes back from a new run
-    store_plan(round_.id, dict(first.plan), build_instance(round_.id))
+    store_plan(round_.id, stored_plan(first), round_instance(round_.id))
     assert statuses(org) == {
         "anouk": WorkPlanStatus.AGREED,
         "bram": WorkPlanStatus.AGREED,

@@ -34,11 +34,11 @@ from ommen_rollen.models import (
     WorkPlan,
     WorkPlanStatus,
 )
-from ommen_rollen.services.adjust import current_plan_json
 from ommen_rollen.services.base import ServiceError
 from ommen_rollen.services.demo import database_is_empty, load_demo
+from ommen_rollen.services.hard_rules import current_plan
 from ommen_rollen.services.solver_bridge import build_instance
-from ommen_rollen.solver import check_plan
+from ommen_rollen.solver import check_plan, parse_instance
 
 TODAY = date(2026, 11, 23)
 
@@ -315,7 +315,7 @@ def test_the_approved_previous_plan_passes_the_independent_checker(
 ) -> None:
     previous = round_with(RoundStatus.APPROVED)
     instance = build_instance(previous.id)
-    plan = current_plan_json(previous.id, instance)
+    plan = current_plan(previous.id, parse_instance(instance)).to_json()
     assert instance["settings"]["max_backup_share"] == 1.5
     assert len(plan["assignments"]) == demo.counts["assignments"]
     assert {a["kind"] for a in plan["assignments"]} == {"holder", "backup", "learner"}

@@ -516,8 +516,8 @@ def test_exports_of_a_solved_round_match_the_stored_plan(
     """Solve a small round, store it through the bridge, export it: every holder
     assignment of the plan is in the CSV and the XLSX names people, not ids."""
     from ommen_rollen.services.exports import overview_csv, overview_xlsx
-    from ommen_rollen.services.solver_bridge import build_instance, store_plan
-    from ommen_rollen.solver import solve_json
+    from ommen_rollen.services.solver_bridge import round_instance, store_plan
+    from ommen_rollen.solver import solve
 
     cluster = make_cluster("Concern en Ondersteuning")
     for code, units in (("c01", 6000), ("c02", 4000), ("c03", 3000)):
@@ -531,9 +531,10 @@ def test_exports_of_a_solved_round_match_the_stored_plan(
     )
     db.session.add(round_)
     db.session.commit()
-    instance_json = build_instance(round_.id)
-    plan_json = solve_json(instance_json, time_limit_s=5, workers=1, seed=1)
-    store_plan(round_.id, plan_json, instance_json)
+    instance = round_instance(round_.id)
+    plan = solve(instance, time_limit_s=5, workers=1, seed=1)
+    store_plan(round_.id, plan, instance)
+    plan_json = plan.to_json()
 
     data, _name = overview_csv(round_.id)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -570,8 +571,12 @@ def test_the_round_and_each_proposal_download_as_json_the_cli_reproduces(
     import json
 
     from ommen_rollen.domain import UserRole
-    from ommen_rollen.services.solver_bridge import build_instance, store_plan
-    from ommen_rollen.solver import check_plan, solve_json
+    from ommen_rollen.services.solver_bridge import (
+        build_instance,
+        round_instance,
+        store_plan,
+    )
+    from ommen_rollen.solver import check_plan, solve, solve_json
 
     cluster = make_cluster("Concern en Ondersteuning")
     for code, units in (("c01", 6000), ("c02", 4000)):
@@ -585,9 +590,8 @@ def test_the_round_and_each_proposal_download_as_json_the_cli_reproduces(
     db.session.add(round_)
     db.session.commit()
     instance_json = build_instance(round_.id)
-    proposal = store_plan(
-        round_.id, solve_json(instance_json, time_limit_s=5, workers=1), instance_json
-    )
+    typed = round_instance(round_.id)
+    proposal = store_plan(round_.id, solve(typed, time_limit_s=5, workers=1), typed)
 
     auth.login("secretaris")
     page = client.get(f"/export/rondes/{round_.id}").get_data(as_text=True)

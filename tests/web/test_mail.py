@@ -275,7 +275,8 @@ def test_the_same_key_is_queued_once(app: Flask) -> None:
 def test_a_new_plan_after_publishing_tells_whose_werkplan_changed(
     org: Org, smtp: SmtpServer
 ) -> None:
-    from ommen_rollen.services.solver_bridge import build_instance, store_plan
+    from ommen_rollen.services.solver_bridge import round_instance, store_plan
+    from ommen_rollen.solver import plan_from_json
 
     with_emails(org, "anouk", "bram")
     round_ = proposed_round(org)
@@ -300,7 +301,9 @@ def test_a_new_plan_after_publishing_tells_whose_werkplan_changed(
         "explanations": {"employees": {}},
     }
     # a new run stores a plan that becomes current at once (the published round)
-    store_plan(round_.id, second, build_instance(round_.id), by=org.secretary)
+    store_plan(
+        round_.id, plan_from_json(second), round_instance(round_.id), by=org.secretary
+    )
     smtp.wait_for(6)
     changed = sorted(
         r.recipients[0]

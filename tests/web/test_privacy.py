@@ -25,8 +25,8 @@ from ommen_rollen.services import approval, audit, beheer, exports, preferences
 from ommen_rollen.services.base import ServiceError, utcnow
 from ommen_rollen.services.exports.instance_export import round_instance_json
 from ommen_rollen.services.privacy import erasure
-from ommen_rollen.services.solver_bridge import build_instance, store_plan
-from ommen_rollen.solver import solve_json
+from ommen_rollen.services.solver_bridge import round_instance, store_plan
+from ommen_rollen.solver import solve
 from tests.web.conftest import Org, plan_of, proposed_round
 
 
@@ -60,8 +60,8 @@ def _history(org: Org) -> Any:
     )
     round_.status = "closed"
     db.session.commit()
-    instance = build_instance(round_.id)
-    plan = solve_json(instance, time_limit_s=5, workers=1)
+    instance = round_instance(round_.id)
+    plan = solve(instance, time_limit_s=5, workers=1)
     store_plan(round_.id, plan, instance, by=org.secretary, activate=False)
     approval.publish(round_.id, org.secretary)
     approval.comment(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ommen_rollen.domain import AssignmentKind, Choice, RoundStatus
+from ommen_rollen.domain import AssignmentKind, Choice, PlanStatus, RoundStatus
 from ommen_rollen.extensions import db
 from ommen_rollen.models import (
     Assignment,
@@ -27,8 +27,11 @@ from ommen_rollen.services.solver_bridge import (
     activate_proposal,
     build_instance,
     employee_key,
+    round_instance,
     store_plan,
 )
+from ommen_rollen.solver import Plan, instance_to_json
+from ommen_rollen.solver.plan import PlanAssignment
 from tests.web.conftest import Org, open_round_for
 
 
@@ -175,36 +178,32 @@ def test_the_solver_accepts_and_solves_the_instance_within_the_pins(
     assert (m(org, "anouk"), "r02") not in holders
 
 
-def plan_with(*assignments: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "status": "optimal",
-        "assignments": list(assignments),
-        "uncovered": [],
-        "missing_backups": [],
-    }
+def plan_with(*assignments: PlanAssignment) -> Plan:
+    return Plan(PlanStatus.OPTIMAL, list(assignments))
+
+
+def anouk_holds_r01(org: Org) -> PlanAssignment:
+    return PlanAssignment(m(org, "anouk"), "r01", AssignmentKind.HOLDER, 5_000)
 
 
 def test_a_stored_plan_becomes_a_numbered_proposal_with_werkplannen(
     org: Org,
 ) -> None:
     round_ = closed_round(org)
-    instance = build_instance(round_.id)
+    instance = round_instance(round_.id)
     plan = plan_with(
-        {"employee": m(org, "anouk"), "role": "r01", "kind": "holder", "fte": 0.5},
-        {"employee": m(org, "bram"), "role": "r01", "kind": "backup"},
-        {
-            "employee": m(org, "carla"),
-            "role": "r03",
-            "kind": "learner",
-            "fte": 0.05,
-            "mentor": m(org, "dirk"),
-        },
+        anouk_holds_r01(org),
+        PlanAssignment(m(org, "bram"), "r01", AssignmentKind.BACKUP),
+        PlanAssignment(
+            m(org, "carla"), "r03", AssignmentKind.LEARNER, 500, m(org, "dirk")
+        ),
     )
     first = store_plan(round_.id, plan, instance, by=org.secretary)
     second = store_plan(round_.id, plan, instance, by=org.secretary)
     assert (first.number, second.number) == (1, 2)
-    assert second.instance == instance and second.plan == plan
+    assert second.instance == instance_to_json(instance)
+    assert second.plan == plan.to_json()
+    assert second.settings == instance_to_json(instance)["settings"]
     current = db.session.scalars(
         select(WorkPlan).where(
             WorkPlan.round_id == round_.id, WorkPlan.current.is_(True)
@@ -221,13 +220,11 @@ def test_a_stored_plan_becomes_a_numbered_proposal_with_werkplannen(
 
 def test_a_plan_with_an_unknown_employee_writes_nothing(org: Org) -> None:
     round_ = closed_round(org)
-    instance = build_instance(round_.id)
     plan = plan_with(
-        {"employee": m(org, "anouk"), "role": "r01", "kind": "holder", "fte": 0.5},
-        {"employee": "m99999", "role": "r01", "kind": "backup"},
+        anouk_holds_r01(org), PlanAssignment("m99999", "r01", AssignmentKind.BACKUP)
     )
     with pytest.raises(ServiceError, match=r"assignments\[1\].employee"):
-        store_plan(round_.id, plan, instance)
+        store_plan(round_.id, plan, round_instance(round_.id))
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
     assert (
         db.session.scalar(
@@ -239,13 +236,13 @@ def test_a_plan_with_an_unknown_employee_writes_nothing(org: Org) -> None:
     )
 
 
-def test_a_plan_with_too_precise_fte_writes_nothing(org: Org) -> None:
+def test_a_plan_with_a_negative_share_writes_nothing(org: Org) -> None:
     round_ = closed_round(org)
     plan = plan_with(
-        {"employee": m(org, "anouk"), "role": "r01", "kind": "holder", "fte": 0.12345}
+        PlanAssignment(m(org, "anouk"), "r01", AssignmentKind.HOLDER, -1),
     )
-    with pytest.raises(ServiceError, match="vier decimalen"):
-        store_plan(round_.id, plan, build_instance(round_.id))
+    with pytest.raises(ServiceError, match=r"assignments\[0\].fte: mag niet negatief"):
+        store_plan(round_.id, plan, round_instance(round_.id))
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
 
 
@@ -255,11 +252,8 @@ def test_an_approved_werkplan_stays_current_when_a_new_proposal_arrives(
     from ommen_rollen.services import approval
 
     round_ = closed_round(org)
-    instance = build_instance(round_.id)
-    plan = plan_with(
-        {"employee": m(org, "anouk"), "role": "r01", "kind": "holder", "fte": 0.5}
-    )
-    store_plan(round_.id, plan, instance)
+    instance = round_instance(round_.id)
+    store_plan(round_.id, plan_with(anouk_holds_r01(org)), instance)
     anouk_plan = db.session.scalar(
         select(WorkPlan).where(
             WorkPlan.employee_id == org.employees["anouk"].id,
@@ -285,14 +279,8 @@ def test_choosing_an_earlier_proposal_makes_its_werkplannen_current(
     org: Org,
 ) -> None:
     round_ = closed_round(org)
-    instance = build_instance(round_.id)
-    first = store_plan(
-        round_.id,
-        plan_with(
-            {"employee": m(org, "anouk"), "role": "r01", "kind": "holder", "fte": 0.5}
-        ),
-        instance,
-    )
+    instance = round_instance(round_.id)
+    first = store_plan(round_.id, plan_with(anouk_holds_r01(org)), instance)
     store_plan(round_.id, plan_with(), instance)
     activate_proposal(first.id, org.secretary)
     current = db.session.scalars(
