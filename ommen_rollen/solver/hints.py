@@ -6,7 +6,7 @@ from ortools.sat.python import cp_model
 
 from .candidate import Candidate
 from .eligibility import Facts
-from .model import PlanModel
+from .model import BackupModel, PlanModel
 
 
 def hint_plan(s: PlanModel, plan: Candidate) -> None:
@@ -31,6 +31,16 @@ def hint_plan(s: PlanModel, plan: Candidate) -> None:
     values.extend((var, uncovered[r]) for r, var in s.uncovered.items())
     values.extend((var, missing[r]) for r, var in s.missing.items())
     set_hints(s.model, values)
+
+
+def hint_backups(b: BackupModel, plan: Candidate) -> None:
+    """Hint a backup model with ``plan``'s backups."""
+    _, lacking = plan.lacking(b.facts)
+    set_hints(
+        b.model,
+        [(var, 1 if pair in plan.backups else 0) for pair, var in b.backs.items()]
+        + [(var, lacking[r]) for r, var in b.missing.items()],
+    )
 
 
 def set_hints(

@@ -112,7 +112,7 @@ def missing_goal(facts: Facts, critical: LinearExpr, other: LinearExpr) -> Linea
     return (sum(r.backups for r in facts.roles.values()) + 1) * critical + other
 
 
-def shortfall_goal(s: PlanModel) -> LinearExpr:
+def shortfall_goal(s: PlanModel | BackupModel) -> LinearExpr:
     """The shortfall as one number to minimise in a neighbourhood: uncovered units
     first, then missing backups, a critical one counting ten times; one uncovered
     unit outweighs every missing backup."""

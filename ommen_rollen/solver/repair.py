@@ -27,7 +27,16 @@ ROUND_S = 2.0  # at most this long per round
 # ones (600 people, 30 s: rounds of 0.3 s left 0-0.2 fte uncovered, of 2 s 1.4)
 ROUND_S_LARGE = 0.3
 SEED_ROLES = 3  # short roles a neighbourhood starts from
+# When only backups are missing, two rounds in three change backups alone (holders
+# fixed): such a round frees more people around more roles in the same time.
+BACKUP_SEED_ROLES = 10
+BACKUP_NEIGHBOURHOOD = 150
 STALE_ROUNDS = 40  # stop after this many rounds in a row without a better plan
+
+
+def lacking_work(lacking: Lacking, forced: dict[str, int]) -> bool:
+    """Some role has more uncovered units than ``forced``."""
+    return any(n > forced.get(r, 0) for r, n in lacking[0].items())
 
 
 def _short_roles(facts: Facts, lacking: Lacking, forced: dict[str, int]) -> list[str]:
@@ -94,6 +103,35 @@ def _room_neighbourhood(
     return inside
 
 
+def _backup_neighbourhood(
+    facts: Facts,
+    plan: Candidate,
+    seeds: list[str],
+    backup_candidates: dict[str, list[str]],
+    rng: random.Random,
+    size: int,
+) -> set[str]:
+    """For seed roles that lack backups: half the neighbourhood at most from the
+    people who could back them up, the rest from the people with most room for
+    backup duty who could take over a role one of those backs up."""
+    must = sorted({e for r in seeds for e in backup_candidates[r]})
+    half = max(size // 2, 1)
+    inside = set(rng.sample(must, half)) if len(must) > half else set(must)
+    duty: dict[str, int] = defaultdict(int)
+    for e, r in plan.backups:
+        duty[e] += facts.roles[r].fte
+    backed = {r for e, r in plan.backups if e in inside}
+    takers = sorted({o for r in backed for o in backup_candidates[r]} - inside)
+    room = {o: facts.backup_cap(o) - duty[o] for o in takers}
+    rng.shuffle(takers)
+    takers.sort(key=lambda o: -room[o])
+    for o in takers:
+        if len(inside) >= size:
+            break
+        inside.add(o)
+    return inside
+
+
 def repair(
     facts: Facts,
     runner: Runner,
@@ -113,6 +151,9 @@ def repair(
         candidates[r].append(e)
     for people in candidates.values():
         people.sort()
+    backup_candidates: dict[str, list[str]] = defaultdict(list)
+    for e, r in facts.backup_pairs:
+        backup_candidates[r].append(e)
     pairs = CandidatePairs(facts)
     lacking = plan.lacking(facts)
     current = plan.shortfall(facts)
@@ -122,14 +163,23 @@ def repair(
         short = _short_roles(facts, lacking, forced)
         if not short or stale >= STALE_ROUNDS:
             break
-        seeds = rng.sample(short, min(SEED_ROLES, len(short)))
-        if all(lacking[0][r] for r in seeds):
+        backups_only = not lacking_work(lacking, forced) and rounds % 3 != 2
+        seeds = rng.sample(
+            short, min(BACKUP_SEED_ROLES if backups_only else SEED_ROLES, len(short))
+        )
+        if backups_only:
+            freed = _backup_neighbourhood(
+                facts, plan, seeds, backup_candidates, rng, BACKUP_NEIGHBOURHOOD
+            )
+        elif all(lacking[0][r] for r in seeds):
             freed = _room_neighbourhood(
                 facts, plan, seeds, facts.holder_candidates, rng, neighbourhood
             )
         else:
             freed = _neighbourhood(plan, seeds, candidates, rng, neighbourhood)
-        sub = build_sub_model(facts, pairs, plan, freed, lacking)
+        sub = build_sub_model(
+            facts, pairs, plan, freed, lacking, backups_only=backups_only
+        )
         sub.s.model.minimize(shortfall_goal(sub.s))
         uncovered, missing = sub.organisation_totals()
         budget_left = budget - spent

@@ -12,7 +12,7 @@ from ..domain import TENTH_FTE, AssignmentKind
 from .bounds import Bounds
 from .candidate import Candidate
 from .eligibility import Facts
-from .hints import better, extract_plan, hint_plan, set_hints
+from .hints import better, extract_plan, hint_backups, hint_plan
 from .model import PlanModel, build_backup_model, build_plan_model, missing_goal
 from .neighbourhood import bounded_copy
 from .repair import ROUND_S, ROUND_S_LARGE, repair
@@ -280,12 +280,7 @@ def polish_backups(
     b = build_backup_model(facts, plan.holders, plan.learners, soft=soft)
     if not b.backs and not b.missing:
         return plan, None
-    _, lacking = plan.lacking(facts)
-    set_hints(
-        b.model,
-        [(var, 1 if pair in plan.backups else 0) for pair, var in b.backs.items()]
-        + [(var, lacking[r]) for r, var in b.missing.items()],
-    )
+    hint_backups(b, plan)
     sf = b.shortfall()
     _, _, critical, other = plan.shortfall(facts)
     if not isinstance(sf.missing_critical, int):

@@ -25,9 +25,15 @@ from ortools.sat.python import cp_model
 
 from .candidate import Candidate
 from .eligibility import Facts
-from .hints import hint_plan
+from .hints import hint_backups, hint_plan
 from .instance import Assignment, Effort, Forbid, Instance, Preference
-from .model import LinearExpr, PlanModel, build_plan_model
+from .model import (
+    BackupModel,
+    LinearExpr,
+    PlanModel,
+    build_backup_model,
+    build_plan_model,
+)
 
 Pair = tuple[str, str]
 Lacking = tuple[dict[str, int], dict[str, int]]  # Candidate.lacking
@@ -88,9 +94,10 @@ class CandidatePairs:
 class SubModel:
     """A round's model and what it needs to read its solution back."""
 
-    s: PlanModel
+    s: PlanModel | BackupModel
     freed: set[str]
     # the plan's shortfall components (candidate.py's order) outside the sub-model
+    # (with a backup model: all uncovered work, the holders are fixed)
     outside: tuple[int, int, int, int]
 
     def organisation_totals(self) -> tuple[LinearExpr, LinearExpr]:
@@ -98,8 +105,9 @@ class SubModel:
         over the sub-model (for the progress of a round)."""
         uncovered = self.outside[0] + self.outside[1]
         missing = self.outside[2] + self.outside[3]
+        inside = self.s.uncovered.values() if isinstance(self.s, PlanModel) else ()
         return (
-            uncovered + sum(self.s.uncovered.values()),
+            uncovered + sum(inside),
             missing + sum(self.s.missing.values()),
         )
 
@@ -116,15 +124,21 @@ def touched_roles(
     freed: set[str],
     pairs: CandidatePairs,
     short: set[str],
+    *,
+    backups_only: bool = False,
 ) -> set[str]:
     """The roles a freed person holds, learns or backs up or is pinned to, and the
-    short roles one may take on."""
-    roles = {r for e, r in plan.holders if e in freed}
-    roles.update(r for e, r in plan.learners if e in freed)
-    roles.update(r for e, r in plan.backups if e in freed)
+    short roles one may take on (``backups_only``: the roles they back up and the
+    short roles they may back up)."""
+    roles = {r for e, r in plan.backups if e in freed}
     roles.update(p.role for p in facts.instance.pins if p.employee in freed)
+    indexes = [pairs.backup]
+    if not backups_only:
+        roles.update(r for e, r in plan.holders if e in freed)
+        roles.update(r for e, r in plan.learners if e in freed)
+        indexes += [pairs.holder, pairs.learner]
     for e in freed:
-        for index in (pairs.holder, pairs.learner, pairs.backup):
+        for index in indexes:
             roles.update(r for _, r in index.get(e, ()) if r in short)
     return roles
 
@@ -135,13 +149,17 @@ def build_sub_model(
     plan: Candidate,
     freed: set[str],
     lacking: Lacking,
+    *,
+    backups_only: bool = False,
 ) -> SubModel:
     """The round's model, with everyone but ``freed`` fixed at ``plan`` and
     hinted with ``plan`` (no soft terms: a repair round minimises the shortfall);
-    ``lacking`` is ``plan.lacking(facts)``."""
+    ``lacking`` is ``plan.lacking(facts)``. With ``backups_only`` the freed
+    people's backups alone change (a backup model with every holder fixed: rounds
+    that free many more people in the same time)."""
     uncovered, missing = lacking
     short = {r for r in facts.roles if uncovered[r] or missing[r]}
-    roles = touched_roles(facts, plan, freed, pairs, short)
+    roles = touched_roles(facts, plan, freed, pairs, short, backups_only=backups_only)
     fixed_holders = [p for p in plan.holders if p[1] in roles and p[0] not in freed]
     fixed_learners = [p for p in plan.learners if p[1] in roles and p[0] not in freed]
     fixed_backups = [p for p in plan.backups if p[1] in roles and p[0] not in freed]
@@ -165,18 +183,24 @@ def build_sub_model(
     sub.holder_pairs = free_pairs(pairs.holder) + sorted(fixed_holders)
     sub.learner_pairs = free_pairs(pairs.learner) + sorted(fixed_learners)
     sub.backup_pairs = free_pairs(pairs.backup) + sorted(fixed_backups)
-    s = build_plan_model(sub, soft=False)
-    hint_plan(s, restricted(plan, sub))
-    _fix(s, plan, freed)
     outside = [0, 0, 0, 0]
     for r, role in facts.roles.items():
-        if r not in roles:
+        if backups_only or r not in roles:
             outside[0 if role.critical else 1] += uncovered[r]
+        if r not in roles:
             outside[2 if role.critical else 3] += missing[r]
-    return SubModel(s, freed, (outside[0], outside[1], outside[2], outside[3]))
+    model: PlanModel | BackupModel
+    if backups_only:
+        model = build_backup_model(sub, plan.holders, plan.learners, soft=False)
+        hint_backups(model, restricted(plan, sub))
+    else:
+        model = build_plan_model(sub, soft=False)
+        hint_plan(model, restricted(plan, sub))
+    _fix(model, plan, freed)
+    return SubModel(model, freed, (outside[0], outside[1], outside[2], outside[3]))
 
 
-def _fix(s: PlanModel, plan: Candidate, freed: set[str]) -> None:
+def _fix(s: PlanModel | BackupModel, plan: Candidate, freed: set[str]) -> None:
     """Fix everyone outside ``freed`` at ``plan``: they have a variable for each of
     their assignments only."""
     variables = s.model.proto.variables
@@ -186,13 +210,18 @@ def _fix(s: PlanModel, plan: Candidate, freed: set[str]) -> None:
         domain.clear()
         domain.extend([value, value])
 
+    for pair, var in s.backs.items():
+        if pair[0] not in freed:
+            fix(var, 1)
+    if not isinstance(s, PlanModel):
+        return
     for pair, holds in s.holds.items():
         if pair[0] not in freed:
             fix(holds, 1)
             share = s.share[pair]
             if isinstance(share, cp_model.IntVar):
                 fix(share, plan.holders[pair])
-    for pair, var in (*s.learns.items(), *s.backs.items()):
+    for pair, var in s.learns.items():
         if pair[0] not in freed:
             fix(var, 1)
 
@@ -200,14 +229,16 @@ def _fix(s: PlanModel, plan: Candidate, freed: set[str]) -> None:
 def read_round(sub: SubModel, plan: Candidate, solver: cp_model.CpSolver) -> Candidate:
     """``plan`` with the freed people's assignments as the round solved them."""
     s, freed = sub.s, sub.freed
+    backups = {p for p in plan.backups if p[0] not in freed}
+    backups.update(p for p, v in s.backs.items() if p[0] in freed and solver.value(v))
+    if not isinstance(s, PlanModel):
+        return Candidate(plan.holders, plan.learners, backups)
     holders = {p: v for p, v in plan.holders.items() if p[0] not in freed}
     learners = {p for p in plan.learners if p[0] not in freed}
-    backups = {p for p in plan.backups if p[0] not in freed}
     for pair, holds in s.holds.items():
         if pair[0] in freed and solver.value(holds):
             share = int(solver.value(s.share[pair]))
             if share > 0:
                 holders[pair] = share
     learners.update(p for p, v in s.learns.items() if p[0] in freed and solver.value(v))
-    backups.update(p for p, v in s.backs.items() if p[0] in freed and solver.value(v))
     return Candidate(holders, learners, backups)

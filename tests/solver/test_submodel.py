@@ -92,6 +92,54 @@ def test_a_round_on_its_sub_model_finds_what_the_whole_frozen_model_finds(
     }
 
 
+@QUICK
+@given(instances(), st.data())
+def test_a_backups_only_round_finds_what_the_whole_model_with_holders_fixed_finds(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    facts = facts_of(parse_instance(data))
+    plan = warm_start(facts)
+    if not plan.keeps_pins(facts):
+        return
+    people = sorted(facts.employees)
+    freed = set(draw.draw(st.lists(st.sampled_from(people), unique=True)))
+
+    sub = build_sub_model(
+        facts,
+        CandidatePairs(facts),
+        plan,
+        freed,
+        plan.lacking(facts),
+        backups_only=True,
+    )
+    sub.s.model.minimize(shortfall_goal(sub.s))
+    sub_status, sub_solver = _solve(sub.s.model)
+
+    whole = build_plan_model(facts)
+    frozen = FrozenPlan(whole, plan)
+    model = frozen.freeing(freed)
+    for pair, holds in whole.holds.items():  # the freed keep their roles too
+        if pair[0] in freed:
+            model.add(holds == (1 if pair in plan.holders else 0))
+            model.add(whole.share[pair] == plan.holders.get(pair, 0))
+    for pair, learns in whole.learns.items():
+        if pair[0] in freed:
+            model.add(learns == (1 if pair in plan.learners else 0))
+    model.minimize(shortfall_goal(whole))
+    whole_status, whole_solver = _solve(model)
+
+    if whole_status == "INFEASIBLE":
+        return
+    assert sub_status == "OPTIMAL"
+    found = read_round(sub, plan, sub_solver)
+    assert found.holders == plan.holders and found.learners == plan.learners
+    assert found.shortfall(facts) == sub.shortfall_of(sub_solver)
+    assert _weighted(facts, found) == _weighted(facts, frozen.read(whole_solver, freed))
+    assert {p for p in found.backups if p[0] not in freed} == {
+        p for p in plan.backups if p[0] not in freed
+    }
+
+
 def test_a_round_moves_work_to_where_there_is_room() -> None:
     # m1 holds r1 and could hold r2; only m2 (with room) can take r1 over; r2 is
     # uncovered. m3 holds r3 and is not freed: its role stays as it is.
