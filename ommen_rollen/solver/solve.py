@@ -59,6 +59,9 @@ DIAGNOSE_S = 5.0  # at most this long to name contradicting pins
 # 42,000 pairs: 6.5 s on a loaded machine), at most a quarter of the limit.
 FINISH_S_PER_PAIR = 1.5e-4
 FINISH_SHARE = 0.25
+# and at most FINISH_MAX_S: at 2,000 people (392,000 pairs) the finish took 1 s
+# after a complete cover and 10 s without (final bounds), against 30 s kept
+FINISH_MAX_S = 12.0
 NEAR_SHARE = 0.5  # of a re-plan's budget kept for the rings after the shortfall
 POLISH_SHARE = 0.2  # of a re-plan's budget left for the soft terms after a ring
 
@@ -171,6 +174,7 @@ def solve(
         min(
             FINISH_SHARE * runner.time_limit_s,
             FINISH_S_PER_PAIR * len(facts.holder_pairs),
+            FINISH_MAX_S,
         )
     )
     conflicts = pin_conflicts(facts)
