@@ -75,6 +75,14 @@ class Facts:
             result[r].append(e)
         return result
 
+    @cached_property
+    def backup_candidates(self) -> dict[str, list[str]]:
+        """Per role, everyone who may back it up (as holder_candidates)."""
+        result: dict[str, list[str]] = {r: [] for r in self.roles}
+        for e, r in self.backup_pairs:
+            result[r].append(e)
+        return result
+
     def forbids(self, employee: str, role: str, kind: str) -> bool:
         """A forbid of the instance keeps this employee from this kind of
         assignment of the role (no model variable exists for it)."""

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from benchmarks.generate import generate
-from ommen_rollen.domain import PlanStatus
+from benchmarks.generate import generate, generate_with_plan
+from ommen_rollen.domain import AssignmentKind, PlanStatus, parse_fte
 from ommen_rollen.solver import check_plan, search, solve
 from ommen_rollen.solver.assemble import assemble_plan
 from ommen_rollen.solver.candidate import Candidate, warm_start
@@ -200,5 +200,31 @@ def test_large_organisations_repair_before_the_whole_model_is_built(
     assert not warm_start(facts).complete(facts)
     plan = solve(parsed, time_limit_s=3, workers=1)
     levels = [level["level"] for level in plan.metrics["levels"]]
-    assert levels[0] == "repair"
+    assert levels[0].startswith("repair")
+    assert check_plan(data, plan.to_json()) == []
+
+
+def test_missing_backups_are_repaired_in_backups_only_rounds() -> None:
+    data, planted = generate_with_plan("S", 0, "normal")
+    facts = facts_of(parse_instance(data))
+    holders = {
+        (a["employee"], a["role"]): parse_fte(str(a["fte"]))
+        for a in planted["assignments"]
+        if a["kind"] == "holder"
+    }
+    pins = facts.instance.pins
+    start = Candidate(  # every role covered, no backups but the pinned ones
+        holders,
+        {(p.employee, p.role) for p in pins if p.kind == AssignmentKind.LEARNER},
+        {(p.employee, p.role) for p in pins if p.kind == AssignmentKind.BACKUP},
+    )
+    assert start.keeps_pins(facts) and start.uncovered(facts) == 0
+    runner = Runner(4.0, 1, 0, None, None)
+    found = repair(facts, runner, start, 3.0, {}, round_s=0.3)
+    assert found.uncovered(facts) == 0
+    assert found.missing(facts) < start.missing(facts) // 2
+    assert "repair-backups" in [level.name for level in runner.levels]
+    plan = assemble_plan(
+        facts, PlanStatus.FEASIBLE, found.holders, found.learners, found.backups
+    )
     assert check_plan(data, plan.to_json()) == []
